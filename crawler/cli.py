@@ -1,0 +1,174 @@
+"""The ``doclisten`` command: a thin click layer over runner and repository functions."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler import output
+from crawler.config import ENV_ALLOW_PRIVATE, ENV_DATABASE_URL, Config
+from crawler.opml import OpmlError, parse_opml
+from pipelines.exceptions import DoclistenError
+
+# Options shared by crawling commands, applied on top of crawler/settings.py.
+CRAWL_OPTIONS = [
+    click.option(
+        "--delay", type=float, help="Seconds between requests to one host (default 1.0, AutoThrottle on)."
+    ),
+    click.option("--concurrency", type=int, help="Concurrent requests per host (default 2)."),
+    click.option(
+        "--max-backfill-pages", type=int, help="Archive pages followed for a new source (default 20)."
+    ),
+    click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO) instead of warnings only."),
+]
+
+
+def crawl_options(func: Any) -> Any:
+    for option in reversed(CRAWL_OPTIONS):
+        func = option(func)
+    return func
+
+
+def overrides(
+    delay: float | None, concurrency: int | None, max_backfill_pages: int | None, verbose: bool
+) -> dict:
+    out: dict[str, Any] = {"LOG_LEVEL": "INFO" if verbose else "WARNING", "DOCLISTEN_PROGRESS": True}
+    if delay is not None:
+        out.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=max(delay, 0.01))
+        if delay == 0:
+            out["AUTOTHROTTLE_ENABLED"] = False
+    if concurrency is not None:
+        out["CONCURRENT_REQUESTS_PER_DOMAIN"] = concurrency
+    if max_backfill_pages is not None:
+        out["DOCLISTEN_BACKFILL_MAX_PAGES"] = max_backfill_pages
+    return out
+
+
+class Context:
+    def __init__(self, database_url: str | None, allow_private: bool | None):
+        base = Config.from_env()
+        self.config = Config(
+            database_url=database_url or base.database_url,
+            redis_url=base.redis_url,
+            allow_private_networks=base.allow_private_networks if allow_private is None else allow_private,
+        )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--database-url",
+    envvar=ENV_DATABASE_URL,
+    show_envvar=True,
+    help="SQLAlchemy URL of the database (default: sqlite:///doclisten.db).",
+)
+@click.option(
+    "--allow-private-networks/--no-allow-private-networks",
+    default=None,
+    envvar=ENV_ALLOW_PRIVATE,
+    show_envvar=True,
+    help="Allow fetching loopback/private addresses (off by default: SSRF guard).",
+)
+@click.version_option(package_name="doclisten")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None, allow_private_networks: bool | None) -> None:
+    """doclisten: collect posts and comments of diabetes blogs into a database analysts query with SQL."""
+    ctx.obj = Context(database_url, allow_private_networks)
+
+
+@main.group()
+def sources() -> None:
+    """Add, list, remove and import the blogs to crawl."""
+
+
+@sources.command("add")
+@click.argument("urls", nargs=-1, required=True)
+@crawl_options
+@click.pass_obj
+def sources_add(obj: Context, urls: Sequence[str], **opts: Any) -> None:
+    """Add blogs by homepage or feed URL: discovers feeds, comment feeds, REST API and platform."""
+    from crawler import commands
+
+    results = guarded(commands.add_sources, obj.config, list(urls), overrides(**opts))
+    failed = output.print_added(results)
+    if failed == len(results):
+        sys.exit(1)
+
+
+@sources.command("list")
+@click.pass_obj
+def sources_list(obj: Context) -> None:
+    """List sources with their platform, counts, last crawl and last error."""
+    from crawler import commands
+
+    output.print_sources(guarded(commands.list_sources, obj.config))
+
+
+@sources.command("remove")
+@click.argument("refs", nargs=-1, required=True)
+@click.pass_obj
+def sources_remove(obj: Context, refs: Sequence[str]) -> None:
+    """Remove sources (by id or URL) and everything crawled from them."""
+    from crawler import commands
+
+    for ref in refs:
+        removed = guarded(commands.remove_source, obj.config, ref)
+        click.echo(f"removed source {removed}")
+
+
+@sources.command("import")
+@click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@crawl_options
+@click.pass_obj
+def sources_import(obj: Context, opml_file: Path, **opts: Any) -> None:
+    """Add every feed of an OPML file (as exported by feed readers)."""
+    from crawler import commands
+
+    try:
+        outlines = parse_opml(opml_file.read_bytes())
+    except OpmlError as exc:
+        raise click.ClickException(f"{opml_file}: {exc}") from None
+    urls = [o.xml_url or o.html_url for o in outlines if o.xml_url or o.html_url]
+    if not urls:
+        raise click.ClickException(f"{opml_file}: no feeds in this OPML file")
+    output.print_added(guarded(commands.add_sources, obj.config, urls, overrides(**opts)))
+
+
+@main.command()
+@click.argument("refs", nargs=-1)
+@crawl_options
+@click.pass_obj
+def crawl(obj: Context, refs: Sequence[str], **opts: Any) -> None:
+    """Crawl all (or the named) sources once, now; a second run is incremental."""
+    from crawler import commands
+
+    crawl_id, summary = guarded(commands.crawl, obj.config, list(refs), overrides(**opts))
+    output.print_summary(crawl_id, summary)
+
+
+@main.command()
+@click.option("--fresh/--keep", default=True, help="Start from an empty demo database (default).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+@click.pass_obj
+def demo(obj: Context, fresh: bool, verbose: bool) -> None:
+    """Serve the bundled sample DOC site on 127.0.0.1, crawl it into the database, show what was found."""
+    from crawler import demo as demo_mod
+
+    guarded(demo_mod.run_demo, obj.config, fresh, verbose)
+
+
+def guarded(func: Any, *args: Any) -> Any:
+    """Run a command body; doclisten errors become one-line messages, not tracebacks."""
+    try:
+        return func(*args)
+    except DoclistenError as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        raise click.Abort() from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

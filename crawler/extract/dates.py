@@ -1,0 +1,121 @@
+"""Dates from HTML attributes and visible text, as timezone-aware UTC datetimes.
+
+dateutil only (fast); localised month names are translated to English first.  Naive times are
+taken as UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from dateutil import parser as du_parser
+from dateutil import tz
+
+_TZ_NAMES = {
+    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "CET": 1, "MEZ": 1, "CEST": 2, "MESZ": 2, "EET": 2,
+    "EEST": 3, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "AEST": 10, "AEDT": 11, "IST": 5.5,
+}  # fmt: skip
+_MONTHS = {
+    # de
+    "januar": "january", "jänner": "january", "februar": "february", "märz": "march", "maerz": "march",
+    "mai": "may", "juni": "june", "juli": "july", "oktober": "october", "dezember": "december",
+    # fr
+    "janvier": "january", "février": "february", "fevrier": "february", "mars": "march", "avril": "april",
+    "juin": "june", "juillet": "july", "août": "august", "aout": "august", "septembre": "september",
+    "octobre": "october", "novembre": "november", "décembre": "december", "decembre": "december",
+    # es / it / pt / nl
+    "enero": "january", "febrero": "february", "marzo": "march", "abril": "april", "mayo": "may",
+    "junio": "june", "julio": "july", "agosto": "august", "septiembre": "september", "octubre": "october",
+    "noviembre": "november", "diciembre": "december", "gennaio": "january", "febbraio": "february",
+    "aprile": "april", "maggio": "may", "giugno": "june", "luglio": "july", "settembre": "september",
+    "ottobre": "october", "dicembre": "december", "janeiro": "january", "fevereiro": "february",
+    "março": "march", "maio": "may", "junho": "june", "julho": "july", "setembro": "september",
+    "outubro": "october", "dezembro": "december", "januari": "january", "februari": "february",
+    "maart": "march", "mei": "may", "augustus": "august",
+}  # fmt: skip
+_MONTH_RE = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
+_NOISE_RE = re.compile(
+    r"\b(at|um|à|a las|alle|om|on|am|le|el|den|der|de|del|posted|published|updated|uhr|h)\b|@|,|\||\bat\b",
+    re.I,
+)
+_ORDINAL_RE = re.compile(r"\b(\d{1,2})(st|nd|rd|th|er|e)\b", re.I)
+_MONTH_NAME = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_HAS_YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
+_US_SLASHED = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
+_H_TIME = re.compile(r"\b(\d{1,2}) ?h ?(\d{2})\b")
+_EPOCH_MIN = datetime(1995, 1, 1, tzinfo=UTC)
+
+
+def _tzinfos(name: str | None, offset: int | None):
+    if offset is not None:
+        return tz.tzoffset(name, offset)
+    hours = _TZ_NAMES.get((name or "").upper())
+    return None if hours is None else tz.tzoffset(name, int(hours * 3600))
+
+
+def to_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _plausible(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    value = to_utc(value)
+    if value < _EPOCH_MIN or value > datetime.now(UTC) + timedelta(days=2):
+        return None
+    return value
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    """Strict ISO 8601 (``<time datetime>``, ``article:published_time``)."""
+    if not text:
+        return None
+    text = text.strip()
+    try:
+        return _plausible(datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def parse_date(text: str | None, near: datetime | None = None) -> datetime | None:
+    """ISO first, then free text such as "March 3, 2015 at 4:12 pm" or "3. März 2015 um 16:12".
+
+    ``near`` (e.g. the post's date) lets a year-less "Jun 20th at 2:41 am" resolve to the first such
+    day on or after it.
+    """
+    if not text or len(text) > 200:
+        return None
+    iso = parse_iso(text)
+    if iso is not None:
+        return iso
+    if not _HAS_YEAR.search(text):
+        return _without_year(text, near) if near else None
+    cleaned = _MONTH_RE.sub(lambda m: _MONTHS[m.group(1).lower()], text)
+    cleaned = _ORDINAL_RE.sub(r"\1", _NOISE_RE.sub(" ", _H_TIME.sub(r"\1:\2", cleaned)))
+    dayfirst = _US_SLASHED.search(cleaned) is None  # 4/3/2015 is US; 3.4.2015 and 3/4/15 rarer
+    try:
+        value = du_parser.parse(cleaned, fuzzy=True, dayfirst=dayfirst, tzinfos=_tzinfos)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return _plausible(value)
+
+
+def _without_year(text: str, near: datetime) -> datetime | None:
+    if not _MONTH_NAME.search(text):
+        return None
+    value = parse_date(f"{text} {near.year}")
+    if value is not None and value < near - timedelta(days=1):
+        value = value.replace(year=value.year + 1)
+    return _plausible(value)
+
+
+def from_epoch_ms(value: str | int | None) -> datetime | None:
+    """Blogger ``?showComment=<epoch milliseconds>``."""
+    try:
+        return _plausible(datetime.fromtimestamp(int(value) / 1000, tz=UTC))
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None

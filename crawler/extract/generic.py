@@ -1,0 +1,63 @@
+"""Any other site: body from common article containers, else trafilatura; comments from common
+comment containers (``#comments``, ``.comment-list``, ``.commentlist``, ``ol.comments`` …)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from lxml import etree
+from trafilatura import bare_extraction
+
+from crawler.extract.comments import CommentMarkup, extract_comments
+from crawler.extract.model import ExtractedComment
+from crawler.extract.text import element_text
+from crawler.extract.tree import Doc
+from crawler.extract.wordpress import COMMENTS as WP_COMMENTS
+
+logger = logging.getLogger(__name__)
+
+BOILERPLATE = None
+COMMENT_AREAS = (
+    "#comments, .comments-area, #comments-area, .comment-list, .commentlist, ol.comments, ul.comments, "
+    ".wp-block-comments, .comments-content, .comment-thread, #disqus_thread, #comments-block, "
+    "section.comments, div.comments, #comment-list, .comments-list, .comments-section, #commentlist"
+)
+COMMENTS = CommentMarkup(
+    items=", ".join(
+        [
+            WP_COMMENTS.items,
+            "li.comment-item, div.comment-item, article.comment-item, li.c-comment, div.c-comment",
+            "li[id^='comment_'], div[id^='comment_'], article[id^='comment-'], article[id^='comment_']",
+        ]
+    ),
+    content=(*WP_COMMENTS.content, ".comment-body", ".comment__body", ".comment__content"),
+    author=(*WP_COMMENTS.author, ".comment__author", ".author", ".username", ".user-name", ".name"),
+    date=(*WP_COMMENTS.date, ".comment__date", ".date"),
+    meta=WP_COMMENTS.meta + ", .comment__author, .comment__date, .comment__meta, .comment-footer",
+)
+
+
+def find_body(doc: Doc) -> etree._Element | None:
+    """No structural guess: the generic body comes from :func:`fallback_text`."""
+    return None
+
+
+def find_comments(doc: Doc, url: str, near: datetime | None = None) -> list[ExtractedComment]:
+    """Comment nodes inside the usual comment containers only (a bare ``div.comment`` is too vague)."""
+    areas = set(doc.select(COMMENT_AREAS))
+    if not areas:
+        return []
+    nodes = [n for n in doc.select(COMMENTS.items) if any(a in areas for a in n.iterancestors())]
+    return extract_comments(nodes, COMMENTS, url, near)
+
+
+def fallback_text(root: etree._Element, url: str) -> str:
+    """Body text by trafilatura (which works on its own copy of the already cleaned tree)."""
+    try:
+        document = bare_extraction(root, url=url, include_comments=False, fast=True, with_metadata=False)
+    except (ValueError, TypeError, etree.LxmlError) as exc:
+        logger.debug("trafilatura failed on %s: %s", url, exc)
+        return ""
+    body = getattr(document, "body", None)
+    return element_text(body) if body is not None else ""

@@ -1,0 +1,73 @@
+"""Items the spiders yield; the pipelines clean, dedup, tag and store them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from crawler.extract.model import ExtractedComment
+
+
+@dataclass
+class PostItem:
+    source_id: int
+    url: str  # canonical URL (the post's key)
+    fetched_url: str
+    platform: str
+    title: str | None
+    author: str | None
+    published_at: datetime | None
+    updated_at: datetime | None
+    content_text: str
+    guid: str | None = None
+    external_id: str | None = None  # WordPress / Blogger post id
+    entry_hash: str | None = None  # fingerprint of the feed entry that led here
+    comments: list[ExtractedComment] = field(default_factory=list)
+    # validators of the page, stored in the same transaction as the post
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class CommentsItem:
+    """Comments of one post from a comment feed, the REST API or a comment page."""
+
+    source_id: int
+    post_url: str  # canonical URL of the post
+    via: str
+    comments: list[ExtractedComment]
+    fetched_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class ValidatorItem:
+    """Validators of a feed or listing.
+
+    ``deferred`` validators are written only when the crawl finishes normally: a feed whose
+    entries were not all processed must be fetched unconditionally next time.
+    """
+
+    source_id: int
+    url: str
+    etag: str | None
+    last_modified: str | None
+    deferred: bool = True
+
+
+@dataclass
+class FetchErrorItem:
+    source_id: int
+    url: str
+    error: str
+    status: int | None = None
+    retry_after: datetime | None = None  # the server asked us not to come back before this
+
+
+@dataclass
+class SourceUpdateItem:
+    """Facts learnt about a source while crawling (written when the crawl finishes normally)."""
+
+    source_id: int
+    backfilled: bool = False

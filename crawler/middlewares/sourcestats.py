@@ -1,0 +1,26 @@
+"""Counts requests and 304 answers per source (``meta["source_id"]``) in the crawler stats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def stat_key(source_id: int, name: str) -> str:
+    return f"doclisten/source/{source_id}/{name}"
+
+
+class SourceStatsMiddleware:
+    def __init__(self, stats: Any):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SourceStatsMiddleware:
+        return cls(crawler.stats)
+
+    def process_response(self, request: Any, response: Any) -> Any:
+        source_id = request.meta.get("source_id")
+        if source_id is not None:
+            self.stats.inc_value(stat_key(source_id, "requests"))
+            if response.status == 304:
+                self.stats.inc_value(stat_key(source_id, "not_modified"))
+        return response

@@ -1,0 +1,98 @@
+"""Pure crawl decisions: which posts to (re)fetch, where their comments come from.
+
+Kept apart from the spider so each rule is testable without a reactor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+from crawler.extract.model import BLOGGER, WORDPRESS, WORDPRESS_COM
+from pipelines.repository import KnownPost
+
+# /2015/03/04/slug/, /2015/03/slug/, /2015/03/slug.html, ?p=123, /blog/slug/ ...
+_DATE_PERMALINK = re.compile(r"/\d{4}/\d{2}/(?:\d{2}/)?[^/?#]+(?:\.html?|/)?$")
+_NOT_POSTS = re.compile(
+    r"/(?:tag|tags|category|categories|author|page|search|feed|archive|archives|wp-admin|wp-content|wp-includes|label)(?:/|$)"
+    r"|/(?:about|contact|privacy|privacy-policy|terms|disclaimer)(?:-[^/]*)?/?$",
+    re.I,
+)
+
+
+def looks_like_post_url(url: str, home_url: str) -> bool:
+    """A URL from a sitemap that is probably a post (not a page, tag or archive)."""
+    parts = urlsplit(url)
+    home = urlsplit(home_url)
+    if parts.hostname != home.hostname:
+        return False
+    path = parts.path or "/"
+    if re.search(r"(?:^|&)p=\d+", parts.query):
+        return True
+    if path.rstrip("/") == home.path.rstrip("/") or _NOT_POSTS.search(path):
+        return False
+    if _DATE_PERMALINK.search(path):
+        return True
+    # generic sites: any single- or two-segment slug
+    segments = [s for s in path.split("/") if s]
+    return 1 <= len(segments) <= 3 and not path.endswith((".xml", ".json", ".txt", ".jpg", ".png"))
+
+
+def entry_fingerprint(title: str | None, content_html: str | None, updated: datetime | None) -> str:
+    """Changes when a feed entry's title, content or update time changes (RSS has no per-item dates)."""
+    raw = "\x1f".join([title or "", content_html or "", updated.isoformat() if updated else ""])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def post_needs_fetch(
+    known: KnownPost | None,
+    updated_at: datetime | None,
+    comment_count: int | None,
+    fingerprint: str | None = None,
+) -> tuple[bool, bool]:
+    """(fetch the page?, fetch its comments?) for a feed entry of a post we may know."""
+    if known is None:
+        return True, True
+    changed = updated_at is not None and (known.updated_at is None or updated_at > known.updated_at)
+    changed = changed or (fingerprint is not None and known.entry_hash not in (None, fingerprint))
+    more_comments = comment_count is not None and comment_count > known.comment_count
+    return changed or more_comments, more_comments
+
+
+def blogger_comments_feed(home_url: str, blogger_post_id: str) -> str:
+    return urljoin(home_url, f"/feeds/{blogger_post_id}/comments/default?max-results=500")
+
+
+def wordpress_comments_feed(post_url: str) -> str:
+    return post_url.rstrip("/") + "/feed/" if not post_url.endswith(".html") else ""
+
+
+def comment_feed_for(
+    platform: str, home_url: str, post_url: str, hinted: str | None, blogger_post_id: str | None
+) -> str | None:
+    """The per-post comment feed URL: the one the page or feed links, else the platform's."""
+    if hinted:
+        return hinted
+    if platform == BLOGGER and blogger_post_id:
+        return blogger_comments_feed(home_url, blogger_post_id)
+    if platform in (WORDPRESS, WORDPRESS_COM):
+        return wordpress_comments_feed(post_url) or None
+    return None
+
+
+def default_sitemaps(home_url: str, platform: str) -> list[str]:
+    names = (
+        ["/wp-sitemap.xml", "/sitemap.xml"] if platform in (WORDPRESS, WORDPRESS_COM) else ["/sitemap.xml"]
+    )
+    return [urljoin(home_url, n) for n in names]
+
+
+def is_post_sitemap(url: str) -> bool:
+    """Sub-sitemaps worth following from a sitemap index (posts, not tags or users)."""
+    lowered = url.lower()
+    return not any(
+        word in lowered
+        for word in ("taxonom", "categor", "tag", "user", "author", "page-sitemap", "posts-page")
+    )

@@ -1,0 +1,138 @@
+"""Runs doclisten's spiders in one Scrapy process: discovery, crawls, or both in sequence.
+
+The CLI calls these; tests and the demo too. Database work happens between spider runs
+(in the reactor thread, with no crawl active), never inside a spider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
+from scrapy.settings import Settings
+
+from crawler.config import Config
+from crawler.discovery import Discovery
+from crawler.spiders.blogs import BlogSpider
+from crawler.spiders.discover import DiscoveredItem, DiscoverSpider
+from pipelines.db import open_database, session_factory, utcnow
+from pipelines.models import Crawl
+from pipelines.repository import load_jobs
+from pipelines.sources import SourceRecord, add_source, find_sources
+
+logger = logging.getLogger(__name__)
+
+
+def build_settings(config: Config, overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("DOCLISTEN_DATABASE_URL", config.database_url, priority="cmdline")
+    settings.set("DOCLISTEN_ALLOW_PRIVATE_NETWORKS", config.allow_private_networks, priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+class Session:
+    """One Scrapy process running a sequence of steps (see :func:`run`)."""
+
+    def __init__(self, config: Config, settings: Settings):
+        self.config = config
+        self.settings = settings
+        self.process = AsyncCrawlerProcess(settings)
+        self.engine = open_database(config.database_url)
+        self.sessions = session_factory(self.engine)
+
+    async def discover(self, urls: Sequence[str]) -> list[DiscoveredItem]:
+        found: list[DiscoveredItem] = []
+        settings = self.settings.copy()
+        settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+        settings.set("DOCLISTEN_PROGRESS", False, priority="cmdline")
+        crawler = Crawler(DiscoverSpider, settings)
+
+        def collect(item: DiscoveredItem, **_: Any) -> None:
+            found.append(item)
+
+        # signal receivers are weak references: ``collect`` lives until the crawl ends
+        crawler.signals.connect(collect, signal=signals.item_scraped)
+        await self.process.crawl(crawler, urls=list(urls))
+        by_url = {item.url: item for item in found}
+        return [by_url.get(url) or DiscoveredItem(url, error=f"{url}: no answer") for url in urls]
+
+    def save_discovered(
+        self, items: Sequence[DiscoveredItem]
+    ) -> list[tuple[DiscoveredItem, int | None, bool]]:
+        """Store discovered sources. Returns (item, source id, created) per item."""
+        out = []
+        with self.sessions.begin() as s:
+            for item in items:
+                if item.discovery is None:
+                    out.append((item, None, False))
+                    continue
+                source, created = add_source(s, record_from(item.discovery), utcnow())
+                out.append((item, source.id, created))
+        return out
+
+    async def crawl(self, refs: Sequence[str] = ()) -> int:
+        """Crawl the named (or all enabled) sources once; returns the crawl id."""
+        with self.sessions.begin() as s:
+            jobs = load_jobs(s, find_sources(s, list(refs)))
+            crawl = Crawl(started_at=utcnow(), status="running")
+            s.add(crawl)
+            s.flush()
+            crawl_id = crawl.id
+        settings = self.settings.copy()
+        settings.set("DOCLISTEN_CRAWL_ID", crawl_id, priority="cmdline")
+        await self.process.crawl(Crawler(BlogSpider, settings), jobs=jobs)
+        return crawl_id
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def record_from(d: Discovery) -> SourceRecord:
+    return SourceRecord(
+        home_url=d.home_url or "",
+        feed_url=d.feed_url,
+        feed_kind=d.feed_kind,
+        comments_feed_url=d.comments_feed_url,
+        rest_root=d.rest_root,
+        platform=d.platform,
+        title=d.title,
+    )
+
+
+@dataclass
+class Outcome:
+    value: Any = None
+    error: BaseException | None = None
+
+
+def run(
+    config: Config, steps: Callable[[Session], Awaitable[Any]], overrides: dict[str, Any] | None = None
+) -> Any:
+    """Run ``steps(session)`` inside a Scrapy process; returns its result (re-raises its error)."""
+    session = Session(config, build_settings(config, overrides))
+    outcome = Outcome()
+
+    async def main() -> None:
+        try:
+            outcome.value = await steps(session)
+        except BaseException as exc:  # handed to the caller below
+            outcome.error = exc
+        finally:
+            session.process._stop_reactor()
+
+    asyncio.get_event_loop().create_task(main())
+    try:
+        session.process.start(stop_after_crawl=False)
+    finally:
+        session.close()
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.value

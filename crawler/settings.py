@@ -1,0 +1,62 @@
+"""Scrapy settings for doclisten: every default in one place (docs/configuration.md).
+
+The CLI layers the environment (DOCLISTEN_*) and command-line options on top of these.
+"""
+
+BOT_NAME = "doclisten"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# Honest and polite
+USER_AGENT = "doclisten/0.1 (+https://github.com/doclisten/doclisten; social listening for the diabetes online community)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Limits against hostile servers
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # also bounds decompressed size (gzip bombs)
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+RETRY_TIMES = 2
+# 429/503 are handled by RetryAfterMiddleware (which honours Retry-After)
+RETRY_HTTP_CODES = [500, 502, 504, 522, 524, 408]
+DEPTH_LIMIT = 0
+
+# SSRF guard: names are resolved by a resolver that refuses non-public addresses.
+TWISTED_DNS_RESOLVER = "crawler.middlewares.ssrf.GuardedResolver"
+DOCLISTEN_ALLOW_PRIVATE_NETWORKS = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ssrf.SSRFGuardMiddleware": 50,
+    "crawler.middlewares.conditional.ConditionalGetMiddleware": 580,
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
+    "crawler.middlewares.sourcestats.SourceStatsMiddleware": 950,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.normalize.NormalizePipeline": 100,
+    "pipelines.dedup.DedupPipeline": 200,
+    "pipelines.storage.StoragePipeline": 800,
+}
+
+# doclisten
+DOCLISTEN_DATABASE_URL = "sqlite:///doclisten.db"
+DOCLISTEN_CRAWL_ID = None  # set by the runner; the storage pipeline creates one when missing
+DOCLISTEN_BACKFILL_MAX_PAGES = 20  # archive pages (/page/N/, "Older posts") followed for a new source
+DOCLISTEN_BACKFILL_MAX_POSTS = 1000  # posts collected by backfill per source and crawl
+DOCLISTEN_RETRY_AFTER_MAX_WAIT = 60.0  # seconds a crawl waits out a Retry-After before giving up
+DOCLISTEN_JOB_LOADER = "pipelines.jobs.load_jobs_for_crawler"  # used by `scrapy crawl blogs`
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
+DOCLISTEN_PROGRESS = False  # the CLI turns it on
+EXTENSIONS = {"crawler.progress.CrawlProgress": 500}

@@ -1,0 +1,393 @@
+"""The blog spider: feeds, archive pages, sitemaps, post pages and their comments.
+
+Thin on purpose: it builds requests and hands bodies to the pure extraction functions
+(``crawler.extract``, ``crawler.feeds``, ``crawler.sitemaps``); what to fetch is decided by
+``crawler.plan``; items go to the pipelines. It knows the sources it crawls through
+``SourceJob`` objects (loaded by the runner), never through the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.misc import load_object
+
+from crawler import plan
+from crawler.extract import extract_links, extract_page
+from crawler.extract.model import GENERIC
+from crawler.extract.wp_rest import parse_rest_comments, rest_comments_url
+from crawler.feeds import FeedError, parse_comment_feed, parse_feed
+from crawler.items import CommentsItem, FetchErrorItem, PostItem, SourceUpdateItem, ValidatorItem
+from crawler.middlewares.conditional import response_validators
+from crawler.middlewares.retry_after import retry_until
+from crawler.middlewares.sourcestats import stat_key
+from crawler.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
+from crawler.urls import canonical_url, is_trap, same_site
+from pipelines.repository import SourceJob
+
+logger = logging.getLogger(__name__)
+
+Output = Iterator[Any]
+
+
+class BlogSpider(Spider):
+    name = "blogs"
+
+    def __init__(self, jobs: list[SourceJob] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.jobs = {job.source_id: job for job in jobs or []}
+        self.seen: dict[int, set[str]] = defaultdict(set)
+        self.backfilled: dict[int, int] = defaultdict(int)
+        self.max_pages = 20
+        self.max_posts = 1000
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BlogSpider:
+        if kwargs.get("jobs") is None:  # `scrapy crawl blogs [-a sources=1,2]`
+            loader = load_object(crawler.settings["DOCLISTEN_JOB_LOADER"])
+            kwargs["jobs"] = loader(crawler.settings, kwargs.pop("sources", None))
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_pages = crawler.settings.getint("DOCLISTEN_BACKFILL_MAX_PAGES")
+        spider.max_posts = crawler.settings.getint("DOCLISTEN_BACKFILL_MAX_POSTS")
+        return spider
+
+    # ------------------------------------------------------------------ requests
+
+    async def start(self) -> AsyncIterator[Any]:
+        for job in self.jobs.values():
+            for output in self.first_requests(job):
+                yield output
+
+    def first_requests(self, job: SourceJob) -> Output:
+        if job.feed_url:
+            yield self.request(job, job.feed_url, self.parse_feed, "feed", conditional=not job.needs_backfill)
+        if job.comments_feed_url:
+            yield self.request(job, job.comments_feed_url, self.parse_site_comments, "comments-feed")
+        if job.needs_backfill or not job.feed_url:
+            yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
+        if job.needs_backfill:
+            robots = urljoin(job.home_url, "/robots.txt")
+            yield self.request(job, robots, self.parse_robots, "robots", dont_obey_robotstxt=True)
+            yield SourceUpdateItem(job.source_id, backfilled=True)
+
+    def request(
+        self, job: SourceJob, url: str, callback: Any, kind: str, conditional: bool = True, **meta: Any
+    ) -> Request:
+        meta.update(source_id=job.source_id, kind=kind, key_url=url)
+        if conditional and url in job.validators:
+            meta["validators"] = job.validators[url]
+        return Request(url, callback=callback, errback=self.on_error, meta=meta)
+
+    def post_request(
+        self, job: SourceJob, url: str, via: str, entry: Any = None, comments: bool = True
+    ) -> Output:
+        if not url or is_trap(url):
+            return
+        seen = self.seen[job.source_id]
+        if url in seen:
+            self.count(job, "duplicates")
+            return
+        if via in ("listing", "sitemap"):
+            if not same_site(url, job.home_url) or self.backfilled[job.source_id] >= self.max_posts:
+                return
+            self.backfilled[job.source_id] += 1
+        seen.add(url)
+        yield self.request(job, url, self.parse_post, "post", entry=entry, want_comments=comments, via=via)
+
+    def count(self, job: SourceJob, name: str) -> None:
+        self.crawler.stats.inc_value(stat_key(job.source_id, name))
+
+    def job_of(self, response: Any) -> SourceJob:
+        return self.jobs[response.meta["source_id"]]
+
+    # ------------------------------------------------------------------ feeds
+
+    def parse_feed(self, response: Any) -> Output:
+        job = self.job_of(response)
+        if response.status == 304:
+            return
+        try:
+            feed = parse_feed(response.body, response.url, _content_type(response))
+        except FeedError as exc:
+            yield FetchErrorItem(job.source_id, response.url, f"feed unreadable: {exc}", response.status)
+            if job.feed_url and not job.needs_backfill:  # fall back to the homepage
+                yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
+            return
+        etag, modified = response_validators(response)
+        yield ValidatorItem(job.source_id, response.meta["key_url"], etag, modified)
+        unknown = 0
+        for entry in feed.entries:
+            url = canonical_url(entry.url or entry.guid or "", response.url)
+            known = job.known_posts.get(url)
+            unknown += known is None
+            fingerprint = plan.entry_fingerprint(entry.title, entry.content_html, entry.updated_at)
+            fetch, comments = plan.post_needs_fetch(known, entry.updated_at, entry.comment_count, fingerprint)
+            if fetch:
+                yield from self.post_request(job, url, "feed", entry=entry, comments=comments)
+        page = response.meta.get("page", 1)
+        if job.needs_backfill and feed.next_url and page < self.max_pages:
+            yield self.request(job, feed.next_url, self.parse_feed, "feed", False, page=page + 1)
+        elif feed.entries and unknown == len(feed.entries) and job.known_posts and page == 1:
+            # every entry is new: older new posts may have fallen off the feed
+            yield self.request(job, job.home_url, self.parse_listing, "listing", page=1, gap=True)
+
+    def parse_site_comments(self, response: Any) -> Output:
+        job = self.job_of(response)
+        if response.status == 304:
+            return
+        try:
+            comments = parse_comment_feed(response.body, response.url, _content_type(response))
+        except FeedError as exc:
+            yield FetchErrorItem(
+                job.source_id, response.url, f"comment feed unreadable: {exc}", response.status
+            )
+            return
+        etag, modified = response_validators(response)
+        yield ValidatorItem(job.source_id, response.meta["key_url"], etag, modified)
+        if job.needs_backfill:
+            return  # every post is being fetched with its comments anyway
+        by_post: dict[str, list[Any]] = defaultdict(list)
+        for comment in comments:
+            if comment.post_url:
+                by_post[canonical_url(comment.post_url)].append(comment)
+        for url, group in by_post.items():
+            known = job.known_posts.get(url)
+            newest = max((c.published_at for c in group if c.published_at), default=None)
+            if known is not None:
+                yield CommentsItem(job.source_id, url, "feed", group)
+            if (
+                known is None
+                or newest is None
+                or known.last_comment_at is None
+                or newest > known.last_comment_at
+            ):
+                yield from self.post_request(job, url, "comments", comments=True)
+
+    # ------------------------------------------------------------------ backfill
+
+    def parse_listing(self, response: Any) -> Output:
+        job = self.job_of(response)
+        if response.status == 304:
+            return
+        links = extract_links(response.body, response.url)
+        caught_up = False
+        for link in links.post_links:
+            url = canonical_url(link, response.url)
+            if url in job.known_posts:
+                caught_up = True
+                continue
+            yield from self.post_request(job, url, "listing")
+        page = response.meta.get("page", 1)
+        gap = response.meta.get("gap", False)
+        if links.next_page and page < self.max_pages and not (gap and caught_up):
+            next_url = canonical_url(links.next_page, response.url)
+            yield self.request(job, next_url, self.parse_listing, "listing", False, page=page + 1, gap=gap)
+
+    def parse_robots(self, response: Any) -> Output:
+        job = self.job_of(response)
+        text = response.body.decode("utf-8", "replace") if response.status == 200 else ""
+        sitemaps = sitemaps_from_robots(text, job.home_url) or plan.default_sitemaps(
+            job.home_url, job.platform
+        )
+        for url in sitemaps:
+            yield self.request(job, url, self.parse_sitemap, "sitemap", False, quiet=True)
+
+    def parse_sitemap(self, response: Any) -> Output:
+        job = self.job_of(response)
+        try:
+            sitemap = parse_sitemap(response.body)
+        except SitemapError as exc:
+            logger.debug("ignoring sitemap %s: %s", response.url, exc)
+            return
+        depth = response.meta.get("depth_sitemap", 0)
+        for url, _lastmod in sitemap.urls:
+            if sitemap.kind == "sitemapindex":
+                if depth < 2 and plan.is_post_sitemap(url):
+                    yield self.request(
+                        job, url, self.parse_sitemap, "sitemap", False, depth_sitemap=depth + 1
+                    )
+            elif plan.looks_like_post_url(url, job.home_url):
+                url = canonical_url(url)
+                if url not in job.known_posts:
+                    yield from self.post_request(job, url, "sitemap")
+
+    # ------------------------------------------------------------------ posts and comments
+
+    def parse_post(self, response: Any) -> Output:
+        job = self.job_of(response)
+        key_url, entry = response.meta["key_url"], response.meta.get("entry")
+        known = job.known_posts.get(key_url)
+        if response.status == 304:
+            if response.meta.get("want_comments") and known is not None:
+                yield from self.comment_requests(job, key_url, known.external_id, None, forced=True)
+            return
+        hint = job.platform if job.platform != GENERIC else None
+        post = extract_page(response.body, response.url, platform=hint)
+        url = key_url
+        if post.canonical_url and same_site(post.canonical_url, response.url):
+            url = canonical_url(post.canonical_url, response.url)
+        if url != key_url:
+            if url in self.seen[job.source_id] and url != key_url:
+                self.count(job, "duplicates")
+                return
+            self.seen[job.source_id].add(url)
+        if entry is None and response.meta.get("via") in ("listing", "sitemap") and post.published_at is None:
+            logger.debug("%s has no publication date: a page, not a post", response.url)
+            return
+        if not post.content_text.strip():
+            yield FetchErrorItem(
+                job.source_id, response.url, "no post content found on the page", response.status
+            )
+            return
+        etag, modified = response_validators(response)
+        external_id = post.wp_post_id or post.blogger_post_id
+        yield PostItem(
+            source_id=job.source_id,
+            url=url,
+            fetched_url=key_url,
+            platform=post.platform,
+            title=post.title or getattr(entry, "title", None),
+            author=post.author or getattr(entry, "author", None),
+            published_at=getattr(entry, "published_at", None) or post.published_at,  # feeds give full times
+            updated_at=getattr(entry, "updated_at", None) or post.updated_at,
+            content_text=post.content_text,
+            guid=getattr(entry, "guid", None),
+            external_id=external_id,
+            entry_hash=plan.entry_fingerprint(entry.title, entry.content_html, entry.updated_at)
+            if entry
+            else None,
+            comments=post.comments,
+            etag=etag,
+            last_modified=modified,
+        )
+        count = getattr(entry, "comment_count", None)
+        wanted = bool(post.comments) or bool(count) or (count is None and response.meta.get("want_comments"))
+        hinted = post.comment_feed_url or getattr(entry, "comment_feed_url", None)
+        if wanted:
+            yield from self.comment_requests(job, url, post.wp_post_id, post.blogger_post_id, hinted)
+        if post.next_comments_url and not is_trap(post.next_comments_url):
+            yield self.request(job, post.next_comments_url, self.parse_comment_page, "comments", post_url=url)
+
+    def comment_requests(
+        self,
+        job: SourceJob,
+        post_url: str,
+        wp_post_id: str | None,
+        blogger_post_id: str | None,
+        hinted: str | None = None,
+        forced: bool = False,
+    ) -> Output:
+        if job.rest_root and wp_post_id and wp_post_id.isdigit():
+            url = rest_comments_url(job.rest_root, wp_post_id, page=1)
+            yield self.request(
+                job,
+                url,
+                self.parse_rest,
+                "rest",
+                False,
+                post_url=post_url,
+                page=1,
+                blogger_post_id=blogger_post_id,
+                hinted=hinted,
+            )
+            return
+        if forced and job.platform == "blogger" and not blogger_post_id:
+            blogger_post_id = wp_post_id  # the stored external id of a Blogger post is its post id
+        feed = plan.comment_feed_for(job.platform, job.home_url, post_url, hinted, blogger_post_id)
+        if feed:
+            yield self.request(job, feed, self.parse_comment_feed, "comment-feed", post_url=post_url)
+
+    def parse_rest(self, response: Any) -> Output:
+        job = self.job_of(response)
+        try:
+            comments = parse_rest_comments(response.body)
+        except ValueError as exc:
+            yield FetchErrorItem(
+                job.source_id, response.url, f"REST comments unreadable: {exc}", response.status
+            )
+            return
+        post_url = response.meta["post_url"]
+        yield CommentsItem(job.source_id, post_url, "rest", comments, fetched_url=response.url)
+        if response.meta.get("page") == 1:
+            pages = int(response.headers.get(b"X-WP-TotalPages", b"1") or 1)
+            wp_id = response.url.split("post=")[1].split("&")[0] if "post=" in response.url else None
+            for page in range(2, min(pages, 100) + 1):
+                url = rest_comments_url(job.rest_root or "", wp_id or "", page=page)
+                yield self.request(job, url, self.parse_rest, "rest", False, post_url=post_url, page=page)
+
+    def parse_comment_feed(self, response: Any) -> Output:
+        job = self.job_of(response)
+        if response.status == 304:
+            return
+        try:
+            comments = parse_comment_feed(response.body, response.url, _content_type(response))
+        except FeedError as exc:
+            yield FetchErrorItem(
+                job.source_id, response.url, f"comment feed unreadable: {exc}", response.status
+            )
+            return
+        etag, modified = response_validators(response)
+        yield CommentsItem(
+            job.source_id,
+            response.meta["post_url"],
+            "feed",
+            comments,
+            response.meta["key_url"],
+            etag,
+            modified,
+        )
+
+    def parse_comment_page(self, response: Any) -> Output:
+        job = self.job_of(response)
+        post = extract_page(response.body, response.url, platform=job.platform)
+        yield CommentsItem(job.source_id, response.meta["post_url"], "html", post.comments)
+        if post.next_comments_url and not is_trap(post.next_comments_url):
+            yield self.request(
+                job,
+                post.next_comments_url,
+                self.parse_comment_page,
+                "comments",
+                post_url=response.meta["post_url"],
+            )
+
+    # ------------------------------------------------------------------ errors
+
+    def on_error(self, failure: Any) -> Output:
+        request = failure.request
+        job = self.jobs[request.meta["source_id"]]
+        kind = request.meta.get("kind")
+        status, retry_at = None, None
+        if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
+            self.count(job, "robots_denied")
+            return
+        if failure.check(HttpError):
+            response = failure.value.response
+            status = response.status
+            retry_at = retry_until(response) if status in (429, 503) else None
+            message = f"HTTP {status}"
+        else:
+            message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        if kind == "rest":  # REST closed or broken: the comment feed is the next best source
+            yield from self.comment_requests(
+                job,
+                request.meta["post_url"],
+                None,
+                request.meta.get("blogger_post_id"),
+                request.meta.get("hinted"),
+            )
+        if request.meta.get("quiet") and status in (404, 410):
+            return
+        self.count(job, "errors")
+        yield FetchErrorItem(job.source_id, request.url, message, status, retry_at)
+
+
+def _content_type(response: Any) -> str | None:
+    value = response.headers.get(b"Content-Type")
+    return value.decode("latin-1") if value else None

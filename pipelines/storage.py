@@ -1,0 +1,198 @@
+"""Storage pipeline: every item in its own transaction, upserts only.
+
+Validators of a post page or comment feed are written in the same transaction as what the
+page produced. Feed validators and "backfill done" marks are written only when the crawl
+finishes normally, so a crawl killed at any moment is simply redone by the next run.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from sqlalchemy import select, update
+
+from crawler.extract.model import ExtractedComment
+from crawler.items import CommentsItem, FetchErrorItem, PostItem, SourceUpdateItem, ValidatorItem
+from crawler.middlewares.sourcestats import stat_key
+from pipelines import repository as repo
+from pipelines.db import open_database, session_factory, utcnow
+from pipelines.models import Crawl, FetchError, Source, SourceCrawl
+
+logger = logging.getLogger(__name__)
+
+SUMMARY_FIELDS = (
+    "requests",
+    "not_modified",
+    "new_posts",
+    "updated_posts",
+    "new_comments",
+    "duplicates",
+    "errors",
+)
+
+
+def comment_records(comments: list[ExtractedComment], via: str) -> list[repo.CommentRecord]:
+    return [
+        repo.CommentRecord(
+            content_text=c.text,
+            author=c.author,
+            author_url=c.author_url,
+            published_at=c.published_at,
+            external_id=c.external_id,
+            parent_external_id=c.parent_external_id,
+            via=c.via or via,
+        )
+        for c in comments
+    ]
+
+
+class StoragePipeline:
+    def __init__(self, database_url: str, crawl_id: int | None, crawler: Any):
+        self.database_url = database_url
+        self.crawl_id = crawl_id
+        self.crawler = crawler
+        self.engine: Any = None
+        self.sessions: Any = None
+        self.deferred: list[Any] = []
+        self.sources: set[int] = set()
+        self.close_reason = "finished"
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StoragePipeline:
+        s = crawler.settings
+        crawl_id = s.get("DOCLISTEN_CRAWL_ID")
+        pipe = cls(s["DOCLISTEN_DATABASE_URL"], int(crawl_id) if crawl_id else None, crawler)
+        crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
+        return pipe
+
+    def open_spider(self) -> None:
+        self.engine = open_database(self.database_url)
+        self.sessions = session_factory(self.engine)
+        if self.crawl_id is None:
+            with self.sessions.begin() as s:
+                crawl = Crawl(started_at=utcnow(), status="running")
+                s.add(crawl)
+                s.flush()
+                self.crawl_id = crawl.id
+        spider = self.crawler.spider
+        self.sources = set(getattr(spider, "jobs", {}) or {})
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        self.close_reason = reason
+
+    def close_spider(self) -> None:
+        now = utcnow()
+        finished = self.close_reason == "finished"
+        with self.sessions.begin() as s:
+            if finished:
+                for item in self.deferred:
+                    self._write_deferred(s, item, now)
+            self._write_summaries(s, now, finished)
+        self.engine.dispose()
+
+    # ------------------------------------------------------------------ items
+
+    def process_item(self, item: Any) -> Any:
+        now = utcnow()
+        if isinstance(item, (ValidatorItem, SourceUpdateItem)) and getattr(item, "deferred", True):
+            self.deferred.append(item)
+            return item
+        with self.sessions.begin() as s:
+            if isinstance(item, PostItem):
+                self._store_post(s, item, now)
+            elif isinstance(item, CommentsItem):
+                self._store_comments(s, item, now)
+            elif isinstance(item, ValidatorItem):
+                repo.save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
+            elif isinstance(item, FetchErrorItem):
+                self._store_error(s, item, now)
+        return item
+
+    def _inc(self, source_id: int, name: str, value: int = 1) -> None:
+        if value:
+            self.crawler.stats.inc_value(stat_key(source_id, name), value)
+
+    def _store_post(self, s: Any, item: PostItem, now: Any) -> None:
+        record = repo.PostRecord(
+            source_id=item.source_id,
+            url=item.url,
+            title=item.title,
+            author=item.author,
+            published_at=item.published_at,
+            updated_at=item.updated_at,
+            content_text=item.content_text,
+            guid=item.guid,
+            external_id=item.external_id,
+            entry_hash=item.entry_hash,
+        )
+        post_id, status = repo.upsert_post(s, record, now)
+        self._inc(
+            item.source_id, {"new": "new_posts", "updated": "updated_posts"}.get(status, "unchanged_posts")
+        )
+        new = repo.upsert_comments(s, post_id, comment_records(item.comments, "html"), now)
+        self._inc(item.source_id, "new_comments", new)
+        repo.save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
+
+    def _store_comments(self, s: Any, item: CommentsItem, now: Any) -> None:
+        post_id = repo.post_id_for_url(s, item.post_url)
+        if post_id is None:
+            logger.info("comments for unknown post %s skipped", item.post_url)
+            return
+        new = repo.upsert_comments(s, post_id, comment_records(item.comments, item.via), now)
+        self._inc(item.source_id, "new_comments", new)
+        if item.fetched_url:
+            repo.save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
+
+    def _store_error(self, s: Any, item: FetchErrorItem, now: Any) -> None:
+        s.add(
+            FetchError(
+                crawl_id=self.crawl_id,
+                source_id=item.source_id,
+                url=item.url,
+                status=item.status,
+                error=item.error[:2000],
+                occurred_at=now,
+            )
+        )
+        values: dict[str, Any] = {"last_error": f"{item.url}: {item.error}"[:2000], "last_error_at": now}
+        if item.retry_after is not None:
+            values["not_before"] = item.retry_after
+        s.execute(update(Source).where(Source.id == item.source_id).values(**values))
+
+    # ------------------------------------------------------------------ end of crawl
+
+    def _write_deferred(self, s: Any, item: Any, now: Any) -> None:
+        if isinstance(item, ValidatorItem):
+            repo.save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
+        elif isinstance(item, SourceUpdateItem) and item.backfilled:
+            s.execute(update(Source).where(Source.id == item.source_id).values(backfilled_at=now))
+
+    def _write_summaries(self, s: Any, now: Any, finished: bool) -> None:
+        stats = self.crawler.stats
+        for source_id in self.sources:
+            if s.get(Source, source_id) is None:
+                continue  # removed while crawling
+            values = {f: int(stats.get_value(stat_key(source_id, f), 0)) for f in SUMMARY_FIELDS}
+            existing = s.execute(
+                select(SourceCrawl).where(
+                    SourceCrawl.crawl_id == self.crawl_id, SourceCrawl.source_id == source_id
+                )
+            ).scalar()
+            if existing is None:
+                s.add(SourceCrawl(crawl_id=self.crawl_id, source_id=source_id, **values))
+            else:
+                for key, value in values.items():
+                    setattr(existing, key, value)
+            failed = values["errors"] > 0 and values["requests"] <= values["errors"]
+            change: dict[str, Any] = {"last_crawled_at": now}
+            if failed:
+                change["consecutive_failures"] = Source.consecutive_failures + 1
+            elif finished:
+                change.update(last_success_at=now, consecutive_failures=0)
+            s.execute(update(Source).where(Source.id == source_id).values(**change))
+        crawl = s.get(Crawl, self.crawl_id)
+        if crawl is not None:
+            crawl.finished_at = now
+            crawl.status = "finished" if finished else "interrupted"

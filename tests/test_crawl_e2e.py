@@ -1,0 +1,235 @@
+"""End to end: `doclisten sources add` + `doclisten crawl` over the sample site, for real.
+
+The tests of this module run in order on one site and one database: first crawl, second
+(incremental) crawl, then changes on the site picked up by a third crawl.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import UTC
+
+import pytest
+from sqlalchemy import create_engine, select, text
+
+from crawler.urls import canonical_url
+from pipelines.models import Comment, FetchError, Post, Source, SourceCrawl
+from tests.conftest import FAST, run_cli
+
+pytestmark = pytest.mark.slow
+
+BOILERPLATE = [
+    "Leave a Reply",
+    "Fill in your details below or click an icon to log in",
+    "You are commenting using your",
+    "Your email address will not be published",
+    "Share this:",
+    "Like this:",
+    "bloggers like this",
+    "Post a Comment",
+    "Email This",
+    "BlogThis!",
+    "says:",
+    "Notify me of new comments",
+    "Newer Post",
+    "Subscribe to: Post Comments",
+    "Share to Twitter",
+    "Like Loading",
+]
+
+
+def tokens(value: str) -> list[str]:
+    return re.findall(r"\w+", value.lower())
+
+
+def token_f1(got: str, want: str) -> float:
+    a, b = Counter(tokens(got)), Counter(tokens(want))
+    common = sum((a & b).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(a.values()), common / sum(b.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+@pytest.fixture(scope="module")
+def site():  # type: ignore[no-untyped-def]
+    from crawler.demo_site import DemoSite
+
+    with DemoSite() as demo:
+        yield demo
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
+    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'doclisten.db'}"
+
+
+@pytest.fixture(scope="module")
+def engine(db):  # type: ignore[no-untyped-def]
+    eng = create_engine(db)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="module")
+def first_crawl(site, db):  # type: ignore[no-untyped-def]
+    homes = [blog.homepage for blog in site.blogs.values()]
+    added = run_cli("sources", "add", *homes, *FAST, db=db)
+    assert added.stdout.count("added source") == len(homes), added.stdout + added.stderr
+    before = len(site.requests)
+    result = run_cli("crawl", *FAST, db=db)
+    return result, site.requests[before:]
+
+
+def rows(engine, model):  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return conn.execute(select(model)).all()
+
+
+def test_sources_discovered(first_crawl, engine, site) -> None:  # type: ignore[no-untyped-def]
+    by_home = {r.home_url: r for r in rows(engine, Source)}
+    for blog in site.blogs.values():
+        src = by_home[canonical_url(blog.homepage)]
+        assert src.platform == blog.platform
+        assert src.feed_url == blog.feed_url
+    classic = by_home[canonical_url(site.blogs["wp-classic"].homepage)]
+    assert classic.rest_root and classic.rest_root.endswith("/wp-json/")
+    assert by_home[canonical_url(site.blogs["wp-block"].homepage)].rest_root is None
+
+
+def test_every_post_once_with_clean_body(first_crawl, engine, site) -> None:  # type: ignore[no-untyped-def]
+    stored = {r.url: r for r in rows(engine, Post)}
+    expected = {
+        site.post_url(key, post.slug): post for key, blog in site.blogs.items() for post in blog.content.posts
+    }
+    assert set(stored) == {canonical_url(u) for u in expected}  # older posts too (pagination, sitemaps)
+    for url, post in expected.items():
+        row = stored[canonical_url(url)]
+        assert row.title == post.title
+        assert row.author == post.author
+        assert row.published_at.replace(tzinfo=UTC) == post.published.replace(microsecond=0), url
+        f1 = token_f1(row.content_text, post.text)
+        assert f1 >= 0.95, (url, f1, row.content_text[:300])
+        for phrase in BOILERPLATE:
+            assert phrase not in row.content_text, (url, phrase)
+
+
+def test_every_comment_with_author_date_parent(first_crawl, engine, site) -> None:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        stored = conn.execute(select(Comment, Post.url).join(Post, Post.id == Comment.post_id)).all()
+    by_key = {(r.url, r.external_id): r for r in stored}
+    ids = {r.id: r for r in stored}
+    expected = [
+        (canonical_url(site.post_url(key, post.slug)), post, c)
+        for key, blog in site.blogs.items()
+        for post, c in blog.content.all_comments()
+    ]
+    assert len(stored) == len(expected)  # no duplicates, nothing missing
+    for url, _post, comment in expected:
+        row = by_key[(url, str(comment.id))]
+        assert row.author == comment.author
+        assert row.published_at.replace(tzinfo=UTC) == comment.published.replace(second=0, microsecond=0) or (
+            row.published_at.replace(tzinfo=UTC) == comment.published.replace(microsecond=0)
+        ), (url, comment.id, row.published_at, comment.published)
+        assert token_f1(row.content_text, comment.text) >= 0.95, (url, comment.id, row.content_text)
+        if comment.author_url:
+            assert row.author_url == comment.author_url
+        parent = ids.get(row.parent_id)
+        assert (parent.external_id if parent else None) == (
+            str(comment.parent_id) if comment.parent_id else None
+        )
+        for phrase in BOILERPLATE + ["Reply"]:
+            assert phrase not in row.content_text
+
+
+def test_politeness_robots_and_user_agent(first_crawl, site) -> None:  # type: ignore[no-untyped-def]
+    _, requests = first_crawl
+    paths = [r.path for r in requests]
+    assert not [p for p in paths if p.startswith("/private/")]  # disallowed by robots.txt
+    blogger = [r.path for r in requests if r.blog_key == "blogger"]
+    assert not [p for p in blogger if p.startswith("/search")]
+    assert not [p for p in paths if "replytocom" in p or "utm_" in p or "share=" in p]
+    assert all("doclisten" in r.headers.get("User-Agent", "") for r in requests)
+
+
+def test_summary_printed(first_crawl, engine) -> None:  # type: ignore[no-untyped-def]
+    result, _ = first_crawl
+    assert "new posts" in result.stdout and "total" in result.stdout
+    summary = rows(engine, SourceCrawl)
+    assert sum(r.new_posts for r in summary) == len(rows(engine, Post))
+    assert sum(r.new_comments for r in summary) == len(rows(engine, Comment))
+    assert not rows(engine, FetchError)
+
+
+@pytest.fixture(scope="module")
+def second_crawl(first_crawl, site, db, engine):  # type: ignore[no-untyped-def]
+    before_posts, before_comments = len(rows(engine, Post)), len(rows(engine, Comment))
+    start = len(site.requests)
+    run_cli("crawl", *FAST, db=db)
+    return site.requests[start:], before_posts, before_comments
+
+
+def test_second_crawl_is_incremental(first_crawl, second_crawl, engine) -> None:  # type: ignore[no-untyped-def]
+    _, first = first_crawl
+    second, before_posts, before_comments = second_crawl
+    assert len(second) <= 0.4 * len(first), (len(second), len(first))
+    not_robots = [r for r in second if r.path != "/robots.txt"]
+    assert sum(r.status == 304 for r in not_robots) >= 0.9 * len(not_robots)
+    assert sum(r.status == 304 for r in second) > len(second) / 2
+    assert len(rows(engine, Post)) == before_posts
+    assert len(rows(engine, Comment)) == before_comments
+    with engine.connect() as conn:
+        last = conn.execute(text("SELECT max(crawl_id) FROM source_crawls")).scalar()
+        totals = conn.execute(
+            text(
+                "SELECT sum(new_posts), sum(updated_posts), sum(new_comments) FROM source_crawls WHERE crawl_id=:c"
+            ),
+            {"c": last},
+        ).one()
+    assert tuple(totals) == (0, 0, 0)
+
+
+def test_changes_are_picked_up(second_crawl, site, db, engine) -> None:  # type: ignore[no-untyped-def]
+    classic = site.blogs["wp-classic"].content
+    busy = max(classic.posts, key=lambda p: len(p.comments))
+    parent = busy.comments[-1]
+    reply = site.add_comment(
+        "wp-classic",
+        busy.slug,
+        "Dana Q.",
+        "Replying late: the Accu-Chek Guide works for me.",
+        parent_id=parent.id,
+        author_url="https://dana.example/",
+    )
+    blogger = site.blogs["blogger"].content.posts[0]
+    new_blogger = site.add_comment(
+        "blogger", blogger.slug, "Theo", "First time commenting. Thank you for this."
+    )
+    block_post = site.blogs["wp-block"].content.posts[1]
+    site.edit_post(
+        "wp-block", block_post.slug, paragraphs=[*block_post.paragraphs, "Update: the pharmacy called back."]
+    )
+    fresh = site.add_post(
+        "wpcom", "Glucagon training night", ["We practised with Baqsimi and a Gvoke pen tonight."] * 3
+    )
+    with engine.connect() as conn:
+        block_id = conn.execute(
+            select(Post.id).where(Post.url == canonical_url(site.post_url("wp-block", block_post.slug)))
+        ).scalar()
+
+    run_cli("crawl", *FAST, db=db)
+
+    with engine.connect() as conn:
+        got = conn.execute(select(Comment).where(Comment.external_id == str(reply.id))).one()
+        parent_row = conn.execute(select(Comment).where(Comment.id == got.parent_id)).one()
+        assert parent_row.external_id == str(parent.id) and got.author_url == "https://dana.example/"
+        assert (
+            conn.execute(select(Comment).where(Comment.external_id == str(new_blogger.id))).one().author
+            == "Theo"
+        )
+        edited = conn.execute(select(Post).where(Post.id == block_id)).one()
+        assert "pharmacy called back" in edited.content_text
+        assert conn.execute(select(Post).where(Post.title == fresh.title)).one()
+        urls = [r.url for r in conn.execute(select(Post)).all()]
+    assert len(urls) == len(set(urls))

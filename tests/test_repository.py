@@ -1,0 +1,143 @@
+"""Repository upserts on SQLite and PostgreSQL: idempotent, merging, threading."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select
+
+from pipelines import repository as repo
+from pipelines.db import current_revision, head_revision, migrate, open_database, session_factory
+from pipelines.exceptions import SourceError
+from pipelines.models import Base, Comment, Post, UrlValidator
+from pipelines.sources import SourceRecord, add_source, find_source, remove_source
+
+NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+
+
+@pytest.fixture
+def sessions(db_url):  # type: ignore[no-untyped-def]
+    engine = open_database(db_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def source_id(sessions) -> int:  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        source, created = add_source(s, SourceRecord("https://blog.example/", platform="wordpress"), NOW)
+        assert created
+        return source.id
+
+
+def post(source_id: int, text: str = "Body about glucagon.", **kw) -> repo.PostRecord:  # type: ignore[no-untyped-def]
+    return repo.PostRecord(
+        source_id,
+        kw.pop("url", "https://blog.example/2015/03/04/a/"),
+        kw.pop("title", "A"),
+        "Kim",
+        NOW - timedelta(days=3),
+        None,
+        text,
+        **kw,
+    )
+
+
+def test_migrations_create_schema_matching_models(db_url):  # type: ignore[no-untyped-def]
+    engine = open_database(db_url)
+    try:
+        assert current_revision(engine) == head_revision()
+        tables = set(inspect(engine).get_table_names())
+        assert {"sources", "posts", "comments", "keyword_matches", "url_validators", "crawls"} <= tables
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        assert diff == []
+        migrate(engine)  # idempotent
+    finally:
+        engine.dispose()
+
+
+def test_post_upsert_new_unchanged_updated(sessions, source_id):  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        pid, status = repo.upsert_post(s, post(source_id), NOW)
+        assert status == "new"
+    with sessions.begin() as s:
+        assert repo.upsert_post(s, post(source_id), NOW) == (pid, "unchanged")
+    with sessions.begin() as s:
+        assert repo.upsert_post(s, post(source_id, "Edited body."), NOW) == (pid, "updated")
+    with sessions.begin() as s:
+        rows = s.execute(select(Post)).scalars().all()
+        assert len(rows) == 1 and rows[0].content_text == "Edited body."
+
+
+def test_comments_merge_across_sources_and_link_parents(sessions, source_id):  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        pid, _ = repo.upsert_post(s, post(source_id), NOW)
+        html = [
+            repo.CommentRecord("Great post!", "Ann", None, NOW, "10", None, "html"),
+            repo.CommentRecord("Thanks Ann", "Kim", None, NOW, "11", "10", "html"),
+        ]
+        assert repo.upsert_comments(s, pid, html, NOW) == 2
+    with sessions.begin() as s:
+        feed = [
+            repo.CommentRecord("Great post!", "Ann", "https://ann.example/", NOW, "10", None, "feed"),
+            repo.CommentRecord("A third one", "Lee", None, NOW, "12", "11", "feed"),
+        ]
+        assert repo.upsert_comments(s, pid, feed, NOW) == 1
+    with sessions.begin() as s:
+        rows = {c.external_id: c for c in s.execute(select(Comment)).scalars()}
+        assert len(rows) == 3
+        assert rows["10"].author_url == "https://ann.example/"  # filled in from the feed
+        assert rows["11"].parent_id == rows["10"].id
+        assert rows["12"].parent_id == rows["11"].id
+        assert s.get(Post, pid).comment_count == 3
+
+
+def test_comment_without_id_adopts_id_later(sessions, source_id):  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        pid, _ = repo.upsert_post(s, post(source_id), NOW)
+        repo.upsert_comments(s, pid, [repo.CommentRecord("No id here", "Ann", via="html")], NOW)
+        repo.upsert_comments(s, pid, [repo.CommentRecord("No id here", "Ann", via="html")], NOW)
+        repo.upsert_comments(
+            s, pid, [repo.CommentRecord("No  id here", "Ann", external_id="7", via="rest")], NOW
+        )
+    with sessions.begin() as s:
+        rows = s.execute(select(Comment)).scalars().all()
+        assert len(rows) == 1 and rows[0].external_id == "7" and rows[0].via == "rest"
+
+
+def test_validators_upsert_and_clear(sessions, source_id):  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        repo.save_validator(s, "https://blog.example/feed/", source_id, '"a"', None, NOW)
+        repo.save_validator(
+            s, "https://blog.example/feed/", source_id, '"b"', "Tue, 03 Mar 2015 10:00:00 GMT", NOW
+        )
+    with sessions.begin() as s:
+        v = s.get(UrlValidator, "https://blog.example/feed/")
+        assert (v.etag, v.last_modified) == ('"b"', "Tue, 03 Mar 2015 10:00:00 GMT")
+        jobs = repo.load_jobs(s, [find_source(s, str(source_id))])
+        assert jobs[0].validators["https://blog.example/feed/"][0] == '"b"'
+        assert jobs[0].needs_backfill
+        repo.save_validator(s, "https://blog.example/feed/", source_id, None, None, NOW)
+        assert s.get(UrlValidator, "https://blog.example/feed/") is None
+
+
+def test_sources_add_is_idempotent_and_remove_cascades(sessions, source_id):  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        again, created = add_source(
+            s, SourceRecord("https://blog.example/", feed_url="https://blog.example/feed/"), NOW
+        )
+        assert not created and again.id == source_id and again.feed_url == "https://blog.example/feed/"
+        pid, _ = repo.upsert_post(s, post(source_id), NOW)
+        repo.upsert_comments(s, pid, [repo.CommentRecord("hi", external_id="1")], NOW)
+    with sessions.begin() as s:
+        assert find_source(s, "https://blog.example").id == source_id
+        remove_source(s, str(source_id))
+    with sessions.begin() as s:
+        assert s.execute(select(Post)).first() is None
+        assert s.execute(select(Comment)).first() is None
+        with pytest.raises(SourceError, match="no source"):
+            find_source(s, "42")

@@ -1,0 +1,111 @@
+import pytest
+
+from crawler.urls import canonical_url, is_trap, same_site
+
+CANONICAL = [
+    # tracking parameters, any utm_*, fragment
+    (
+        "https://type1tales.example/2024/03/pump/?utm_source=feedburner&utm_medium=feed&utm_campaign=x#more-12",
+        "https://type1tales.example/2024/03/pump/",
+    ),
+    ("https://t.example/p/?UTM_Source=x&fbclid=abc&gclid=1&dclid=2&msclkid=3", "https://t.example/p/"),
+    ("https://t.example/p/?mc_cid=1&mc_eid=2&_ga=3&igshid=4&yclid=5&ref_src=twsrc", "https://t.example/p/"),
+    # WordPress share buttons and reply links
+    ("https://t.example/p/?share=twitter&nb=1", "https://t.example/p/"),
+    ("https://t.example/p/?replytocom=123#respond", "https://t.example/p/"),
+    # Blogger mobile view and comment permalinks
+    ("https://sugar.blogspot.com/2024/03/cgm.html?m=1", "https://sugar.blogspot.com/2024/03/cgm.html"),
+    ("https://sugar.blogspot.com/2024/03/cgm.html?m=0", "https://sugar.blogspot.com/2024/03/cgm.html"),
+    (
+        "https://sugar.blogspot.com/2024/03/cgm.html?showComment=1709572500000#c8880001",
+        "https://sugar.blogspot.com/2024/03/cgm.html",
+    ),
+    # AMP flag
+    ("https://t.example/p/?amp=1", "https://t.example/p/"),
+    ("https://t.example/p/?amp", "https://t.example/p/"),
+    # remaining query sorted, meaningful params kept
+    ("https://t.example/?p=42&utm_source=x&cat=3", "https://t.example/?cat=3&p=42"),
+    (
+        "https://t.example/search?updated-max=2024-03-01T00:00:00-08:00&max-results=7",
+        "https://t.example/search?max-results=7&updated-max=2024-03-01T00%3A00%3A00-08%3A00",
+    ),
+    # empty query, case, default ports
+    ("https://t.example/p/?", "https://t.example/p/"),
+    ("HTTPS://WWW.Type1Tales.EXAMPLE/Mixed/Case/", "https://www.type1tales.example/Mixed/Case/"),
+    ("http://t.example:80/p/", "http://t.example/p/"),
+    ("https://t.example:443/p/", "https://t.example/p/"),
+    ("https://t.example:8443/p/", "https://t.example:8443/p/"),
+    # trailing slash kept as is
+    ("https://t.example/p", "https://t.example/p"),
+    # percent-encoding normalised, IDN to punycode
+    ("https://t.example/a%7eb/%c3%bc", "https://t.example/a~b/%C3%BC"),
+    ("https://t.example/über-mich/", "https://t.example/%C3%BCber-mich/"),
+    ("https://BÜCHER.example/", "https://xn--bcher-kva.example/"),
+    # whitespace around the URL
+    ("  https://t.example/p/\n", "https://t.example/p/"),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), CANONICAL)
+def test_canonical_url(url, expected):
+    assert canonical_url(url) == expected
+
+
+@pytest.mark.parametrize("url", [url for url, _ in CANONICAL])
+def test_canonical_url_is_idempotent(url):
+    once = canonical_url(url)
+    assert canonical_url(once) == once
+
+
+def test_canonical_url_joins_relative_urls_with_base():
+    base = "https://t.example/2024/03/pump/"
+    assert canonical_url("../../02/cgm/?utm_source=x", base) == "https://t.example/2024/02/cgm/"
+    assert canonical_url("/about/", base) == "https://t.example/about/"
+    assert canonical_url("https://other.example/x", base) == "https://other.example/x"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://t.example/p/?replytocom=12#respond",
+        "https://t.example/p/#respond",
+        "https://t.example/wp-login.php?redirect_to=https%3A%2F%2Ft.example%2Fp%2F",
+        "https://t.example/wp-admin/post.php?post=1",
+        "https://t.example/p/?share=facebook&nb=1",
+        "https://t.example/?action=logout",
+        "https://t.example/2024/03/05/",
+        "https://t.example/2024/03/05",
+        "https://t.example/2024/03/05/page/2/",
+        "https://t.example/?s=omnipod",
+        "https://sugar.blogspot.com/search?q=dexcom",
+        "https://t.example/xmlrpc.php",
+    ],
+)
+def test_traps(url):
+    assert is_trap(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://t.example/2024/03/05/my-post/",
+        "https://t.example/2024/03/",
+        "https://t.example/feed/",
+        "https://t.example/p/comment-page-2/#comments",
+        "https://t.example/p/#comment-12",
+        "https://sugar.blogspot.com/search?updated-max=2024-03-01T00:00:00-08:00&max-results=7",
+        "https://sugar.blogspot.com/search/label/CGM",
+        "https://sugar.blogspot.com/2024/03/cgm.html",
+        "https://t.example/?p=42",
+    ],
+)
+def test_not_traps(url):
+    assert not is_trap(url)
+
+
+def test_same_site():
+    assert same_site("https://www.t.example/a/", "http://t.example/b")
+    assert same_site("https://T.EXAMPLE/", "https://t.example/")
+    assert not same_site("https://t.example/", "https://other.example/")
+    assert not same_site("https://a.t.example/", "https://t.example/")
+    assert not same_site("not a url", "also not")
