@@ -70,12 +70,26 @@ class BlogSpider(Spider):
             yield self.request(job, job.feed_url, self.parse_feed, "feed", conditional=not job.needs_backfill)
         if job.comments_feed_url:
             yield self.request(job, job.comments_feed_url, self.parse_site_comments, "comments-feed")
-        if job.needs_backfill or not job.feed_url:
-            yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
+        if not job.feed_url:
+            yield from self.backfill_requests(job)
+
+    def backfill_requests(self, job: SourceJob) -> Output:
+        """Archive pages and sitemaps; started after the feed so posts keep their feed entry."""
+        if not job.needs_backfill:
+            if not job.feed_url:
+                yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
+            return
+        yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
+        robots = urljoin(job.home_url, "/robots.txt")
+        yield self.request(job, robots, self.parse_robots, "robots", dont_obey_robotstxt=True)
+        yield SourceUpdateItem(job.source_id, backfilled=True)
+
+    def archive_fallback(self, job: SourceJob) -> Output:
+        """The feed failed: crawl the archive pages instead (and backfill a new source)."""
         if job.needs_backfill:
-            robots = urljoin(job.home_url, "/robots.txt")
-            yield self.request(job, robots, self.parse_robots, "robots", dont_obey_robotstxt=True)
-            yield SourceUpdateItem(job.source_id, backfilled=True)
+            yield from self.backfill_requests(job)
+        else:
+            yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
 
     def request(
         self, job: SourceJob, url: str, callback: Any, kind: str, conditional: bool = True, **meta: Any
@@ -117,8 +131,8 @@ class BlogSpider(Spider):
             feed = parse_feed(response.body, response.url, _content_type(response))
         except FeedError as exc:
             yield FetchErrorItem(job.source_id, response.url, f"feed unreadable: {exc}", response.status)
-            if job.feed_url and not job.needs_backfill:  # fall back to the homepage
-                yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
+            if response.meta.get("page", 1) == 1:
+                yield from self.archive_fallback(job)
             return
         etag, modified = response_validators(response)
         yield ValidatorItem(job.source_id, response.meta["key_url"], etag, modified)
@@ -132,6 +146,8 @@ class BlogSpider(Spider):
             if fetch:
                 yield from self.post_request(job, url, "feed", entry=entry, comments=comments)
         page = response.meta.get("page", 1)
+        if page == 1 and job.needs_backfill:
+            yield from self.backfill_requests(job)
         if job.needs_backfill and feed.next_url and page < self.max_pages:
             yield self.request(job, feed.next_url, self.parse_feed, "feed", False, page=page + 1)
         elif feed.entries and unknown == len(feed.entries) and job.known_posts and page == 1:
@@ -382,6 +398,8 @@ class BlogSpider(Spider):
                 request.meta.get("blogger_post_id"),
                 request.meta.get("hinted"),
             )
+        if kind == "feed" and request.meta.get("page", 1) == 1:
+            yield from self.archive_fallback(job)
         if request.meta.get("quiet") and status in (404, 410):
             return
         self.count(job, "errors")
