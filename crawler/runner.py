@@ -27,6 +27,9 @@ from pipelines.sources import SourceRecord, add_source, find_sources
 
 logger = logging.getLogger(__name__)
 
+# Per-crawler settings must beat the process settings that Scrapy merges into each crawler.
+CRAWLER_PRIORITY = 50
+
 
 def build_settings(config: Config, overrides: dict[str, Any] | None = None) -> Settings:
     settings = Settings()
@@ -45,14 +48,16 @@ class Session:
         self.config = config
         self.settings = settings
         self.process = AsyncCrawlerProcess(settings)
+        if settings.get("LOG_LEVEL") not in ("DEBUG", "INFO"):
+            quiet_scrapy_noise()
         self.engine = open_database(config.database_url)
         self.sessions = session_factory(self.engine)
 
     async def discover(self, urls: Sequence[str]) -> list[DiscoveredItem]:
         found: list[DiscoveredItem] = []
         settings = self.settings.copy()
-        settings.set("ITEM_PIPELINES", {}, priority="cmdline")
-        settings.set("DOCLISTEN_PROGRESS", False, priority="cmdline")
+        settings.set("ITEM_PIPELINES", {}, priority=CRAWLER_PRIORITY)
+        settings.set("DOCLISTEN_PROGRESS", False, priority=CRAWLER_PRIORITY)
         crawler = Crawler(DiscoverSpider, settings)
 
         def collect(item: DiscoveredItem, **_: Any) -> None:
@@ -87,12 +92,18 @@ class Session:
             s.flush()
             crawl_id = crawl.id
         settings = self.settings.copy()
-        settings.set("DOCLISTEN_CRAWL_ID", crawl_id, priority="cmdline")
+        settings.set("DOCLISTEN_CRAWL_ID", crawl_id, priority=CRAWLER_PRIORITY)
         await self.process.crawl(Crawler(BlogSpider, settings), jobs=jobs)
         return crawl_id
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def quiet_scrapy_noise() -> None:
+    """Failures Scrapy logs with tracebacks that doclisten records itself (fetch_errors, summary)."""
+    for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def record_from(d: Discovery) -> SourceRecord:

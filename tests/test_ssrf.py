@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.datatypes import LocalCache
 
 from crawler.middlewares.ssrf import BlockedAddressError, GuardedResolver, SSRFGuardMiddleware
 from crawler.ssrf import check_address, is_forbidden, parse_ip_literal
@@ -80,6 +81,9 @@ def test_middleware_passes_public_and_is_off_when_allowed() -> None:
 
 
 def test_resolver_check_refuses_private_results() -> None:
+    resolver = GuardedResolver.__new__(GuardedResolver)  # no reactor needed for the check itself
+    resolver.blocked = LocalCache(10)
     with pytest.raises(BlockedAddressError):
-        GuardedResolver._check("10.0.0.5", "intranet.example")
-    assert GuardedResolver._check("93.184.216.34", "example.com") == "93.184.216.34"
+        resolver._check("10.0.0.5", "Intranet.example")
+    assert "non-public address 10.0.0.5" in resolver.blocked["intranet.example"]
+    assert resolver._check("93.184.216.34", "example.com") == "93.184.216.34"

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.resolver import CachingThreadedResolver
+from scrapy.utils.datatypes import LocalCache
 from twisted.internet.error import DNSLookupError
 
 from crawler.ssrf import check_address, is_forbidden, parse_ip_literal
@@ -23,14 +24,20 @@ class BlockedAddressError(DNSLookupError):
 
 
 class GuardedResolver(CachingThreadedResolver):
-    """Scrapy's caching resolver, refusing names that resolve to non-public addresses."""
+    """Scrapy's caching resolver, refusing names that resolve to non-public addresses.
+
+    Twisted reports any resolver failure as "no results", so the reason for a refusal is kept
+    in ``blocked`` (name -> reason) for error messages: see :func:`refusal_reason`.
+    """
 
     allow_private = False
+    blocked: LocalCache[str, str]
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
         resolver = super().from_crawler(crawler, reactor)
         resolver.allow_private = crawler.settings.getbool("DOCLISTEN_ALLOW_PRIVATE_NETWORKS")
+        resolver.blocked = LocalCache(1000)
         return resolver
 
     def getHostByName(self, name: str, timeout: Any = ()) -> Any:
@@ -39,12 +46,23 @@ class GuardedResolver(CachingThreadedResolver):
             d.addCallback(self._check, name)
         return d
 
-    @staticmethod
-    def _check(address: str, name: str) -> str:
+    def _check(self, address: str, name: str) -> str:
         reason = check_address(address)
         if reason:
+            logger.info("%s resolves to %s: %s", name, address, reason)
+            self.blocked[name.lower()] = reason
             raise BlockedAddressError(f"{name}: {reason}")
         return address
+
+
+def refusal_reason(host: str | None) -> str | None:
+    """Why the installed resolver refused ``host``, if it did."""
+    from twisted.internet import reactor
+
+    blocked = getattr(getattr(reactor, "resolver", None), "blocked", None)
+    if not host or blocked is None:
+        return None
+    return blocked.get(host.lower())
 
 
 class SSRFGuardMiddleware:

@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
@@ -28,6 +28,7 @@ from crawler.items import CommentsItem, FetchErrorItem, PostItem, SourceUpdateIt
 from crawler.middlewares.conditional import response_validators
 from crawler.middlewares.retry_after import retry_until
 from crawler.middlewares.sourcestats import stat_key
+from crawler.middlewares.ssrf import refusal_reason
 from crawler.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
 from crawler.urls import canonical_url, is_trap, same_site
 from pipelines.repository import SourceJob
@@ -389,7 +390,7 @@ class BlogSpider(Spider):
             retry_at = retry_until(response) if status in (429, 503) else None
             message = f"HTTP {status}"
         else:
-            message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            message = error_message(failure)
         if kind == "rest":  # REST closed or broken: the comment feed is the next best source
             yield from self.comment_requests(
                 job,
@@ -398,12 +399,20 @@ class BlogSpider(Spider):
                 request.meta.get("blogger_post_id"),
                 request.meta.get("hinted"),
             )
-        if kind == "feed" and request.meta.get("page", 1) == 1:
-            yield from self.archive_fallback(job)
+        if kind == "feed" and request.meta.get("page", 1) == 1 and status not in (429, 503):
+            yield from self.archive_fallback(job)  # no feed today (but a busy host asked us to wait)
         if request.meta.get("quiet") and status in (404, 410):
             return
         self.count(job, "errors")
         yield FetchErrorItem(job.source_id, request.url, message, status, retry_at)
+
+
+def error_message(failure: Any) -> str:
+    """A one-line description of a failed request (the SSRF guard's reason when it refused)."""
+    reason = refusal_reason(urlsplit(failure.request.url).hostname)
+    if reason:  # Twisted and Scrapy report a refused name as a failed lookup
+        return reason
+    return f"{failure.type.__name__}: {failure.getErrorMessage()}"
 
 
 def _content_type(response: Any) -> str | None:

@@ -16,6 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.discovery import Discovery, DiscoveryError, discover
 from crawler.extract.model import GENERIC
 from crawler.feeds import FeedError, parse_feed
+from crawler.spiders.blogs import error_message
 from crawler.urls import canonical_url
 
 
@@ -110,5 +111,5 @@ class DiscoverSpider(Spider):
         if failure.check(HttpError):
             message = f"HTTP {failure.value.response.status}"
         else:
-            message = failure.getErrorMessage()
+            message = error_message(failure)
         yield DiscoveredItem(given, error=f"cannot fetch {given}: {message}")

@@ -1,0 +1,159 @@
+"""End to end: the SSRF guard, kill -9 in the middle of a crawl, Retry-After."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from pipelines.models import FetchError, Post, Source
+from tests.conftest import FAST, ROOT, run_cli
+from tests.expect import check_comments, check_posts
+
+pytestmark = pytest.mark.slow
+
+
+def test_ssrf_guard_refuses_loopback_by_ip_and_by_name(demo_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    home = demo_site.blogs["wp-classic"].homepage
+    port = home.rsplit(":", 1)[1]
+    by_ip = run_cli("sources", "add", home, db=sqlite_url, allow_private=False, check=False)
+    assert by_ip.returncode == 1
+    assert "non-public address 127.0.0.1" in by_ip.stderr and "Traceback" not in by_ip.stderr
+    # "vm"/"localhost" style names resolving to loopback are caught where names become addresses
+    host = subprocess.run(["hostname"], capture_output=True, text=True).stdout.strip() or "localhost"
+    by_name = run_cli(
+        "sources", "add", f"http://{host}:{port}", db=sqlite_url, allow_private=False, check=False
+    )
+    assert by_name.returncode == 1 and "non-public address" in by_name.stderr, by_name.stderr
+    assert demo_site.requests == []  # nothing reached the server
+
+
+def test_ssrf_guard_records_error_during_crawl(demo_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    run_cli("sources", "add", demo_site.blogs["wpcom"].homepage, *FAST, db=sqlite_url)
+    demo_site.clear_requests()
+    result = run_cli("crawl", *FAST, db=sqlite_url, allow_private=False)
+    assert demo_site.requests == []
+    engine = create_engine(sqlite_url)
+    with engine.connect() as conn:
+        errors = conn.execute(select(FetchError.error)).scalars().all()
+        last_error = conn.execute(select(Source.last_error)).scalar()
+    engine.dispose()
+    assert errors and all("non-public address" in e for e in errors)
+    assert "non-public address" in last_error
+    assert "errors" in result.stdout
+
+
+def test_kill_9_mid_crawl_then_rerun_loses_and_duplicates_nothing(demo_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    homes = [b.homepage for b in demo_site.blogs.values()]
+    run_cli("sources", "add", *homes, *FAST, db=sqlite_url)
+    env = dict(os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
+    slow = ["--delay", "0.05", "--concurrency", "1"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "crawl", *slow],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    engine = create_engine(sqlite_url)
+    try:
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline and proc.poll() is None:
+            with engine.connect() as conn:
+                stored = conn.execute(select(func.count(Post.id))).scalar()
+            if stored >= 8:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the crawl ended before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert 0 < stored < 36
+        run_cli("crawl", *FAST, db=sqlite_url)
+        check_posts(engine, demo_site)
+        check_comments(engine, demo_site)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        engine.dispose()
+
+
+class FlakyBlog(BaseHTTPRequestHandler):
+    """A tiny feed site: the post answers 429 + Retry-After: 1 once; the second feed answers 503 for an hour."""
+
+    hits: list[tuple[str, float]] = []
+
+    def do_GET(self) -> None:
+        self.hits.append((self.path, time.monotonic()))
+        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if self.path == "/robots.txt":
+            return self.reply(200, "text/plain", b"User-agent: *\nAllow: /\n")
+        if self.path == "/feed/":
+            item = (
+                f"<item><title>Pump day</title><link>{base}/2024/01/02/pump-day/</link>"
+                "<pubDate>Tue, 02 Jan 2024 10:00:00 +0000</pubDate><guid>p1</guid></item>"
+            )
+            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Flaky</title><link>{base}/</link>{item}</channel></rss>'
+            return self.reply(200, "application/rss+xml", body.encode())
+        if self.path == "/2024/01/02/pump-day/":
+            if sum(1 for p, _ in self.hits if p == self.path) == 1:
+                return self.reply(429, "text/plain", b"slow down", {"Retry-After": "1"})
+            page = (
+                "<html><head><title>Pump day</title></head><body><article><h1>Pump day</h1>"
+                "<time datetime='2024-01-02T10:00:00Z'>Jan 2</time><div class='entry-content'>"
+                + "<p>Today I started on an insulin pump after ten years of injections.</p>" * 5
+                + "</div></article></body></html>"
+            )
+            return self.reply(200, "text/html; charset=utf-8", page.encode())
+        if self.path == "/closed/feed/":  # healthy when added, then down for maintenance
+            if sum(1 for p, _ in self.hits if p == self.path) > 1:
+                return self.reply(503, "text/plain", b"maintenance", {"Retry-After": "3600"})
+            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Closed</title><link>{base}/closed/</link></channel></rss>'
+            return self.reply(200, "application/rss+xml", body.encode())
+        return self.reply(404, "text/plain", b"no")
+
+    def reply(self, status: int, ctype: str, body: bytes, headers: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_retry_after_is_honoured(sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    FlakyBlog.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyBlog)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        run_cli("sources", "add", f"{base}/feed/", f"{base}/closed/feed/", *FAST, db=sqlite_url)
+        run_cli("crawl", *FAST, db=sqlite_url)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    post_hits = [t for p, t in FlakyBlog.hits if p == "/2024/01/02/pump-day/"]
+    assert len(post_hits) == 2 and post_hits[1] - post_hits[0] >= 0.9  # waited out Retry-After: 1
+    engine = create_engine(sqlite_url)
+    with engine.connect() as conn:
+        assert conn.execute(select(Post.title)).scalars().all() == ["Pump day"]
+        closed = conn.execute(select(Source).where(Source.feed_url.like("%/closed/feed/"))).one()
+    engine.dispose()
+    assert "HTTP 503" in closed.last_error
+    assert closed.not_before is not None  # Retry-After: 3600 is recorded, not waited out
+    assert 3500 < (closed.not_before - datetime.now(UTC).replace(tzinfo=None)).total_seconds() <= 3600
+    assert sum(1 for p, _ in FlakyBlog.hits if p == "/closed/feed/") == 2
