@@ -3,6 +3,11 @@
 The CLI layers the environment (DOCLISTEN_*) and command-line options on top of these.
 """
 
+from crawler.config import Config
+
+# `scrapy crawl blogs` reads the environment here; the doclisten CLI sets these itself.
+_ENV = Config.from_env()
+
 BOT_NAME = "doclisten"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -32,7 +37,7 @@ DEPTH_LIMIT = 0
 
 # SSRF guard: names are resolved by a resolver that refuses non-public addresses.
 TWISTED_DNS_RESOLVER = "crawler.middlewares.ssrf.GuardedResolver"
-DOCLISTEN_ALLOW_PRIVATE_NETWORKS = False
+DOCLISTEN_ALLOW_PRIVATE_NETWORKS = _ENV.allow_private_networks
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ssrf.SSRFGuardMiddleware": 50,
@@ -48,7 +53,7 @@ ITEM_PIPELINES = {
 }
 
 # doclisten
-DOCLISTEN_DATABASE_URL = "sqlite:///doclisten.db"
+DOCLISTEN_DATABASE_URL = _ENV.database_url
 DOCLISTEN_CRAWL_ID = None  # set by the runner; the storage pipeline creates one when missing
 DOCLISTEN_BACKFILL_MAX_PAGES = 20  # archive pages (/page/N/, "Older posts") followed for a new source
 DOCLISTEN_BACKFILL_MAX_POSTS = 1000  # posts collected by backfill per source and crawl
