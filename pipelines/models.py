@@ -57,6 +57,13 @@ class Source(Base):
     last_error_at: Mapped[datetime | None] = mapped_column(TS)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
+    # recurring crawls (scheduler/): adaptive interval, per-source bounds, embedded-queue lease
+    interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    min_interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    max_interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    crawl_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lease_token: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(TS)
 
 
 class Post(Base):
@@ -79,6 +86,7 @@ class Post(Base):
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
     last_comment_at: Mapped[datetime | None] = mapped_column(TS)
+    comments_checked_at: Mapped[datetime | None] = mapped_column(TS)  # young posts: decaying re-checks
     first_seen_at: Mapped[datetime] = mapped_column(TS)
     last_seen_at: Mapped[datetime] = mapped_column(TS)
     last_changed_at: Mapped[datetime] = mapped_column(TS)
