@@ -10,9 +10,9 @@ from typing import Any
 import click
 
 from crawler import output
-from crawler.config import ENV_ALLOW_PRIVATE, ENV_DATABASE_URL, Config
+from crawler.cli_common import Context, guarded
+from crawler.config import ENV_ALLOW_PRIVATE, ENV_DATABASE_URL
 from crawler.opml import OpmlError, parse_opml
-from pipelines.exceptions import DoclistenError
 
 # Options shared by crawling commands, applied on top of crawler/settings.py.
 CRAWL_OPTIONS = [
@@ -46,16 +46,6 @@ def overrides(
     if max_backfill_pages is not None:
         out["DOCLISTEN_BACKFILL_MAX_PAGES"] = max_backfill_pages
     return out
-
-
-class Context:
-    def __init__(self, database_url: str | None, allow_private: bool | None):
-        base = Config.from_env()
-        self.config = Config(
-            database_url=database_url or base.database_url,
-            redis_url=base.redis_url,
-            allow_private_networks=base.allow_private_networks if allow_private is None else allow_private,
-        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -160,15 +150,21 @@ def demo(obj: Context, fresh: bool, verbose: bool) -> None:
     guarded(demo_mod.run_demo, obj.config, fresh, verbose)
 
 
-def guarded(func: Any, *args: Any) -> Any:
-    """Run a command body; doclisten errors become one-line messages, not tracebacks."""
-    try:
-        return func(*args)
-    except DoclistenError as exc:
-        raise click.ClickException(str(exc)) from None
-    except KeyboardInterrupt:
-        raise click.Abort() from None
+def _register_commands() -> None:
+    from crawler.cli_schedule import register
 
+    register(main, sources)
+
+
+_register_commands()
+
+from crawler.cli_keywords import keywords  # noqa: E402
+
+main.add_command(keywords)
+
+from crawler.cli_extract import extract  # noqa: E402
+
+main.add_command(extract)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from crawler.extract.model import ExtractedComment
 
@@ -71,3 +72,16 @@ class SourceUpdateItem:
 
     source_id: int
     backfilled: bool = False
+
+
+@dataclass
+class SourceDoneItem:
+    """Every request of one source's crawl has been answered (or failed).
+
+    The storage pipeline writes that source's deferred items and summary; the schedule
+    pipeline decides when the source is due next and completes its claim.
+    """
+
+    source_id: int
+    started_at: datetime
+    claim: Any = None  # scheduler.queue.Claim when a worker claimed the source

@@ -96,6 +96,21 @@ class Session:
         await self.process.crawl(Crawler(BlogSpider, settings), jobs=jobs)
         return crawl_id
 
+    async def work(self, reconcile_every: float | None = None) -> None:
+        """Run as a long-lived worker: claim due sources until stopped (SIGINT/SIGTERM)."""
+        from scheduler.service import open_claimer, periodic_reconcile
+
+        claimer = open_claimer(self.settings, self.engine, self.sessions)
+        reconciler = periodic_reconcile(claimer.queue, self.sessions, reconcile_every) if reconcile_every else None
+        settings = self.settings.copy()
+        settings.set("DOCLISTEN_WORKER", True, priority=CRAWLER_PRIORITY)
+        try:
+            await self.process.crawl(Crawler(BlogSpider, settings), jobs=[], claimer=claimer)
+        finally:
+            if reconciler is not None and reconciler.running:
+                reconciler.stop()
+            claimer.queue.close()
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -3,6 +3,8 @@
 The CLI layers the environment (DOCLISTEN_*) and command-line options on top of these.
 """
 
+import os
+
 from crawler.config import Config
 
 # `scrapy crawl blogs` reads the environment here; the doclisten CLI sets these itself.
@@ -49,7 +51,10 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "pipelines.normalize.NormalizePipeline": 100,
     "pipelines.dedup.DedupPipeline": 200,
+    "pipelines.keywords.pipeline.KeywordsPipeline": 300,
+    "pipelines.enrich.EnrichPipeline": 400,
     "pipelines.storage.StoragePipeline": 800,
+    "scheduler.pipeline.SchedulePipeline": 900,
 }
 
 # doclisten
@@ -65,3 +70,23 @@ FEED_EXPORT_ENCODING = "utf-8"
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 DOCLISTEN_PROGRESS = False  # the CLI turns it on
 EXTENSIONS = {"crawler.progress.CrawlProgress": 500}
+
+# Recurring crawls (doclisten run / scheduler / worker); see scheduler/policy.py
+DOCLISTEN_REDIS_URL = _ENV.redis_url
+DOCLISTEN_REDIS_PREFIX = "doclisten"  # namespace of the Redis keys
+DOCLISTEN_MIN_INTERVAL = 15 * 60  # seconds; per-source overrides in sources.min_interval_seconds
+DOCLISTEN_MAX_INTERVAL = 24 * 3600
+DOCLISTEN_JITTER = 0.1  # +-10 % on every next due time
+DOCLISTEN_DISABLE_AFTER = 10  # consecutive failed crawls before a source is disabled
+DOCLISTEN_UNCONDITIONAL_EVERY = 10  # every Nth crawl of a source ignores the feed's ETag/Last-Modified
+DOCLISTEN_LEASE_SECONDS = 30 * 60  # a claimed source comes back if its worker dies
+DOCLISTEN_WORKER_SOURCES = 8  # sources one worker crawls at once
+DOCLISTEN_POLL_SECONDS = 5.0  # how often an idle worker asks for due sources
+DOCLISTEN_RECONCILE_SECONDS = 60  # how often the scheduler re-seeds Redis from the sources table
+DOCLISTEN_WORKER = False  # set by `doclisten worker` / `doclisten run`
+
+# Dedup, keywords, enrichment (pipelines/; docs/configuration.md)
+DOCLISTEN_NEARDUP_THRESHOLD = 0.7  # estimated Jaccard similarity of 5-word shingles to link a near-duplicate
+DOCLISTEN_NEARDUP_MIN_WORDS = 40  # shorter posts are only linked when identical
+DOCLISTEN_KEYWORDS_FILE = os.environ.get("DOCLISTEN_KEYWORDS_FILE") or None  # None: the bundled taxonomy
+DOCLISTEN_LANGUAGES: list[str] = []  # restrict language detection to these ISO 639-1 codes (empty: all)

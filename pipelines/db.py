@@ -124,3 +124,15 @@ def open_database(url: str, *, auto_migrate: bool = True) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+TRANSIENT_PG_CODES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A conflict the server resolved by aborting this transaction: retrying it is safe (upserts)."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if code in TRANSIENT_PG_CODES:
+        return True
+    return "database is locked" in str(orig or exc)

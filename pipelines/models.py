@@ -17,6 +17,8 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -182,3 +184,29 @@ class FetchError(Base):
     status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str] = mapped_column(Text)
     occurred_at: Mapped[datetime] = mapped_column(TS)
+
+
+# Near-duplicate index (pipelines/neardup.py): a MinHash signature per post and its LSH band keys,
+# shared by every worker through the database.
+Index("ix_posts_duplicate_of", Post.duplicate_of)
+
+
+class NearDupSignature(Base):
+    """MinHash signature of a post body (posts too short to compare have none)."""
+
+    __tablename__ = "neardup_signatures"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    words: Mapped[int] = mapped_column(Integer)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class NearDupBand(Base):
+    """LSH band keys of a signature: posts sharing a key are near-duplicate candidates."""
+
+    __tablename__ = "neardup_bands"
+    __table_args__ = (Index("ix_neardup_bands_hash", "hash"),)
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    hash: Mapped[int] = mapped_column(BigInteger)

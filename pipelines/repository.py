@@ -9,23 +9,24 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Insert, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pipelines.db import utc
 from pipelines.models import Comment, Post, Source, UrlValidator
+from scheduler.policy import comments_due
 
 VIA_PRIORITY = {"rest": 3, "html": 2, "feed": 1}
 _WS = re.compile(r"\s+")
 
 
-def insert_for(session: Session, table: Any) -> Insert:
-    """The dialect's INSERT (which has on_conflict_do_* methods)."""
+def insert_for(session: Session, table: Any) -> Any:
+    """The dialect's INSERT (which has on_conflict_do_* methods; typed Any: two dialect classes)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(table)
@@ -162,7 +163,7 @@ def upsert_comments(session: Session, post_id: int, comments: Iterable[CommentRe
             continue
         _merge_comment(session, post_id, key, rec, values)
     _link_parents(session, post_id)
-    _refresh_comment_stats(session, post_id)
+    _refresh_comment_stats(session, post_id, now)
     return new
 
 
@@ -198,11 +199,15 @@ def _link_parents(session: Session, post_id: int) -> None:
             session.execute(update(Comment).where(Comment.id == r.id).values(parent_id=parent))
 
 
-def _refresh_comment_stats(session: Session, post_id: int) -> None:
+def _refresh_comment_stats(session: Session, post_id: int, now: datetime) -> None:
     count, last = session.execute(
         select(func.count(Comment.id), func.max(Comment.published_at)).where(Comment.post_id == post_id)
     ).one()
-    session.execute(update(Post).where(Post.id == post_id).values(comment_count=count, last_comment_at=last))
+    session.execute(
+        update(Post)
+        .where(Post.id == post_id)
+        .values(comment_count=count, last_comment_at=last, comments_checked_at=now)
+    )
 
 
 # --------------------------------------------------------------------------- validators
@@ -260,9 +265,13 @@ class SourceJob:
     needs_backfill: bool
     validators: dict[str, tuple[str | None, str | None]]
     known_posts: dict[str, KnownPost]
+    recheck_posts: list[str] = field(default_factory=list)  # young posts whose comments are due
+    unconditional: bool = False  # ignore the feed's validators this time (stale ETags)
+    claim: Any = None  # scheduler.queue.Claim in worker mode
 
 
-def load_jobs(session: Session, sources: Sequence[Source]) -> list[SourceJob]:
+def load_jobs(session: Session, sources: Sequence[Source], now: datetime | None = None) -> list[SourceJob]:
+    now = now or datetime.now(UTC)
     jobs = []
     for src in sources:
         validators = {
@@ -278,6 +287,8 @@ def load_jobs(session: Session, sources: Sequence[Source]) -> list[SourceJob]:
                 Post.last_comment_at,
                 Post.external_id,
                 Post.entry_hash,
+                Post.published_at,
+                Post.comments_checked_at,
             ).where(Post.source_id == src.id)
         ).all()
         known = {
@@ -297,6 +308,9 @@ def load_jobs(session: Session, sources: Sequence[Source]) -> list[SourceJob]:
                 needs_backfill=src.backfilled_at is None,
                 validators=validators,
                 known_posts=known,
+                recheck_posts=[
+                    r.url for r in rows if comments_due(utc(r.published_at), utc(r.comments_checked_at), now)
+                ],
             )
         )
     return jobs

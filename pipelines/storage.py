@@ -14,9 +14,18 @@ from scrapy import signals
 from sqlalchemy import select, update
 
 from crawler.extract.model import ExtractedComment
-from crawler.items import CommentsItem, FetchErrorItem, PostItem, SourceUpdateItem, ValidatorItem
+from crawler.items import (
+    CommentsItem,
+    FetchErrorItem,
+    PostItem,
+    SourceDoneItem,
+    SourceUpdateItem,
+    ValidatorItem,
+)
 from crawler.middlewares.sourcestats import stat_key
+from pipelines import analysis_store as analysis
 from pipelines import repository as repo
+from pipelines.annotations import peek_annotations
 from pipelines.db import open_database, session_factory, utcnow
 from pipelines.models import Crawl, FetchError, Source, SourceCrawl
 
@@ -57,6 +66,8 @@ class StoragePipeline:
         self.sessions: Any = None
         self.deferred: list[Any] = []
         self.sources: set[int] = set()
+        self.done: set[int] = set()
+        self.worker = False
         self.close_reason = "finished"
 
     @classmethod
@@ -64,13 +75,14 @@ class StoragePipeline:
         s = crawler.settings
         crawl_id = s.get("DOCLISTEN_CRAWL_ID")
         pipe = cls(s["DOCLISTEN_DATABASE_URL"], int(crawl_id) if crawl_id else None, crawler)
+        pipe.worker = s.getbool("DOCLISTEN_WORKER")
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         return pipe
 
     def open_spider(self) -> None:
         self.engine = open_database(self.database_url)
         self.sessions = session_factory(self.engine)
-        if self.crawl_id is None:
+        if self.crawl_id is None and not self.worker:  # a worker writes one crawls row per source round
             with self.sessions.begin() as s:
                 crawl = Crawl(started_at=utcnow(), status="running")
                 s.add(crawl)
@@ -83,13 +95,18 @@ class StoragePipeline:
         self.close_reason = reason
 
     def close_spider(self) -> None:
+        """Sources still unfinished keep their deferred writes unwritten: the next crawl redoes them."""
         now = utcnow()
-        finished = self.close_reason == "finished"
+        if self.crawl_id is None:
+            self.engine.dispose()
+            return
         with self.sessions.begin() as s:
-            if finished:
-                for item in self.deferred:
-                    self._write_deferred(s, item, now)
-            self._write_summaries(s, now, finished)
+            for source_id in sorted(self.sources - self.done):
+                self._write_summary(s, self.crawl_id, source_id)
+            crawl = s.get(Crawl, self.crawl_id)
+            if crawl is not None:
+                crawl.finished_at = now
+                crawl.status = "finished" if self.close_reason == "finished" else "interrupted"
         self.engine.dispose()
 
     # ------------------------------------------------------------------ items
@@ -100,7 +117,9 @@ class StoragePipeline:
             self.deferred.append(item)
             return item
         with self.sessions.begin() as s:
-            if isinstance(item, PostItem):
+            if isinstance(item, SourceDoneItem):
+                self._finish_source(s, item, now)
+            elif isinstance(item, PostItem):
                 self._store_post(s, item, now)
             elif isinstance(item, CommentsItem):
                 self._store_comments(s, item, now)
@@ -133,6 +152,9 @@ class StoragePipeline:
         )
         new = repo.upsert_comments(s, post_id, comment_records(item.comments, "html"), now)
         self._inc(item.source_id, "new_comments", new)
+        notes = peek_annotations(item)
+        analysis.store_post_annotations(s, post_id, notes)
+        analysis.store_comment_annotations(s, post_id, item.comments, notes)
         repo.save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
 
     def _store_comments(self, s: Any, item: CommentsItem, now: Any) -> None:
@@ -142,6 +164,7 @@ class StoragePipeline:
             return
         new = repo.upsert_comments(s, post_id, comment_records(item.comments, item.via), now)
         self._inc(item.source_id, "new_comments", new)
+        analysis.store_comment_annotations(s, post_id, item.comments, peek_annotations(item))
         if item.fetched_url:
             repo.save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
 
@@ -161,7 +184,23 @@ class StoragePipeline:
             values["not_before"] = item.retry_after
         s.execute(update(Source).where(Source.id == item.source_id).values(**values))
 
-    # ------------------------------------------------------------------ end of crawl
+    # ------------------------------------------------------------------ end of a source
+
+    def _finish_source(self, s: Any, item: SourceDoneItem, now: Any) -> None:
+        """Every request of the source was answered: its feed validators and marks can be written."""
+        mine = [d for d in self.deferred if d.source_id == item.source_id]
+        self.deferred = [d for d in self.deferred if d.source_id != item.source_id]
+        for deferred in mine:
+            self._write_deferred(s, deferred, now)
+        crawl_id = self.crawl_id
+        if item.claim is not None:  # a worker: one crawls row per source round
+            crawl = Crawl(started_at=item.started_at, finished_at=now, status="finished")
+            s.add(crawl)
+            s.flush()
+            crawl_id = crawl.id
+        self._write_summary(s, crawl_id, item.source_id)
+        self.done.add(item.source_id)
+        self.sources.add(item.source_id)
 
     def _write_deferred(self, s: Any, item: Any, now: Any) -> None:
         if isinstance(item, ValidatorItem):
@@ -169,30 +208,16 @@ class StoragePipeline:
         elif isinstance(item, SourceUpdateItem) and item.backfilled:
             s.execute(update(Source).where(Source.id == item.source_id).values(backfilled_at=now))
 
-    def _write_summaries(self, s: Any, now: Any, finished: bool) -> None:
+    def _write_summary(self, s: Any, crawl_id: int | None, source_id: int) -> None:
+        if crawl_id is None or s.get(Source, source_id) is None:
+            return  # removed while crawling
         stats = self.crawler.stats
-        for source_id in self.sources:
-            if s.get(Source, source_id) is None:
-                continue  # removed while crawling
-            values = {f: int(stats.get_value(stat_key(source_id, f), 0)) for f in SUMMARY_FIELDS}
-            existing = s.execute(
-                select(SourceCrawl).where(
-                    SourceCrawl.crawl_id == self.crawl_id, SourceCrawl.source_id == source_id
-                )
-            ).scalar()
-            if existing is None:
-                s.add(SourceCrawl(crawl_id=self.crawl_id, source_id=source_id, **values))
-            else:
-                for key, value in values.items():
-                    setattr(existing, key, value)
-            failed = values["errors"] > 0 and values["requests"] <= values["errors"]
-            change: dict[str, Any] = {"last_crawled_at": now}
-            if failed:
-                change["consecutive_failures"] = Source.consecutive_failures + 1
-            elif finished:
-                change.update(last_success_at=now, consecutive_failures=0)
-            s.execute(update(Source).where(Source.id == source_id).values(**change))
-        crawl = s.get(Crawl, self.crawl_id)
-        if crawl is not None:
-            crawl.finished_at = now
-            crawl.status = "finished" if finished else "interrupted"
+        values = {f: int(stats.get_value(stat_key(source_id, f), 0)) for f in SUMMARY_FIELDS}
+        existing = s.execute(
+            select(SourceCrawl).where(SourceCrawl.crawl_id == crawl_id, SourceCrawl.source_id == source_id)
+        ).scalar()
+        if existing is None:
+            s.add(SourceCrawl(crawl_id=crawl_id, source_id=source_id, **values))
+        else:
+            for key, value in values.items():
+                setattr(existing, key, value)

@@ -31,6 +31,10 @@ BOILERPLATE = [
 ]
 
 
+# What check_posts / check_comments raise while the database is still incomplete.
+AssertionErrorsOnly = (AssertionError, KeyError, AttributeError)
+
+
 def tokens(value: str) -> list[str]:
     return re.findall(r"\w+", value.lower())
 

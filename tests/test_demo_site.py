@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 import json
 import re
+import signal
+import socket
 import subprocess
 import sys
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -585,6 +588,63 @@ def test_main_module_help():
         [sys.executable, "-m", "crawler.demo_site", "--help"], capture_output=True, text=True, check=True
     )
     assert "--port-base" in out.stdout
+    assert "--host" in out.stdout and "--public-host" in out.stdout
+
+
+def local_url(blog, path: str = "") -> str:
+    """The blog's URL through 127.0.0.1, whatever host name its pages use."""
+    return f"http://127.0.0.1:{urlsplit(blog.base_url).port}/{path}"
+
+
+def test_public_host_names_every_absolute_url():
+    with DemoSite(public_host="demo-site.test") as s:
+        assert s.host == "127.0.0.1"
+        for blog in s.blogs.values():
+            port = urlsplit(blog.base_url).port
+            assert blog.base_url == f"http://demo-site.test:{port}/"
+            home = text(local_url(blog))
+            assert blog.base_url in home and "127.0.0.1" not in home
+            assert "127.0.0.1" not in text(local_url(blog, blog.feed_url.removeprefix(blog.base_url)))
+        wp = s.blogs["wp-classic"]
+        assert f"Sitemap: {wp.base_url}wp-sitemap.xml" in text(local_url(wp, "robots.txt"))
+        assert s.post_url("wp-classic", BIG_POST).startswith(wp.base_url)
+
+
+def test_wildcard_host_defaults_public_host_to_machine_name():
+    with DemoSite(host="0.0.0.0") as s:
+        assert s.public_host == socket.gethostname()
+        blog = s.blogs["generic"]
+        assert urlsplit(blog.base_url).hostname == socket.gethostname().lower()
+        assert get(local_url(blog))[0] == 200  # listening on every interface, loopback included
+
+
+def test_main_module_serves_with_host_and_public_host():
+    cmd = [
+        sys.executable,
+        "-m",
+        "crawler.demo_site",
+        "--host",
+        "127.0.0.1",
+        "--public-host",
+        "demo-site.test",
+    ]
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            lines = [proc.stdout.readline() for _ in range(6)]
+            urls = [re.search(r"(http://\S+/)  \(feed:", line).group(1) for line in lines[:5]]
+            assert "on 127.0.0.1 (as demo-site.test)" in lines[5]
+            ports = {urlsplit(u).port for u in urls}
+            assert len(ports) == 5 and all(urlsplit(u).hostname == "demo-site.test" for u in urls)
+            home = text(f"http://127.0.0.1:{urlsplit(urls[0]).port}/")
+            assert urls[0] in home
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert proc.returncode == 0, err
+    assert "Stopped." in out
 
 
 # ---------------------------------------------------------------------------- content requirements

@@ -1,8 +1,12 @@
-"""Serve the sample blogs on 127.0.0.1, one ``ThreadingHTTPServer`` (own port) per blog.
+"""Serve the sample blogs (default on 127.0.0.1), one ``ThreadingHTTPServer`` (own port) per blog.
 
     with DemoSite() as site:
         site.blogs["wp-classic"].base_url   # http://127.0.0.1:PORT/
         site.add_comment("wp-classic", "baqsimi-in-the-backpack", "Ann", "Great post!")
+
+``DemoSite(host="0.0.0.0", public_host="demo-site", port_base=8081)`` listens on every interface
+(e.g. in a container) and writes its absolute URLs (links, feeds, canonical, sitemaps) with the
+name clients reach it by: ``http://demo-site:8081/``.
 
 Every HTML page, feed and sitemap answers conditional GETs (ETag, Last-Modified, 304). All
 requests are recorded in ``site.requests``.
@@ -11,6 +15,7 @@ requests are recorded in ``site.requests``.
 from __future__ import annotations
 
 import hashlib
+import socket
 import sys
 import threading
 from dataclasses import dataclass
@@ -76,12 +81,37 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class DemoSite:
-    """The five sample blogs, each on its own loopback port. Use as a context manager or start()/stop()."""
+class _QuietServer6(_QuietServer):
+    address_family = socket.AF_INET6
 
-    def __init__(self, root: str | None = None, port_base: int | None = None):
+
+WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
+
+
+def default_public_host(host: str) -> str:
+    """The host name for URLs: the bound address, or this machine's (container's) name for a wildcard."""
+    return socket.gethostname() if host in WILDCARD_HOSTS else host
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+class DemoSite:
+    """The five sample blogs, each on its own port (loopback by default). A context manager, or start()/stop()."""
+
+    def __init__(
+        self,
+        root: str | None = None,
+        port_base: int | None = None,
+        host: str = "127.0.0.1",
+        public_host: str | None = None,
+    ):
         self.root = root  # reserved: an alternative content directory (unused; content is Python data)
         self.port_base = port_base
+        self.host = host  # the address the servers bind
+        # the name in absolute URLs: the bound address, or this machine's name when binding every interface
+        self.public_host = public_host or default_public_host(host)
         self.blogs: dict[str, ServedBlog] = {}
         self.requests: list[RequestRecord] = []
         self._content = load_blogs()
@@ -94,8 +124,9 @@ class DemoSite:
     def start(self) -> DemoSite:
         for index, (key, blog) in enumerate(self._content.items()):
             port = self.port_base + index if self.port_base else 0
-            server = _QuietServer(("127.0.0.1", port), _make_handler(self, key))
-            base = f"http://127.0.0.1:{server.server_address[1]}/"
+            server_class = _QuietServer6 if ":" in self.host else _QuietServer
+            server = server_class((self.host, port), _make_handler(self, key))
+            base = f"http://{_url_host(self.public_host)}:{server.server_address[1]}/"
             self.blogs[key] = ServedBlog(key, blog.platform, blog, base)
             self._renderers[key] = RENDERERS[key](blog, base)
             thread = threading.Thread(

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+# Per-source counters of one crawl of that source (reset when the source is done).
+SOURCE_STATS = (
+    "requests", "not_modified", "new_posts", "updated_posts", "unchanged_posts", "new_comments", "duplicates",
+    "errors", "robots_denied", "known_items", "feed_ttl", "cache_max_age",
+)
+
 
 def stat_key(source_id: int, name: str) -> str:
     return f"doclisten/source/{source_id}/{name}"

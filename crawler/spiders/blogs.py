@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.misc import load_object
@@ -30,20 +28,18 @@ from crawler.middlewares.retry_after import retry_until
 from crawler.middlewares.sourcestats import stat_key
 from crawler.middlewares.ssrf import refusal_reason
 from crawler.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
+from crawler.spiders.base import Output, SourceSpider
 from crawler.urls import canonical_url, is_trap, same_site
 from pipelines.repository import SourceJob
+from scheduler.policy import max_age
 
 logger = logging.getLogger(__name__)
 
-Output = Iterator[Any]
-
-
-class BlogSpider(Spider):
+class BlogSpider(SourceSpider):
     name = "blogs"
 
-    def __init__(self, jobs: list[SourceJob] | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.jobs = {job.source_id: job for job in jobs or []}
+    def __init__(self, jobs: list[SourceJob] | None = None, claimer: Any = None, **kwargs: Any):
+        super().__init__(jobs=jobs, claimer=claimer, **kwargs)
         self.seen: dict[int, set[str]] = defaultdict(set)
         self.backfilled: dict[int, int] = defaultdict(int)
         self.max_pages = 20
@@ -51,7 +47,7 @@ class BlogSpider(Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BlogSpider:
-        if kwargs.get("jobs") is None:  # `scrapy crawl blogs [-a sources=1,2]`
+        if kwargs.get("jobs") is None and kwargs.get("claimer") is None:  # `scrapy crawl blogs [-a sources=1,2]`
             loader = load_object(crawler.settings["DOCLISTEN_JOB_LOADER"])
             kwargs["jobs"] = loader(crawler.settings, kwargs.pop("sources", None))
         spider = super().from_crawler(crawler, *args, **kwargs)
@@ -59,20 +55,23 @@ class BlogSpider(Spider):
         spider.max_posts = crawler.settings.getint("DOCLISTEN_BACKFILL_MAX_POSTS")
         return spider
 
-    # ------------------------------------------------------------------ requests
+    def reset_source(self, job: SourceJob) -> None:
+        super().reset_source(job)
+        self.seen[job.source_id] = set()
+        self.backfilled[job.source_id] = 0
 
-    async def start(self) -> AsyncIterator[Any]:
-        for job in self.jobs.values():
-            for output in self.first_requests(job):
-                yield output
+    # ------------------------------------------------------------------ requests
 
     def first_requests(self, job: SourceJob) -> Output:
         if job.feed_url:
-            yield self.request(job, job.feed_url, self.parse_feed, "feed", conditional=not job.needs_backfill)
+            conditional = not (job.needs_backfill or job.unconditional)
+            yield self.request(job, job.feed_url, self.parse_feed, "feed", conditional=conditional)
         if job.comments_feed_url:
             yield self.request(job, job.comments_feed_url, self.parse_site_comments, "comments-feed")
         if not job.feed_url:
             yield from self.backfill_requests(job)
+        for url in job.recheck_posts:  # young posts: comments re-checked on a decaying schedule
+            yield from self.post_request(job, url, "recheck", comments=True)
 
     def backfill_requests(self, job: SourceJob) -> Output:
         """Archive pages and sitemaps; started after the feed so posts keep their feed entry."""
@@ -92,22 +91,13 @@ class BlogSpider(Spider):
         else:
             yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
 
-    def request(
-        self, job: SourceJob, url: str, callback: Any, kind: str, conditional: bool = True, **meta: Any
-    ) -> Request:
-        meta.update(source_id=job.source_id, kind=kind, key_url=url)
-        if conditional and url in job.validators:
-            meta["validators"] = job.validators[url]
-        return Request(url, callback=callback, errback=self.on_error, meta=meta)
-
     def post_request(
         self, job: SourceJob, url: str, via: str, entry: Any = None, comments: bool = True
     ) -> Output:
         if not url or is_trap(url):
             return
         seen = self.seen[job.source_id]
-        if url in seen:
-            self.count(job, "duplicates")
+        if url in seen:  # another link to a post already asked for
             return
         if via in ("listing", "sitemap"):
             if not same_site(url, job.home_url) or self.backfilled[job.source_id] >= self.max_posts:
@@ -146,6 +136,7 @@ class BlogSpider(Spider):
             fetch, comments = plan.post_needs_fetch(known, entry.updated_at, entry.comment_count, fingerprint)
             if fetch:
                 yield from self.post_request(job, url, "feed", entry=entry, comments=comments)
+        self.note_feed(job, response, feed, known=len(feed.entries) - unknown)
         page = response.meta.get("page", 1)
         if page == 1 and job.needs_backfill:
             yield from self.backfill_requests(job)
@@ -154,6 +145,17 @@ class BlogSpider(Spider):
         elif feed.entries and unknown == len(feed.entries) and job.known_posts and page == 1:
             # every entry is new: older new posts may have fallen off the feed
             yield self.request(job, job.home_url, self.parse_listing, "listing", page=1, gap=True)
+
+    def note_feed(self, job: SourceJob, response: Any, feed: Any, known: int) -> None:
+        """What the scheduler's policy needs: known entries, and the server's own pacing hints."""
+        stats = self.crawler.stats
+        stats.inc_value(stat_key(job.source_id, "known_items"), known)
+        if feed.ttl_minutes:
+            stats.max_value(stat_key(job.source_id, "feed_ttl"), int(feed.ttl_minutes) * 60)
+        cache = response.headers.get(b"Cache-Control")
+        age = max_age(cache.decode("latin-1") if cache else None)
+        if age:
+            stats.max_value(stat_key(job.source_id, "cache_max_age"), age)
 
     def parse_site_comments(self, response: Any) -> Output:
         job = self.job_of(response)

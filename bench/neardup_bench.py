@@ -1,0 +1,192 @@
+"""Near-duplicate index: insert+query cost per document at 10k and 100k documents, and memory.
+
+    .venv/bin/python bench/neardup_bench.py [--database-url URL] [--sizes 10000,100000] [--window 500]
+
+For each index size N, the database is first filled up to N posts (bulk: signatures, band keys and
+posts written in large transactions), then ``--window`` more posts go through the real path, one
+transaction each as the storage pipeline does: MinHash signature, then ``index_and_link`` (store
+the band keys, query candidates by band key, verify, set ``duplicate_of``). One post in five of the
+window is a copy of an indexed post with a one-line prefix; the run checks they are all linked and
+that nothing else is. Flat cost means the per-document figures at 10k and 100k are about equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import delete, func, insert, select, text
+
+from pipelines import repository as repo
+from pipelines.db import open_database, session_factory
+from pipelines.models import NearDupBand, NearDupSignature, Post
+from pipelines.neardup import Hasher
+from pipelines.neardup_store import index_and_link
+from pipelines.sources import SourceRecord, add_source
+
+START = datetime(2010, 1, 1, tzinfo=UTC)
+THRESHOLD = 0.7
+
+
+class Corpus:
+    """Distinct ~250-word posts from a 20,000-word vocabulary (no two share a 5-word shingle by chance)."""
+
+    def __init__(self, seed: int = 7):
+        self.rng = random.Random(seed)
+        self.vocabulary = [f"w{i}" for i in range(20000)]
+
+    def text(self, number: int) -> str:
+        rng = random.Random(number)
+        return " ".join(rng.choices(self.vocabulary, k=250))
+
+
+def bulk_fill(sessions, hasher: Hasher, corpus: Corpus, source_id: int, start: int, stop: int) -> None:  # type: ignore[no-untyped-def]
+    """Posts ``start`` .. ``stop`` - 1 with their signatures and band keys, 2,000 per transaction."""
+    now = datetime.now(UTC)
+    for chunk in range(start, stop, 2000):
+        numbers = range(chunk, min(chunk + 2000, stop))
+        posts, signatures, bands = [], [], []
+        for n in numbers:
+            body = corpus.text(n)
+            posts.append(post_values(source_id, n, body, now))
+            sig = hasher.signature(body)
+            assert sig is not None
+            signatures.append({"post_id": n + 1, "words": sig.words, "minhash": sig.to_bytes()})
+            bands += [{"post_id": n + 1, "band": b, "hash": k} for b, k in enumerate(sig.band_keys())]
+        with sessions.begin() as s:
+            s.execute(insert(Post), posts)
+            s.execute(insert(NearDupSignature), signatures)
+            s.execute(NearDupBand.__table__.insert(), bands)
+    if sessions.kw["bind"].dialect.name == "postgresql":  # explicit ids: move the id sequence past them
+        with sessions.begin() as s:
+            s.execute(
+                text("SELECT setval(pg_get_serial_sequence('posts', 'id'), (SELECT max(id) FROM posts))")
+            )
+            s.execute(text("ANALYZE"))  # what autovacuum does after a bulk load; without it plans are blind
+
+
+def post_values(source_id: int, n: int, body: str, now: datetime) -> dict:
+    return {
+        "id": n + 1,
+        "source_id": source_id,
+        "url": f"https://bench.example/{n}/",
+        "title": f"Post {n}",
+        "published_at": START + timedelta(minutes=n),
+        "content_text": body,
+        "content_hash": repo.text_hash(f"Post {n}", body),
+        "comment_count": 0,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "last_changed_at": now,
+    }
+
+
+def window_body(corpus: Corpus, rng: random.Random, size: int, i: int, copies: dict[str, int]) -> str:
+    """Post ``size + i`` of a window: one in five copies an indexed post with a one-line prefix."""
+    if i % 5:
+        return corpus.text(size + i)
+    original = rng.randrange(size)
+    copies[f"https://bench.example/{size + i}/"] = original + 1
+    return "Originally published at another blog. " + corpus.text(original)
+
+
+def window(sessions, hasher: Hasher, corpus: Corpus, source_id: int, size: int, count: int) -> dict:  # type: ignore[no-untyped-def]
+    """``count`` posts through signature + index_and_link, one transaction each; timings per post."""
+    rng, copies = random.Random(size), {}
+    sign_s = link_s = 0.0
+    for i in range(count):
+        n = size + i
+        body = window_body(corpus, rng, size, i, copies)
+        t0 = time.perf_counter()
+        signature = hasher.signature(body)
+        t1 = time.perf_counter()
+        url, published = f"https://bench.example/{n}/", START + timedelta(minutes=n)
+        record = repo.PostRecord(source_id, url, f"Post {n}", None, published, None, body)
+        with sessions.begin() as s:
+            post_id, _ = repo.upsert_post(s, record, datetime.now(UTC))
+            index_and_link(s, post_id, signature, THRESHOLD)
+        sign_s += t1 - t0
+        link_s += time.perf_counter() - t1
+    with sessions.begin() as s:
+        linked = dict(
+            s.execute(select(Post.url, Post.duplicate_of).where(Post.duplicate_of.is_not(None))).all()
+        )
+    return {
+        "signature_ms": 1000 * sign_s / count,
+        "index_link_ms": 1000 * link_s / count,
+        "rss_mb": rss_mb(),
+        "copies_linked": sum(linked.get(url) == target for url, target in copies.items()),
+        "copies": len(copies),
+        "false_links": len(set(linked) - set(copies)),
+    }
+
+
+def db_size(url: str) -> str:
+    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    return f"{path.stat().st_size / 2**20:.0f} MB" if path and path.exists() else "n/a"
+
+
+def rss_mb() -> float:
+    """Resident memory of this process now (Linux)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def measure(sessions, url: str, source_id: int, sizes: list[int], count: int) -> dict[int, dict]:  # type: ignore[no-untyped-def]
+    hasher, corpus, filled, results = Hasher(), Corpus(), 0, {}
+    for size in sizes:
+        t0 = time.perf_counter()
+        bulk_fill(sessions, hasher, corpus, source_id, filled, size)
+        fill_s = time.perf_counter() - t0
+        with sessions.begin() as s:
+            assert s.execute(select(func.count(Post.id))).scalar() == size
+        result = results[size] = window(sessions, hasher, corpus, source_id, size, count)
+        per_doc = result["signature_ms"] + result["index_link_ms"]
+        print(
+            f"{size:>7} indexed: {per_doc:.2f} ms/post (signature {result['signature_ms']:.2f} + index & "
+            f"link {result['index_link_ms']:.2f}); copies linked {result['copies_linked']}/{result['copies']}, "
+            f"false links {result['false_links']}; RSS after the window {result['rss_mb']:.0f} MB "
+            f"(bulk fill {fill_s:.0f} s, database {db_size(url)})"
+        )
+        with sessions.begin() as s:  # the window's posts go again, so the next size is exact
+            s.execute(delete(Post).where(Post.id > size))
+        filled = size
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--window", type=int, default=500)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/neardup.db"
+        engine = open_database(url)
+        sessions = session_factory(engine)
+        with sessions.begin() as s:
+            source_id = add_source(s, SourceRecord("https://bench.example/"), datetime.now(UTC))[0].id
+        print(
+            f"database: {engine.dialect.name}; threshold {THRESHOLD}; window of {args.window} posts per size"
+        )
+        results = measure(sessions, url, source_id, sizes, args.window)
+        engine.dispose()
+    first, last = results[sizes[0]], results[sizes[-1]]
+    for key, label in (
+        ("index_link_ms", "index & link (database)"),
+        ("signature_ms", "signature (CPU only)"),
+    ):
+        print(f"{label} per post at {sizes[-1]} vs {sizes[0]}: {last[key] / first[key]:.2f}x (flat = 1.0)")
+
+
+if __name__ == "__main__":
+    main()

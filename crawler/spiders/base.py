@@ -1,0 +1,153 @@
+"""Source bookkeeping shared by doclisten spiders: which sources are being crawled, and when
+each one is finished.
+
+Every request is counted against its source; callbacks run through ``_dispatch`` which
+settles the count, and when a source has no request left the spider yields a
+``SourceDoneItem`` (the pipelines then finish that source: deferred writes, summary, next due
+time, claim completion).
+
+Two modes: a one-shot crawl of given jobs, or a long-running worker that claims due sources
+from a ``claimer`` (``scheduler.worker.Claimer``) inside ``start()`` while it has capacity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import Request, Spider, signals
+
+from crawler.items import FetchErrorItem, SourceDoneItem
+from crawler.middlewares.sourcestats import stat_key
+from pipelines.repository import SourceJob
+
+logger = logging.getLogger(__name__)
+
+Output = Iterator[Any]
+
+
+class SourceSpider(Spider):
+    name = "sources-base"
+
+    def __init__(self, jobs: list[SourceJob] | None = None, claimer: Any = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.jobs = {job.source_id: job for job in jobs or []}
+        self.claimer = claimer
+        self.pending: dict[int, int] = defaultdict(int)
+        self.started: dict[int, datetime] = {}
+        self.capacity = 8
+        self.poll_seconds = 5.0
+        self.stopping = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.capacity = crawler.settings.getint("DOCLISTEN_WORKER_SOURCES")
+        spider.poll_seconds = crawler.settings.getfloat("DOCLISTEN_POLL_SECONDS")
+        crawler.signals.connect(spider._closing, signal=signals.spider_closed)
+        return spider
+
+    def first_requests(self, job: SourceJob) -> Output:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ start
+
+    async def start(self) -> AsyncIterator[Any]:
+        if self.claimer is None:
+            for job in list(self.jobs.values()):
+                for output in self.begin(job):
+                    yield output
+            return
+        async for output in self.claim_loop():
+            yield output
+
+    async def claim_loop(self) -> AsyncIterator[Any]:
+        """Worker mode: claim due sources while there is capacity, until the crawler stops."""
+        last_extend = time.monotonic()
+        while not self.stopping:
+            free = self.capacity - len(self.started)
+            jobs = self.claimer.claim(free) if free > 0 else []
+            for job in jobs:
+                self.jobs[job.source_id] = job
+                for output in self.begin(job):
+                    yield output
+            if time.monotonic() - last_extend > self.claimer.lease_seconds / 3:
+                self.claimer.extend([self.jobs[sid].claim for sid in self.started if sid in self.jobs])
+                last_extend = time.monotonic()
+            if not jobs:
+                await asyncio.sleep(self.poll_seconds if not self.started else min(1.0, self.poll_seconds))
+
+    def begin(self, job: SourceJob) -> Output:
+        self.started[job.source_id] = datetime.now(UTC)
+        self.reset_source(job)
+        outputs = list(self.first_requests(job))
+        yield from outputs
+        if self.pending[job.source_id] == 0:  # nothing to fetch at all
+            yield self.source_done(job.source_id)
+
+    def reset_source(self, job: SourceJob) -> None:
+        """Per-round state of a source (subclasses extend)."""
+        self.pending[job.source_id] = 0
+
+    # ------------------------------------------------------------------ requests and callbacks
+
+    def request(
+        self, job: SourceJob, url: str, callback: Callable[..., Any], kind: str, conditional: bool = True, **meta: Any
+    ) -> Request:
+        meta.update(source_id=job.source_id, kind=kind, key_url=url, cb=callback.__name__)
+        if conditional and url in job.validators:
+            meta["validators"] = job.validators[url]
+        self.pending[job.source_id] += 1
+        # dont_filter: posts are deduplicated per source by canonical URL; every other URL is asked once
+        return Request(url, callback=self._dispatch, errback=self._dispatch_error, meta=meta, dont_filter=True)
+
+    def _dispatch(self, response: Any) -> Output:
+        source_id = response.meta["source_id"]
+        callback = getattr(self, response.meta["cb"])
+        yield from self._guarded(callback, response, response.url, source_id)
+        yield from self._settle(source_id)
+
+    def _dispatch_error(self, failure: Any) -> Output:
+        source_id = failure.request.meta["source_id"]
+        yield from self._guarded(self.on_error, failure, failure.request.url, source_id)
+        yield from self._settle(source_id)
+
+    def _guarded(self, func: Callable[[Any], Any], arg: Any, url: str, source_id: int) -> list[Any]:
+        """Run a callback; a bug or a page it cannot handle becomes a recorded error, not a stalled source."""
+        try:
+            return list(func(arg) or ())
+        except Exception as exc:  # recorded below; the crawl goes on
+            logger.exception("processing %s failed", url)
+            self.crawler.stats.inc_value(stat_key(source_id, "errors"))
+            return [FetchErrorItem(source_id, url, f"processing failed: {type(exc).__name__}: {exc}")]
+
+    def _settle(self, source_id: int) -> Output:
+        self.pending[source_id] -= 1
+        if self.pending[source_id] <= 0 and source_id in self.started:
+            yield self.source_done(source_id)
+
+    def source_done(self, source_id: int) -> SourceDoneItem:
+        started = self.started.pop(source_id)
+        job = self.jobs.get(source_id)
+        item = SourceDoneItem(source_id, started, job.claim if job else None)
+        if self.claimer is not None:
+            self.jobs.pop(source_id, None)
+        return item
+
+    def on_error(self, failure: Any) -> Output:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ shutdown
+
+    def _closing(self, spider: Any, reason: str) -> None:
+        self.stopping = True
+        if self.claimer is not None:
+            unfinished = [self.jobs[sid].claim for sid in self.started if sid in self.jobs]
+            if unfinished:
+                logger.info("releasing %d unfinished claims", len(unfinished))
+                self.claimer.release(unfinished)

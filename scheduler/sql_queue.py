@@ -1,0 +1,122 @@
+"""The due queue on the ``sources`` table, for the embedded (Redis-less) mode.
+
+Same semantics as the Redis queue: ``next_due_at`` is the score (NULL = not scheduled), a claim
+pushes it to now+lease and stores a token in ``lease_token``/``lease_until``, so an expired lease
+makes the source due again, and a later claim's token makes the old holder's ``complete`` fail.
+
+A claim is one ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING id`` statement; on PostgreSQL
+the subquery locks with ``FOR UPDATE SKIP LOCKED`` so concurrent claimers never wait on or take the
+same rows; SQLite serialises writers (busy_timeout). Each method is its own short transaction and
+touches only the scheduling columns.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipelines.db import utcnow
+from pipelines.models import Source
+from scheduler.queue import Claim, ReconcileReport
+
+logger = logging.getLogger(__name__)
+
+SCHEDULED = (Source.disabled.is_(False), Source.next_due_at.is_not(None))
+
+
+class SqlDueQueue:
+    """``DueQueue`` on the ``sources`` table (SQLite ≥ 3.35 or PostgreSQL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._skip_locked = engine.dialect.name == "postgresql"
+
+    def _write(self, stmt: Any) -> int:
+        """Run one UPDATE in its own transaction; the number of rows it changed."""
+        with self._engine.begin() as conn:
+            return int(conn.execute(stmt).rowcount)
+
+    def schedule(self, source_id: int, due_at: datetime) -> None:
+        if not self._write(update(Source).where(Source.id == source_id).values(next_due_at=_utc(due_at))):
+            logger.debug("schedule: no source %d", source_id)
+
+    def claim(self, limit: int, lease_seconds: float, now: datetime | None = None) -> list[Claim]:
+        if limit <= 0:
+            return []
+        now = _utc(now or utcnow())
+        until = now + timedelta(seconds=lease_seconds)
+        token = uuid.uuid4().hex
+        due = (
+            select(Source.id)
+            .where(Source.disabled.is_(False), Source.next_due_at <= now)
+            .order_by(Source.next_due_at)
+            .limit(limit)
+        )
+        if self._skip_locked:
+            due = due.with_for_update(skip_locked=True)
+        stmt = (
+            update(Source)
+            .where(Source.id.in_(due.scalar_subquery()))
+            .values(lease_token=token, lease_until=until, next_due_at=until)
+            .returning(Source.id)
+        )
+        with self._engine.begin() as conn:
+            ids = sorted(int(i) for i in conn.execute(stmt).scalars())
+        return [Claim(i, token, until) for i in ids]
+
+    def _finish(self, claim: Claim, next_due: datetime) -> bool:
+        stmt = (
+            update(Source)
+            .where(Source.id == claim.source_id, Source.lease_token == claim.token)
+            .values(next_due_at=_utc(next_due), lease_token=None, lease_until=None)
+        )
+        return self._write(stmt) == 1
+
+    def complete(self, claim: Claim, next_due: datetime) -> bool:
+        return self._finish(claim, next_due)
+
+    def release(self, claim: Claim, due_at: datetime | None = None) -> bool:
+        return self._finish(claim, due_at or utcnow())
+
+    def extend(self, claim: Claim, lease_seconds: float) -> Claim | None:
+        until = utcnow() + timedelta(seconds=lease_seconds)
+        stmt = (
+            update(Source)
+            .where(Source.id == claim.source_id, Source.lease_token == claim.token)
+            .values(lease_until=until, next_due_at=until)
+        )
+        return Claim(claim.source_id, claim.token, until) if self._write(stmt) == 1 else None
+
+    def remove(self, source_id: int) -> None:
+        self._write(
+            update(Source)
+            .where(Source.id == source_id)
+            .values(next_due_at=None, lease_token=None, lease_until=None)
+        )
+
+    def _count(self, *conditions: Any) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(Source).where(*conditions)).scalar_one())
+
+    def depth(self) -> int:
+        return self._count(*SCHEDULED)
+
+    def due_count(self, now: datetime | None = None) -> int:
+        return self._count(*SCHEDULED, Source.next_due_at <= _utc(now or utcnow()))
+
+    def reconcile(self, sessions: sessionmaker[Session] | None = None, **_: Any) -> ReconcileReport:
+        """Nothing to re-seed: the table is the queue. Reports the scheduled sources as kept."""
+        return ReconcileReport(kept=self.depth())
+
+    def close(self) -> None:
+        """Nothing to release: each call borrows a connection from the caller's engine."""
+
+
+def _utc(value: datetime) -> datetime:
+    """``value`` as aware UTC (SQLite stores the UTC wall time; naive values are taken as UTC)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,190 @@
+"""End to end: recurring crawls, `doclisten run` on SQLite, and scheduler + 2 workers on Redis + PostgreSQL.
+
+The distributed test runs its own redis-server (so it can kill and restart it) and a throwaway
+PostgreSQL database; workers are killed with SIGKILL mid-crawl and the database must still
+end up with every post and comment exactly once.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from pipelines.models import Post, Source
+from tests.conftest import FAST, IN_CI, ROOT, run_cli
+from tests.expect import AssertionErrorsOnly, check_comments, check_posts
+
+pytestmark = pytest.mark.slow
+
+SCHEDULE = ["--poll", "0.3", "--min-interval", "2", "--max-interval", "3", "--lease", "6", "--delay", "0",
+            "--concurrency", "8"]
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def complete(engine, site) -> Callable[[], bool]:  # type: ignore[no-untyped-def]
+    """True once the database holds exactly the sample site (every post and comment)."""
+
+    def check() -> bool:
+        try:
+            check_posts(engine, site)
+            check_comments(engine, site)
+        except AssertionErrorsOnly:
+            return False
+        return True
+
+    return check
+
+
+class Procs:
+    def __init__(self, env: dict[str, str], logs: Path):
+        self.env, self.logs, self.procs = env, logs, {}
+
+    def start(self, name: str, *args: str) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
+        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=self.env,
+                                stdout=log, stderr=subprocess.STDOUT)
+        self.procs[name] = (proc, log)
+        return proc
+
+    def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
+        proc, log = self.procs.pop(name)
+        if proc.poll() is None:
+            proc.send_signal(sig)
+        try:
+            code = proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            code = proc.wait()
+        log.close()
+        return code
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text()
+
+    def stop_all(self) -> None:
+        for name in list(self.procs):
+            self.stop(name, signal.SIGKILL)
+
+
+@pytest.fixture
+def procs(tmp_path) -> Iterator[Procs]:  # type: ignore[no-untyped-def]
+    env = dict(os.environ, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
+    env.pop("DOCLISTEN_REDIS_URL", None)
+    p = Procs(env, tmp_path)
+    yield p
+    p.stop_all()
+
+
+def test_run_on_sqlite_keeps_the_site_current(demo_site, sqlite_url, procs) -> None:  # type: ignore[no-untyped-def]
+    run_cli("sources", "add", *[b.homepage for b in demo_site.blogs.values()], *FAST, db=sqlite_url)
+    procs.env["DOCLISTEN_DATABASE_URL"] = sqlite_url
+    procs.start("run", "run", *SCHEDULE)
+    engine = create_engine(sqlite_url)
+    try:
+        wait_for(complete(engine, demo_site), 90, "the first round")
+        fresh = demo_site.add_post("wp-block", "CGM overpatches, ranked", ["Three overpatches for a Dexcom G7."] * 3)
+        reply = demo_site.add_comment("wpcom", demo_site.blogs["wpcom"].content.posts[0].slug, "Ivy", "Loop user here.")
+        wait_for(complete(engine, demo_site), 30, f"the new post {fresh.title!r} and comment {reply.id}")
+        assert procs.stop("run") == 0
+        with engine.connect() as conn:
+            leased = conn.execute(select(func.count(Source.id)).where(Source.lease_token.is_not(None))).scalar()
+            crawls = conn.execute(text("SELECT count(*) FROM source_crawls")).scalar()
+        assert leased == 0  # SIGTERM released what was unfinished
+        assert crawls > len(demo_site.blogs)  # sources were crawled again on their schedule
+        status = run_cli("status", db=sqlite_url).stdout
+        assert "sources: 5 (5 enabled)" in status and "last crawls" in status
+    finally:
+        engine.dispose()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivateRedis:
+    """A redis-server of our own, so the test may kill and restart it."""
+
+    def __init__(self, workdir: Path):
+        self.port, self.workdir, self.proc = free_port(), workdir, None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_for(self.answers, 10, "redis-server")
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def test_scheduler_and_two_workers_on_redis_and_postgres(demo_site, pg_url, procs, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    if shutil.which("redis-server") is None:
+        if IN_CI:
+            pytest.fail("redis-server binary missing (CI=true)")
+        pytest.skip("redis-server binary not installed")
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    engine = create_engine(pg_url)
+    try:
+        run_cli("sources", "add", *[b.homepage for b in demo_site.blogs.values()], *FAST, db=pg_url)
+        procs.env.update(DOCLISTEN_DATABASE_URL=pg_url, DOCLISTEN_REDIS_URL=redis.url)
+        procs.start("scheduler", "scheduler", "--every", "1")
+        procs.start("worker-a", "worker", *SCHEDULE, "--sources-per-worker", "2")
+        procs.start("worker-b", "worker", *SCHEDULE, "--sources-per-worker", "2")
+
+        def some_posts() -> bool:
+            with engine.connect() as conn:
+                return (conn.execute(select(func.count(Post.id))).scalar() or 0) >= 5
+
+        wait_for(some_posts, 60, "the workers to start storing posts")
+        procs.stop("worker-a", signal.SIGKILL)  # dies mid-crawl: its sources come back after the lease
+        wait_for(complete(engine, demo_site), 120, "worker-b to finish everything")
+
+        redis.kill()  # Redis lost (no persistence): the reconciler re-seeds it from PostgreSQL
+        time.sleep(2)
+        redis.start()
+        procs.start("worker-c", "worker", *SCHEDULE)
+        added = demo_site.add_post("blogger", "Sick day rules, revisited", ["Ketones, fluids, and calling early."] * 3)
+        wait_for(complete(engine, demo_site), 60, f"the post {added.title!r} added after the Redis restart")
+
+        for name in ("worker-b", "worker-c", "scheduler"):
+            assert procs.stop(name) == 0, procs.log(name)
+        assert "Traceback" not in procs.log("worker-b") + procs.log("scheduler")
+    finally:
+        engine.dispose()
+        redis.kill()
