@@ -19,6 +19,7 @@ from sqlalchemy import Engine, update
 
 from pipelines.db import open_database, session_factory
 from pipelines.models import Source
+from scheduler import redis_queue
 from scheduler.exceptions import QueueUnavailable
 from scheduler.queue import open_queue
 from scheduler.redis_queue import RedisDueQueue, connect_redis, to_ms
@@ -155,10 +156,19 @@ def test_reconcile_respects_the_lock(
 
 
 def test_reconcile_stops_when_its_lock_expires(
-    rqueue: RedisDueQueue, redis_client: redis.Redis, engine: Engine
+    rqueue: RedisDueQueue, redis_client: redis.Redis, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     insert_sources(engine, 10, due=T0)
-    report = rqueue.reconcile(session_factory(engine), batch_size=2, lock_seconds=0.001)
+    batches = redis_queue.enabled_sources
+
+    def lock_expires_after_first_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for number, rows in enumerate(batches(*args, **kwargs)):
+            if number == 1:
+                redis_client.delete(rqueue.lock_key)  # as if the lock had timed out
+            yield rows
+
+    monkeypatch.setattr(redis_queue, "enabled_sources", lock_expires_after_first_batch)
+    report = rqueue.reconcile(session_factory(engine), batch_size=2, lock_seconds=30)
     assert report.added < 10  # the lock vanished after the first batch: no more writes without it
     assert redis_client.get(rqueue.lock_key) is None
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, Spider, signals
+from twisted.internet import task
 
 from crawler.items import FetchErrorItem, SourceDoneItem
 from crawler.middlewares.sourcestats import stat_key
@@ -43,12 +43,14 @@ class SourceSpider(Spider):
         self.capacity = 8
         self.poll_seconds = 5.0
         self.stopping = False
+        self.heartbeat: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.capacity = crawler.settings.getint("DOCLISTEN_WORKER_SOURCES")
         spider.poll_seconds = crawler.settings.getfloat("DOCLISTEN_POLL_SECONDS")
+        crawler.signals.connect(spider._opened, signal=signals.spider_opened)
         crawler.signals.connect(spider._closing, signal=signals.spider_closed)
         return spider
 
@@ -68,19 +70,28 @@ class SourceSpider(Spider):
 
     async def claim_loop(self) -> AsyncIterator[Any]:
         """Worker mode: claim due sources while there is capacity, until the crawler stops."""
-        last_extend = time.monotonic()
         while not self.stopping:
             free = self.capacity - len(self.started)
             jobs = self.claimer.claim(free) if free > 0 else []
             for job in jobs:
+                if job.source_id in self.started:  # our own lease ran out and we got it back: keep going
+                    self.jobs[job.source_id].claim = job.claim
+                    continue
                 self.jobs[job.source_id] = job
                 for output in self.begin(job):
                     yield output
-            if time.monotonic() - last_extend > self.claimer.lease_seconds / 3:
-                self.claimer.extend([self.jobs[sid].claim for sid in self.started if sid in self.jobs])
-                last_extend = time.monotonic()
             if not jobs:
                 await asyncio.sleep(self.poll_seconds if not self.started else min(1.0, self.poll_seconds))
+
+    def _opened(self, spider: Any) -> None:
+        if self.claimer is not None:  # heartbeat, whether or not the engine is asking for start requests
+            self.heartbeat = task.LoopingCall(self._extend_leases)
+            self.heartbeat.start(max(1.0, self.claimer.lease_seconds / 3), now=False)
+
+    def _extend_leases(self) -> None:
+        claims = [self.jobs[sid].claim for sid in self.started if sid in self.jobs]
+        if claims:
+            self.claimer.extend(claims)
 
     def begin(self, job: SourceJob) -> Output:
         self.started[job.source_id] = datetime.now(UTC)
@@ -97,23 +108,36 @@ class SourceSpider(Spider):
     # ------------------------------------------------------------------ requests and callbacks
 
     def request(
-        self, job: SourceJob, url: str, callback: Callable[..., Any], kind: str, conditional: bool = True, **meta: Any
+        self,
+        job: SourceJob,
+        url: str,
+        callback: Callable[..., Any],
+        kind: str,
+        conditional: bool = True,
+        **meta: Any,
     ) -> Request:
         meta.update(source_id=job.source_id, kind=kind, key_url=url, cb=callback.__name__)
         if conditional and url in job.validators:
             meta["validators"] = job.validators[url]
         self.pending[job.source_id] += 1
         # dont_filter: posts are deduplicated per source by canonical URL; every other URL is asked once
-        return Request(url, callback=self._dispatch, errback=self._dispatch_error, meta=meta, dont_filter=True)
+        return Request(
+            url, callback=self._dispatch, errback=self._dispatch_error, meta=meta, dont_filter=True
+        )
 
     def _dispatch(self, response: Any) -> Output:
         source_id = response.meta["source_id"]
+        if source_id not in self.jobs:  # an answer that outlived its source's round
+            logger.info("ignoring late answer %s for source %s", response.url, source_id)
+            return
         callback = getattr(self, response.meta["cb"])
         yield from self._guarded(callback, response, response.url, source_id)
         yield from self._settle(source_id)
 
     def _dispatch_error(self, failure: Any) -> Output:
         source_id = failure.request.meta["source_id"]
+        if source_id not in self.jobs:
+            return
         yield from self._guarded(self.on_error, failure, failure.request.url, source_id)
         yield from self._settle(source_id)
 
@@ -146,6 +170,8 @@ class SourceSpider(Spider):
 
     def _closing(self, spider: Any, reason: str) -> None:
         self.stopping = True
+        if self.heartbeat is not None and self.heartbeat.running:
+            self.heartbeat.stop()
         if self.claimer is not None:
             unfinished = [self.jobs[sid].claim for sid in self.started if sid in self.jobs]
             if unfinished:
