@@ -90,3 +90,8 @@ DOCLISTEN_NEARDUP_THRESHOLD = 0.7  # estimated Jaccard similarity of 5-word shin
 DOCLISTEN_NEARDUP_MIN_WORDS = 40  # shorter posts are only linked when identical
 DOCLISTEN_KEYWORDS_FILE = os.environ.get("DOCLISTEN_KEYWORDS_FILE") or None  # None: the bundled taxonomy
 DOCLISTEN_LANGUAGES: list[str] = []  # restrict language detection to these ISO 639-1 codes (empty: all)
+
+# Database outages: items wait (retried with backoff) this long, then go to the spool directory,
+# which the next crawl or worker start stores first.
+DOCLISTEN_DB_RETRY_SECONDS = 60.0
+DOCLISTEN_SPOOL_DIR = "doclisten-spool"

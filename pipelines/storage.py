@@ -7,11 +7,13 @@ finishes normally, so a crawl killed at any moment is simply redone by the next 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from scrapy import signals
 from sqlalchemy import select, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from crawler.extract.model import ExtractedComment
 from crawler.items import (
@@ -28,6 +30,7 @@ from pipelines import repository as repo
 from pipelines.annotations import peek_annotations
 from pipelines.db import open_database, session_factory, utcnow
 from pipelines.models import Crawl, FetchError, Source, SourceCrawl
+from pipelines.spool import Spool, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +71,8 @@ class StoragePipeline:
         self.sources: set[int] = set()
         self.done: set[int] = set()
         self.worker = False
+        self.retry_seconds = 60.0
+        self.spool = Spool("doclisten-spool")
         self.close_reason = "finished"
 
     @classmethod
@@ -76,12 +81,17 @@ class StoragePipeline:
         crawl_id = s.get("DOCLISTEN_CRAWL_ID")
         pipe = cls(s["DOCLISTEN_DATABASE_URL"], int(crawl_id) if crawl_id else None, crawler)
         pipe.worker = s.getbool("DOCLISTEN_WORKER")
+        pipe.retry_seconds = s.getfloat("DOCLISTEN_DB_RETRY_SECONDS")
+        pipe.spool = Spool(s["DOCLISTEN_SPOOL_DIR"])
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         return pipe
 
     def open_spider(self) -> None:
         self.engine = open_database(self.database_url)
         self.sessions = session_factory(self.engine)
+        replayed = self.spool.replay(self.write)
+        if replayed:
+            logger.warning("stored %d items spooled while the database was unavailable", replayed)
         if self.crawl_id is None and not self.worker:  # a worker writes one crawls row per source round
             with self.sessions.begin() as s:
                 crawl = Crawl(started_at=utcnow(), status="running")
@@ -100,22 +110,43 @@ class StoragePipeline:
         if self.crawl_id is None:
             self.engine.dispose()
             return
-        with self.sessions.begin() as s:
-            for source_id in sorted(self.sources - self.done):
-                self._write_summary(s, self.crawl_id, source_id)
-            crawl = s.get(Crawl, self.crawl_id)
-            if crawl is not None:
-                crawl.finished_at = now
-                crawl.status = "finished" if self.close_reason == "finished" else "interrupted"
-        self.engine.dispose()
+        try:
+            with self.sessions.begin() as s:
+                for source_id in sorted(self.sources - self.done):
+                    self._write_summary(s, self.crawl_id, source_id)
+                crawl = s.get(Crawl, self.crawl_id)
+                if crawl is not None:
+                    crawl.finished_at = now
+                    crawl.status = "finished" if self.close_reason == "finished" else "interrupted"
+        except (OperationalError, InterfaceError) as exc:  # only the crawl's bookkeeping is lost
+            logger.warning("could not record the end of crawl %s: %s", self.crawl_id, one_line(exc))
+        finally:
+            self.engine.dispose()
 
     # ------------------------------------------------------------------ items
 
-    def process_item(self, item: Any) -> Any:
-        now = utcnow()
+    async def process_item(self, item: Any) -> Any:
         if isinstance(item, (ValidatorItem, SourceUpdateItem)) and getattr(item, "deferred", True):
             self.deferred.append(item)
             return item
+        delay, waited = 0.5, 0.0
+        while True:
+            try:
+                self.write(item)
+                return item
+            except (OperationalError, InterfaceError) as exc:  # server gone, restarting, or a conflict
+                if waited >= self.retry_seconds:
+                    self.spool.put(item, exc)
+                    self.crawler.stats.inc_value("doclisten/spooled")
+                    return item
+                logger.warning("database unavailable (%s); retrying in %.1fs", one_line(exc), delay)
+                await asyncio.sleep(delay)
+                waited += delay
+                delay = min(delay * 2, 10.0)
+
+    def write(self, item: Any) -> None:
+        """Store one item in its own transaction."""
+        now = utcnow()
         with self.sessions.begin() as s:
             if isinstance(item, SourceDoneItem):
                 self._finish_source(s, item, now)
@@ -127,7 +158,6 @@ class StoragePipeline:
                 repo.save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
             elif isinstance(item, FetchErrorItem):
                 self._store_error(s, item, now)
-        return item
 
     def _inc(self, source_id: int, name: str, value: int = 1) -> None:
         if value:

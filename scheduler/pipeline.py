@@ -13,11 +13,13 @@ import random
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from crawler.items import SourceDoneItem
 from crawler.middlewares.sourcestats import SOURCE_STATS, stat_key
 from pipelines.db import open_database, session_factory, utc, utcnow
 from pipelines.models import Source
+from pipelines.spool import one_line
 from scheduler.exceptions import QueueUnavailable
 from scheduler.policy import CrawlOutcome, Decision, SourceState, next_schedule
 from scheduler.queue import open_queue
@@ -72,6 +74,12 @@ class SchedulePipeline:
         if isinstance(item, SourceDoneItem):
             try:
                 self.finish(item)
+            except (OperationalError, InterfaceError) as exc:  # the lease expires; the source comes back
+                logger.warning(
+                    "source %s: schedule not recorded, database unavailable: %s",
+                    item.source_id,
+                    one_line(exc),
+                )
             finally:
                 for name in SOURCE_STATS:  # the next round of this source starts from zero
                     self.stats.set_value(stat_key(item.source_id, name), 0)
@@ -84,7 +92,9 @@ class SchedulePipeline:
             if source is None:
                 return
             state = SourceState(
-                source.interval_seconds, source.min_interval_seconds, source.max_interval_seconds,
+                source.interval_seconds,
+                source.min_interval_seconds,
+                source.max_interval_seconds,
                 source.consecutive_failures,
             )
             outcome = outcome_from_stats(self.stats, source, now)
@@ -96,7 +106,9 @@ class SchedulePipeline:
     def tell_queue(self, item: SourceDoneItem, decision: Decision) -> bool:
         try:
             if item.claim is not None and not self.queue.complete(item.claim, decision.next_due):
-                logger.warning("source %s: lease lost before completion; another worker has it", item.source_id)
+                logger.warning(
+                    "source %s: lease lost before completion; another worker has it", item.source_id
+                )
                 return False
             if decision.disable:
                 self.queue.remove(item.source_id)

@@ -1,0 +1,61 @@
+"""A local spool for items the database could not take, replayed when storage opens next.
+
+When the database stays unreachable longer than ``DOCLISTEN_DB_RETRY_SECONDS``, the storage
+pipeline writes the item here instead of losing it; the next crawl (or worker start) stores
+spooled items first. Files are pickles written by this program only (trusted input).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class Spool:
+    def __init__(self, directory: str | os.PathLike[str]):
+        self.directory = Path(directory)
+
+    def put(self, item: Any, reason: BaseException) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / f"{uuid.uuid4().hex}.pickle"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(item))
+        tmp.replace(path)  # atomic: a half-written file is never replayed
+        logger.warning("database unavailable (%s): item spooled to %s", one_line(reason), path)
+        return path
+
+    def pending(self) -> list[Path]:
+        if not self.directory.is_dir():
+            return []
+        return sorted(self.directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+
+    def replay(self, write: Callable[[Any], None]) -> int:
+        """Store spooled items in the order they were spooled; stop at the first database failure."""
+        done = 0
+        for path in self.pending():
+            try:
+                write(pickle.loads(path.read_bytes()))
+            except (OperationalError, InterfaceError) as exc:
+                logger.warning(
+                    "database still unavailable (%s): %d items stay spooled",
+                    one_line(exc),
+                    len(self.pending()),
+                )
+                break
+            path.unlink()
+            done += 1
+        return done
