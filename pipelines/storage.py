@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -27,6 +28,7 @@ from crawler.items import (
 from crawler.middlewares.sourcestats import stat_key
 from pipelines import analysis_store as analysis
 from pipelines import repository as repo
+from pipelines.analyst import search_index
 from pipelines.annotations import peek_annotations
 from pipelines.db import open_database, session_factory, utcnow
 from pipelines.models import Crawl, FetchError, Source, SourceCrawl
@@ -81,8 +83,8 @@ class StoragePipeline:
         crawl_id = s.get("DOCLISTEN_CRAWL_ID")
         pipe = cls(s["DOCLISTEN_DATABASE_URL"], int(crawl_id) if crawl_id else None, crawler)
         pipe.worker = s.getbool("DOCLISTEN_WORKER")
-        pipe.retry_seconds = s.getfloat("DOCLISTEN_DB_RETRY_SECONDS")
-        pipe.spool = Spool(s["DOCLISTEN_SPOOL_DIR"])
+        pipe.retry_seconds = s.getfloat("DOCLISTEN_DB_RETRY_SECONDS", 60.0)
+        pipe.spool = Spool(s.get("DOCLISTEN_SPOOL_DIR") or "doclisten-spool")
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         return pipe
 
@@ -125,24 +127,32 @@ class StoragePipeline:
 
     # ------------------------------------------------------------------ items
 
-    async def process_item(self, item: Any) -> Any:
+    def process_item(self, item: Any) -> Any:
         if isinstance(item, (ValidatorItem, SourceUpdateItem)) and getattr(item, "deferred", True):
             self.deferred.append(item)
             return item
+        try:
+            self.write(item)
+        except (OperationalError, InterfaceError) as exc:  # server gone, restarting, or a conflict
+            return deferred_from_coro(self._retry(item, exc))
+        return item
+
+    async def _retry(self, item: Any, exc: Exception) -> Any:
+        """Retry with backoff (without blocking the crawl), then spool: the item is never lost."""
         delay, waited = 0.5, 0.0
-        while True:
+        while waited < self.retry_seconds:
+            logger.warning("database unavailable (%s); retrying in %.1fs", one_line(exc), delay)
+            await asyncio.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 10.0)
             try:
                 self.write(item)
                 return item
-            except (OperationalError, InterfaceError) as exc:  # server gone, restarting, or a conflict
-                if waited >= self.retry_seconds:
-                    self.spool.put(item, exc)
-                    self.crawler.stats.inc_value("doclisten/spooled")
-                    return item
-                logger.warning("database unavailable (%s); retrying in %.1fs", one_line(exc), delay)
-                await asyncio.sleep(delay)
-                waited += delay
-                delay = min(delay * 2, 10.0)
+            except (OperationalError, InterfaceError) as again:
+                exc = again
+        self.spool.put(item, exc)
+        self.crawler.stats.inc_value("doclisten/spooled")
+        return item
 
     def write(self, item: Any) -> None:
         """Store one item in its own transaction."""
@@ -182,6 +192,8 @@ class StoragePipeline:
         )
         new = repo.upsert_comments(s, post_id, comment_records(item.comments, "html"), now)
         self._inc(item.source_id, "new_comments", new)
+        search_index.index_post(s, post_id, item.title, item.content_text)
+        search_index.index_comments(s, post_id)
         notes = peek_annotations(item)
         analysis.store_post_annotations(s, post_id, notes)
         analysis.store_comment_annotations(s, post_id, item.comments, notes)
@@ -194,6 +206,7 @@ class StoragePipeline:
             return
         new = repo.upsert_comments(s, post_id, comment_records(item.comments, item.via), now)
         self._inc(item.source_id, "new_comments", new)
+        search_index.index_comments(s, post_id)
         analysis.store_comment_annotations(s, post_id, item.comments, peek_annotations(item))
         if item.fetched_url:
             repo.save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
