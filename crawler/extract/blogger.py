@@ -14,7 +14,6 @@ from crawler.extract.dates import from_epoch_ms, parse_date
 from crawler.extract.model import ExtractedComment
 from crawler.extract.text import element_text, inline_text
 from crawler.extract.tree import Doc, select, select_one
-from crawler.extract.wordpress import find_body as _find_longest
 
 BODY_CSS = ("div.post-body", ".post-body", ".entry-content", ".post-entry", "[itemprop=articleBody]")
 BOILERPLATE = ".post-footer, .post-header-line-1, .blog-pager, .comment-form, .post-share-buttons"
@@ -28,10 +27,6 @@ COMMENTS = CommentMarkup(
 )
 _SHOW_COMMENT_RE = re.compile(r"[?&]showComment=(\d{10,14})")
 _SAID_RE = re.compile(r"\s*(said|dijo|a dit|hat gesagt|sagte|ha detto|disse|zei)\s*(\.\.\.|…|:)?\s*$", re.I)
-
-
-def find_body(doc: Doc) -> etree._Element | None:
-    return _find_longest(doc, BODY_CSS)
 
 
 def _classic_date(footer: etree._Element | None) -> datetime | None:

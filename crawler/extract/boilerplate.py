@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 
-from crawler.extract.tree import Doc, drop
+from lxml import etree
+
+from crawler.extract.tree import Doc
 
 # Never content, wherever they are.
 TAGS = "script, style, noscript, template, form, iframe, button, input, select, textarea, svg, object, embed"
+
+PAGE_FORM_SHARE = 0.5
+CHROME = "nav, aside, footer, header"
+_IN_CONTENT = etree.XPath("boolean(ancestor::article | ancestor::main)")
+_HOLDS_CONTENT = ("article", "main", "h1")
 
 # Comment forms, share/like widgets, related posts, reply/edit/delete controls, pagers, feeds links.
 CONTAINERS = ", ".join(
@@ -61,23 +68,79 @@ _LINE_PATTERNS = [
     # German / French WordPress.com
     r"teilen mit:?|sharen mit:?|gefällt mir:?|gefällt mir wird geladen …?\.*|antworten|kommentar verfassen",
     r"hinterlasse einen kommentar|ähnliche beiträge|partager :|j'aime :|j’aime :|répondre",
+    # comment section headings and log-in notices, in the languages of the corpus
+    r"(\d+ )?(comments?|kommentare?|commentaires?|comentarios?|reactions?|réactions?|leserbriefe?)( \(\d+\))?:?",
+    r"(vos réactions|ihre meinung|deine meinung|(ihr|dein) kommentar|kommentare? schreiben|write a comment|"
+    r"add a comment|laisser un commentaire|deja un comentario|join the discussion|diskutieren sie mit)[.:!]?",
+    r".{0,80}(eingeloggt|angemeldet|einloggen|anmelden|registrieren|logged in|log in|sign in|connecté)"
+    r".{0,80}(kommentar|kommentier|comment|diskussion|discussion).{0,60}",
+    r".{0,80}(kommentar|kommentier|comment|diskussion|discussion).{0,80}"
+    r"(eingeloggt|angemeldet|einloggen|anmelden|registriert|logged in|log in|sign in|connecté).{0,40}",
+    r"(alle )?angaben ohne gewähr|all information without guarantee|sans garantie|sin garantía",
+    r"sie sind (aktuell |derzeit )?nicht (eingeloggt|angemeldet)\.?",
+    # image credits, copyright and advertising notices
+    r"(beitragsbild|titelbild|fotos?|bilder?|photos?|images?|pictures?|credits?|quelle|source|illustration)"
+    r"( ?(©|\(c\)))?\s*:.{0,100}",
+    r"(©|\(c\)|copyright)\s*(\d{4}|by).{0,120}",
+    r"(unbezahlte |bezahlte )?(anzeige|werbung|advertisement|sponsored( post)?|affiliate[- ]links?)"
+    r"([,/|–-] ?(enthält |contains )?(affiliate[- ]links?|werbung|werbelinks?|ads))?[.:]?",
 ]
 _LINE_RE = re.compile(r"(?:" + "|".join(_LINE_PATTERNS) + r")", re.I)
 
 
 def is_boilerplate_line(line: str) -> bool:
     """True when the whole ``line`` is a known widget/form string (never for prose containing one)."""
-    text = line.strip().strip("«»›‹|·•-–—").strip()
+    text = line.strip().strip("«»›‹|·•-–—()[]").strip()
     if not text:
         return True
     return len(text) <= 200 and _LINE_RE.fullmatch(text) is not None
 
 
+def _unwrap_page_forms(doc: Doc) -> None:
+    """A form holding most of the page (ASP.NET WebForms wrap everything in one) is layout, not a form."""
+    body = doc.select_one("body")
+    total = len(body.text_content()) if body is not None else 0
+    for form in doc.select("form"):
+        if total and len(form.text_content()) >= total * PAGE_FORM_SHARE:
+            form.tag = "div"
+
+
+def _drop_page_chrome(doc: Doc) -> None:
+    """The page's own navigation, sidebars and footer (not an article's), unless they hold the article,
+    its title or its comments (some themes nest the whole page in a ``<header>``)."""
+    holders = None
+    for el in doc.select(CHROME):
+        if el.getparent() is None or _IN_CONTENT(el) or next(el.iter(*_HOLDS_CONTENT), None) is not None:
+            continue
+        holders = _comment_holders(doc) if holders is None else holders
+        if el not in holders:
+            doc.drop(el)
+
+
+def _comment_holders(doc: Doc) -> set:
+    """Every element that is or contains an element named after comments or the article body."""
+    named = [
+        el
+        for index in (doc.class_tokens(), doc.ids())
+        for name, elements in index.items()
+        if "omment" in name or name == "articleBody"
+        for el in elements
+    ]
+    named += doc.select("[itemprop=articleBody]")
+    holders: set = set()
+    for el in named:
+        while el is not None and el not in holders:
+            holders.add(el)
+            el = el.getparent()
+    return holders
+
+
 def strip_boilerplate(doc: Doc, extra: str | None = None) -> None:
-    """Remove non-text elements and known boilerplate containers from the tree, in place."""
+    """Remove non-text elements, the page's chrome and known boilerplate containers, in place."""
+    _unwrap_page_forms(doc)
+    _drop_page_chrome(doc)
     for css in (TAGS, CONTAINERS, extra):
         if not css:
             continue
         for el in doc.select(css):
-            if el.getparent() is not None:
-                drop(el)
+            doc.drop(el)

@@ -9,24 +9,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from lxml import etree
 
+from crawler.extract.css import parse_group
 from crawler.extract.dates import from_epoch_ms, parse_date, parse_iso
 from crawler.extract.model import ExtractedComment
 from crawler.extract.text import element_text, inline_text
-from crawler.extract.tree import classes, select
+from crawler.extract.tree import classes, has_ancestor, select
 
 _ID_PATTERNS = [
     re.compile(r"^(?:li-|div-)?comment-?(\d+)$", re.I),
     re.compile(r"^c(\d+)$"),
     re.compile(r"^(?:comment|cmt|reply)[_-]?(?:item[_-]?)?(\d+)$", re.I),
+    re.compile(r"^(?:kommentar|leserbrief)[_-]?(\d+)$", re.I),
 ]
 _REPLY_BOX_RE = re.compile(r"^c(\d+)-r[at]$")
 _PARENT_CLASS_RE = re.compile(r"\bcomment-(\d+)-parent\b|\bparent-comment-(\d+)\b")
 _SHOW_COMMENT_RE = re.compile(r"[?&]showComment=(\d{10,14})")
 _REPLY_TO_RE = re.compile(r"(?:[?&]replytocom=|#comment-)(\d+)")
+WRAPPER_SLACK = 10
+_HAS_DIGIT = re.compile(r"\d")
+MAX_META_LINE = 100
 _AUTHOR_NOISE_RE = re.compile(
     r"\s*(says|said|sagt|sagte|schreibt|dit|a dit|dice|ha detto)\s*(:|\.\.\.|…)?\s*$", re.I
 )
@@ -41,6 +47,7 @@ class CommentMarkup:
     meta: str  # elements left out of the text when no content container matches
     # left out when that leaves nothing (themes that put the text inside .comment-author)
     minimal_meta: str = "cite, .fn, .reply, .comment-meta, .commentmetadata, .comment-metadata, time"
+    ids: re.Pattern | None = None  # this markup's own comment ids (group 1 is the id), e.g. forum posts
 
 
 def normalise_id(value: str | None) -> str | None:
@@ -55,8 +62,12 @@ def normalise_id(value: str | None) -> str | None:
     return None
 
 
-def node_id(node: etree._Element) -> str | None:
-    """The comment id of ``node``: its own id, a data attribute, or the id of its first inner wrapper."""
+def node_id(node: etree._Element, extra: re.Pattern | None = None) -> str | None:
+    """The comment id of ``node``: its own id (``extra``: the markup's own id pattern), a data attribute,
+    or the id of its first inner wrapper."""
+    match = extra.match(node.get("id") or "") if extra is not None else None
+    if match:
+        return match.group(1)
     found = normalise_id(node.get("id")) or (node.get("data-comment-id") or "").strip() or None
     if found:
         return found
@@ -77,15 +88,57 @@ def _outside(el: etree._Element, node: etree._Element, nested: set) -> bool:
     return True
 
 
+@lru_cache(maxsize=1024)
+def _needed(css: str) -> tuple[tuple[frozenset, frozenset], ...] | None:
+    """For each alternative of ``css``, the class names and tags it needs (None: cannot tell, always try)."""
+    chains, xpath = parse_group(css)
+    if xpath is not None:
+        return None
+    return tuple(
+        (frozenset().union(*(c.classes for c in chain)), frozenset(c.tag for c in chain if c.tag))
+        for chain in chains
+    )
+
+
+@dataclass
+class Scope:
+    """One comment node, the comments nested in it, and the class names and tags used inside it (so that
+    selectors needing absent ones are skipped without running them)."""
+
+    node: etree._Element
+    nested: set
+
+    def __post_init__(self) -> None:
+        self.tokens: set = set()
+        self.tags: set = set()
+        for el in self.node.iter(etree.Element):
+            self.tags.add(el.tag)
+            self.tokens.update((el.get("class") or "").split())
+
+    def possible(self, css: str) -> bool:
+        needed = _needed(css)
+        return needed is None or any(c <= self.tokens and t <= self.tags for c, t in needed)
+
+    def own(self, css: str, within: etree._Element | None = None) -> etree._Element | None:
+        if not self.possible(css):
+            return None
+        for el in select(self.node if within is None else within, css):
+            if _outside(el, self.node, self.nested):
+                return el
+        return None
+
+    def links(self):
+        """The scope's own ``<a>`` elements (not those of nested comments)."""
+        return (a for a in self.node.iter("a") if _outside(a, self.node, self.nested))
+
+
 def own(node: etree._Element, css: str, nested: set) -> etree._Element | None:
-    for el in select(node, css):
-        if _outside(el, node, nested):
-            return el
-    return None
+    return Scope(node, nested).own(css)
 
 
-def hinted_parent(node: etree._Element, own_id: str | None, inner: set) -> str | None:
+def hinted_parent(scope: Scope, own_id: str | None) -> str | None:
     """Parent id from explicit hints on the node or its reply container."""
+    node = scope.node
     for attr in ("data-parent", "data-parent-id", "data-parentid", "data-reply-to"):
         value = (node.get(attr) or "").strip()
         if value and value != "0":
@@ -97,53 +150,88 @@ def hinted_parent(node: etree._Element, own_id: str | None, inner: set) -> str |
         match = _REPLY_BOX_RE.match(anc.get("id") or "")
         if match:
             return match.group(1)
-    for link in select(node, "a.comment-parent, a.in-reply-to, .in-reply-to a, a[href*='replytocom=']"):
+    for link in scope.links():
+        if not _is_reply_link(link):
+            continue
         match = _REPLY_TO_RE.search(link.get("href") or "")
-        if match and match.group(1) != own_id and _outside(link, node, inner):
+        if match and match.group(1) != own_id:
             return match.group(1)
     return None
 
 
-def comment_author(node: etree._Element, markup: CommentMarkup, nested: set, base: str):
+def _is_reply_link(link: etree._Element) -> bool:
+    """``a.comment-parent``, ``a.in-reply-to``, ``.in-reply-to a``, ``a[href*='replytocom=']``."""
+    parent = link.getparent()
+    names = classes(link) | (classes(parent) if parent is not None else set())
+    return bool(names & {"comment-parent", "in-reply-to"}) or "replytocom=" in (link.get("href") or "")
+
+
+def comment_author(scope: Scope, markup: CommentMarkup, base: str):
     for css in markup.author:
-        el = own(node, css, nested)
+        el = scope.own(css)
         if el is None:
             continue
         name = _AUTHOR_NOISE_RE.sub("", inline_text(el)).strip()
         if not name:
             continue
-        link = el if el.tag == "a" else own(el, "a[href]", nested)
+        link = el if el.tag == "a" else scope.own("a[href]", within=el)
         href = (link.get("href") or "").strip() if link is not None else ""
         url = urljoin(base, href) if href and not href.startswith(("#", "javascript:", "mailto:")) else None
         return name, url
     return None, None
 
 
-def comment_date(node: etree._Element, markup: CommentMarkup, nested: set, near=None):
-    for link in select(node, "a[href*='showComment=']"):
+def comment_date(scope: Scope, markup: CommentMarkup, near=None):
+    for link in scope.links():
         match = _SHOW_COMMENT_RE.search(link.get("href") or "")
-        if match and _outside(link, node, nested):
+        if match:
             return from_epoch_ms(match.group(1))
-    time_el = own(node, "time[datetime]", nested)
+    time_el = scope.own("time[datetime]")
     if time_el is not None and parse_iso(time_el.get("datetime")):
         return parse_iso(time_el.get("datetime"))
     for css in markup.date:
-        el = own(node, css, nested)
+        el = scope.own(css)
         if el is None:
             continue
         value = parse_iso(el.get("datetime") or el.get("title")) or parse_date(inline_text(el), near)
         if value:
             return value
+    return _date_in_meta(scope, markup, near)
+
+
+def _date_in_meta(scope: Scope, markup: CommentMarkup, near=None):
+    """Themes that print "Ann said, on May 3, 2019 at 3:12 pm" in the author line or a permalink."""
+    for css in (*markup.author, markup.meta, "a[href*='comment']"):
+        el = scope.own(css) if css else None
+        text = inline_text(el) if el is not None else ""
+        if 6 <= len(text) <= MAX_META_LINE and _HAS_DIGIT.search(text):
+            value = parse_date(text, near)
+            if value:
+                return value
     return None
 
 
-def _comment_nodes(nodes: list[etree._Element]) -> dict:
+def _squeezed(el: etree._Element) -> int:
+    return len("".join(el.text_content().split()))
+
+
+def _is_wrapper(node: etree._Element, anc: etree._Element, with_ids: list) -> bool:
+    """``node`` (no id of its own) only wraps ``anc``'s text: nothing of ``anc`` is left outside it but
+    other identified comments (an id-less reply sits next to its parent's own text)."""
+    others = sum(_squeezed(el) for el in with_ids if el is not node and has_ancestor(el, {anc}))
+    others -= sum(_squeezed(el) for el in with_ids if has_ancestor(el, {node}))
+    return _squeezed(anc) - _squeezed(node) - others < WRAPPER_SLACK
+
+
+def _comment_nodes(nodes: list[etree._Element], extra: re.Pattern | None = None) -> dict:
     """Comment nodes in document order -> id; wrappers nested in a comment with no id of their own dropped."""
     ids: dict = {}
+    with_ids = [node for node in nodes if node_id(node, extra)]
     for node in nodes:
-        cid = node_id(node)
+        cid = node_id(node, extra)
         anc = next((a for a in node.iterancestors() if a in ids), None)
-        if anc is not None and (cid is None or cid == ids[anc]):
+        same = cid is not None and cid == ids.get(anc)
+        if anc is not None and (same or (cid is None and _is_wrapper(node, anc, with_ids))):
             continue
         ids[node] = cid
     return ids
@@ -151,7 +239,7 @@ def _comment_nodes(nodes: list[etree._Element]) -> dict:
 
 def extract_comments(nodes: list, markup: CommentMarkup, base: str, near=None) -> list[ExtractedComment]:
     """Comments from candidate ``nodes`` (document order) that match ``markup.items``."""
-    ids = _comment_nodes(nodes)
+    ids = _comment_nodes(nodes, markup.ids)
     nested: dict = {node: set() for node in ids}
     parents: dict = {}
     for node in ids:
@@ -161,39 +249,42 @@ def extract_comments(nodes: list, markup: CommentMarkup, base: str, near=None) -
                 nested[anc].add(node)
     comments = []
     for node, cid in ids.items():
-        inner = nested[node]
+        scope = Scope(node, nested[node])
         anc = parents.get(node)
-        parent_id = ids[anc] if anc is not None else hinted_parent(node, cid, inner)
-        comment = build_comment(node, (cid, parent_id), markup, inner, base, near)
+        parent_id = ids[anc] if anc is not None else hinted_parent(scope, cid)
+        comment = build_comment(scope, (cid, parent_id), markup, base, near)
         if comment is not None:
             comments.append(comment)
     return comments
 
 
-def comment_text(node: etree._Element, markup: CommentMarkup, inner: set) -> str:
-    content = next((el for el in (own(node, css, inner) for css in markup.content) if el is not None), None)
+def comment_text(scope: Scope, markup: CommentMarkup) -> str:
+    content = next((el for el in map(scope.own, markup.content) if el is not None), None)
     if content is not None:
-        return element_text(content, skip=inner)
+        return element_text(content, skip=scope.nested)
+    node = scope.node
     for meta in (markup.meta, markup.minimal_meta):
-        text = element_text(node, skip=set(inner) | {el for el in select(node, meta) if el is not node})
+        text = element_text(
+            node, skip=set(scope.nested) | {el for el in select(node, meta) if el is not node}
+        )
         if text:
             return text
     return ""
 
 
-def build_comment(node, ids: tuple, markup: CommentMarkup, inner: set, base: str, near=None):
+def build_comment(scope: Scope, ids: tuple, markup: CommentMarkup, base: str, near=None):
     cid, parent_id = ids
-    if classes(node) & {"pingback", "trackback"}:
+    if classes(scope.node) & {"pingback", "trackback"}:
         return None  # link notifications, not reader comments (the WordPress REST API leaves them out too)
-    text = comment_text(node, markup, inner)
+    text = comment_text(scope, markup)
     if not text:
         return None
-    author, author_url = comment_author(node, markup, inner, base)
+    author, author_url = comment_author(scope, markup, base)
     return ExtractedComment(
         text=text,
         author=author,
         author_url=author_url,
-        published_at=comment_date(node, markup, inner, near),
+        published_at=comment_date(scope, markup, near),
         external_id=cid,
         parent_external_id=parent_id if parent_id != cid else None,
     )

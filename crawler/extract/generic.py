@@ -1,5 +1,6 @@
-"""Any other site: body from common article containers, else trafilatura; comments from common
-comment containers (``#comments``, ``.comment-list``, ``.commentlist``, ``ol.comments`` …)."""
+"""Any other site: no adapter selectors (``body.choose_body`` scores the known article containers of every
+family and the densest paragraph cluster), trafilatura as the last resort for the body; comments from the
+common comment containers (``#comments``, ``.comment-list``, ``.commentlist``, ``ol.comments`` …)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from crawler.extract.wordpress import COMMENTS as WP_COMMENTS
 logger = logging.getLogger(__name__)
 
 BOILERPLATE = None
+BODY_CSS: tuple[str, ...] = ()  # no adapter preference: body.ARTICLE_CSS and the densest cluster decide
 COMMENT_AREAS = (
     "#comments, .comments-area, #comments-area, .comment-list, .commentlist, ol.comments, ul.comments, "
     ".wp-block-comments, .comments-content, .comment-thread, #disqus_thread, #comments-block, "
@@ -36,11 +38,6 @@ COMMENTS = CommentMarkup(
     date=(*WP_COMMENTS.date, ".comment__date", ".date"),
     meta=WP_COMMENTS.meta + ", .comment__author, .comment__date, .comment__meta, .comment-footer",
 )
-
-
-def find_body(doc: Doc) -> etree._Element | None:
-    """No structural guess: the generic body comes from :func:`fallback_text`."""
-    return None
 
 
 def find_comments(doc: Doc, url: str, near: datetime | None = None) -> list[ExtractedComment]:

@@ -1,16 +1,26 @@
-"""``extract_page``: one blog post page -> :class:`ExtractedPost` (body, metadata, comments)."""
+"""``extract_page``: one blog post page -> :class:`ExtractedPost` (body, metadata, comments).
+
+Order matters: metadata is read from the whole page; boilerplate goes; comments are taken (platform
+adapter, forum engine, common comment markup or discovered comment items) and their areas removed; only
+then is the body container chosen, so comments never compete with the post for it.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import ModuleType
 
-from crawler.extract import blogger, generic, wordpress, wpcom
+from crawler.extract import blogger, forums, generic, threads, wordpress, wpcom
+from crawler.extract.body import choose_body, lead_before
 from crawler.extract.boilerplate import strip_boilerplate
 from crawler.extract.meta import fill_metadata
-from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM, ExtractedPost
+from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM, ExtractedComment, ExtractedPost
 from crawler.extract.platform import detect_platform
 from crawler.extract.text import element_text
-from crawler.extract.tree import Doc, drop
+from crawler.extract.tree import Doc
+from crawler.extract.widgets import clean_body
+
+LEAD_PROBE = 80  # a lead whose start the body already has (a theme printing the excerpt twice) is left out
 
 ADAPTERS: dict[str, ModuleType] = {
     WORDPRESS: wordpress,
@@ -22,8 +32,41 @@ ADAPTERS: dict[str, ModuleType] = {
 
 def _drop_comment_areas(doc: Doc) -> None:
     for area in doc.select(generic.COMMENT_AREAS):
-        if area.getparent() is not None:
-            drop(area)
+        doc.drop(area)
+
+
+def _find_comments(
+    doc: Doc, adapter: ModuleType, url: str, near: datetime | None
+) -> tuple[list[ExtractedComment], bool]:
+    """(comments, whether they are a forum thread's messages).  The adapter's comments first; then a forum
+    engine's thread; then the common comment markup or the discovered comment items, whichever finds more
+    (discovered items and thread messages are removed from the page, like the known comment areas)."""
+    if adapter is not generic:
+        found = adapter.find_comments(doc, url, near)
+        if found:
+            return found, False
+    messages, nodes = forums.find_thread(doc, url, near)
+    if messages:
+        threads.drop_thread(doc, nodes)
+        return messages, True
+    known = generic.find_comments(doc, url, near)
+    items = threads.find_items(doc)
+    discovered = threads.comments_from(items, url, near) if items else []
+    if len(known) >= len(discovered):
+        return known, False
+    threads.drop_thread(doc, items)
+    return discovered, False
+
+
+def _body_text(doc: Doc, adapter: ModuleType, title: str | None) -> str:
+    body = choose_body(doc, adapter.BODY_CSS)
+    if body is None:
+        return ""
+    leads = lead_before(body)
+    clean_body(body, len(body.text_content()), title)
+    text = element_text(body)
+    fresh = [lead for lead in map(element_text, leads) if lead and lead[:LEAD_PROBE] not in text]
+    return "\n\n".join(filter(None, [*fresh, text]))
 
 
 def extract_page(html: bytes | str, url: str, platform: str | None = None) -> ExtractedPost:
@@ -35,14 +78,14 @@ def extract_page(html: bytes | str, url: str, platform: str | None = None) -> Ex
     fill_metadata(
         post, doc, url, wordpress=platform in (WORDPRESS, WORDPRESS_COM), blogger=platform == BLOGGER
     )
+    forum_page = forums.says_forum(doc, url)
     strip_boilerplate(doc, adapter.BOILERPLATE)
-    near = post.published_at
-    post.comments = adapter.find_comments(doc, url, near) or (
-        generic.find_comments(doc, url, near) if adapter is not generic else []
-    )
+    post.comments, is_thread = _find_comments(doc, adapter, url, post.published_at)
     _drop_comment_areas(doc)
-    body = adapter.find_body(doc)
-    post.content_text = element_text(body) if body is not None else ""
+    post.content_text = _body_text(doc, adapter, post.title)
+    short = len(post.content_text) < forums.MIN_BODY
+    if post.comments and short and (is_thread or forum_page):
+        forums.promote_topic(post)
     if not post.content_text:
         post.content_text = generic.fallback_text(doc.root, url)
     return post

@@ -19,7 +19,7 @@ _WPCOM_CSS = (
 _WORDPRESS_CSS = (
     "link[href*='/wp-content/'], script[src*='/wp-content/'], link[href*='/wp-includes/'], "
     "script[src*='/wp-includes/'], link[rel='https://api.w.org/'], img[src*='/wp-content/uploads/'], "
-    "body[class*='postid-'], [class*='wp-block-']"
+    "body[class*='postid-']"
 )
 
 
@@ -29,6 +29,11 @@ def _generator(doc: Doc) -> str:
 
 def _script_mentions(doc: Doc, needle: str) -> bool:
     return any(needle in (s.text or "") for s in doc.select("script"))
+
+
+def _has_block_classes(doc: Doc) -> bool:
+    """Block editor markup (``wp-block-paragraph``, ``wp-block-image`` …)."""
+    return any(token.startswith("wp-block-") for token in doc.class_tokens())
 
 
 def detect_platform(html: bytes | str | Doc, url: str) -> str:
@@ -48,6 +53,6 @@ def detect_platform(html: bytes | str | Doc, url: str) -> str:
         return BLOGGER
     if doc.select(_WPCOM_CSS):
         return WORDPRESS_COM
-    if "wordpress" in generator or doc.select(_WORDPRESS_CSS):
+    if "wordpress" in generator or _has_block_classes(doc) or doc.select(_WORDPRESS_CSS):
         return WORDPRESS
     return GENERIC

@@ -3,6 +3,7 @@ lines, whitespace normalised, known boilerplate lines dropped."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from lxml import etree
@@ -79,21 +80,25 @@ BLOCK_TAGS = frozenset(
 )
 # Elements that start a line (single line break).
 LINE_TAGS = frozenset({"li", "dt", "dd", "tr", "caption", "item", "row", "br", "lb"})
+CODE_BLOCK_PARENTS = frozenset({"body", "doc", "div", "section", "article", "main", "pre", "td"})
 CELL_TAGS = frozenset({"td", "th", "cell"})
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"))
-_LINE, _PARA = 1, 2
+# Breaks travel through the text as control characters (never in HTML text) until _join lays them out.
+_LINE, _PARA = "\x01", "\x02"
+_BREAKS = {**dict.fromkeys(BLOCK_TAGS, _PARA), **dict.fromkeys(LINE_TAGS, _LINE)}
+_SPECIAL = frozenset({"code"})
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad\x01\x02"))
+_BREAK_RUN = re.compile(r"\s*[\x01\x02][\s\x01\x02]*")
 
 
-def _break_of(tag: str) -> int:
-    if tag in BLOCK_TAGS:
-        return _PARA
-    if tag in LINE_TAGS:
-        return _LINE
-    return 0
+def _break_of(tag: str, node: etree._Element | None = None) -> str:
+    if tag == "code":  # a block in trafilatura's XML and in layout containers, inline in a sentence
+        parent = node.getparent() if node is not None else None
+        return _PARA if parent is None or parent.tag in CODE_BLOCK_PARENTS else ""
+    return _BREAKS.get(tag, "")
 
 
-def _tokens(root: etree._Element, skip: Collection[etree._Element]) -> list[str | int]:
-    out: list[str | int] = []
+def _tokens(root: etree._Element, skip: Collection[etree._Element]) -> list[str]:
+    out: list[str] = []
     skipping = None
     last_br = -1  # index in ``out`` of the last <br> break, to turn <br><br> into a paragraph
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -104,50 +109,41 @@ def _tokens(root: etree._Element, skip: Collection[etree._Element]) -> list[str 
                 skipping = node
                 walker.skip_subtree()
                 continue
-            brk = _break_of(tag)
+            brk = _break_of(tag, node) if tag in _SPECIAL else _BREAKS.get(tag, "")
             if tag in ("br", "lb"):
-                if last_br >= 0 and all(isinstance(t, str) and not t.strip() for t in out[last_br + 1 :]):
+                if last_br >= 0 and not "".join(out[last_br + 1 :]).strip():
                     brk = _PARA
                 last_br = len(out)
             if brk:
                 out.append(brk)
             if node.text:
                 out.append(node.text)
-        else:
-            if node is skipping:
-                skipping = None
-            else:
-                brk = _break_of(tag)
-                if brk and tag not in ("br", "lb"):
-                    out.append(brk)
-                elif tag in CELL_TAGS:
-                    out.append(" ")
-            if node is not root and node.tail:
-                out.append(node.tail)
+            continue
+        if node is skipping:
+            skipping = None
+        elif tag in CELL_TAGS:
+            out.append(" ")
+        elif tag not in ("br", "lb"):
+            brk = _break_of(tag, node) if tag in _SPECIAL else _BREAKS.get(tag, "")
+            if brk:
+                out.append(brk)
+        if node is not root and node.tail:
+            out.append(node.tail)
     return out
 
 
-def _join(tokens: list[str | int]) -> str:
-    paragraphs: list[list[str]] = [[]]
-    line: list[str] = []
-    pending = 0
-    for token in tokens:
-        if isinstance(token, int):
-            pending = max(pending, token)
-            continue
-        if pending:
-            text = " ".join("".join(line).split())
-            if text:
-                paragraphs[-1].append(text)
-            line = []
-            if pending == _PARA and paragraphs[-1]:
-                paragraphs.append([])
-            pending = 0
-        line.append(token)
-    text = " ".join("".join(line).split())
-    if text:
-        paragraphs[-1].append(text)
-    return "\n\n".join("\n".join(p) for p in paragraphs if p)
+def _layout(match: re.Match) -> str:
+    return "\n\n" if _PARA in match.group() else "\n"
+
+
+def _join(tokens: list[str]) -> str:
+    """Text with break marks -> lines (single newline) and paragraphs (blank line), whitespace collapsed."""
+    text = _BREAK_RUN.sub(_layout, "".join(tokens))
+    paragraphs = (
+        "\n".join(filter(None, (" ".join(line.split()) for line in p.split("\n"))))
+        for p in text.split("\n\n")
+    )
+    return "\n\n".join(filter(None, paragraphs))
 
 
 def clean_lines(text: str) -> str:

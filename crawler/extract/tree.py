@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections import defaultdict
 from functools import lru_cache
 
-from cssselect import HTMLTranslator
 from lxml import etree, html
+
+from crawler.extract.css import Compound, ancestors_match, compiled, parse_group
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_TRANSLATOR = HTMLTranslator()
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=html.HtmlElement,
+    comment=html.HtmlComment,
+    pi=html.HtmlProcessingInstruction,
+    entity=html.HtmlEntity,
+)
+_IN_ROOT = etree.XPath("boolean(ancestor::html)")
+_TOP_DOWN = 16  # a chain is matched from its top when its first compound is this many times rarer
+_FEW = 8  # below this many results, check each one's ancestry instead of listing the live tree
 
 
 def decode_html(data: bytes) -> str:
@@ -45,23 +55,31 @@ def parse_html(source: bytes | str | html.HtmlElement) -> html.HtmlElement:
     if not text.strip():
         return html.document_fromstring("<html><body></body></html>")
     try:
-        return html.document_fromstring(text)
+        root = etree.fromstring(text, _html_parser())
     except (etree.ParserError, ValueError):
-        return html.document_fromstring("<html><body></body></html>")
+        root = None
+    return root if root is not None else html.document_fromstring("<html><body></body></html>")
 
 
-@lru_cache(maxsize=512)
-def _compiled(css: str) -> etree.XPath:
-    return etree.XPath(_TRANSLATOR.css_to_xpath(css))
+def _html_parser() -> etree.HTMLParser:
+    """lxml's HTML parser making ``HtmlElement`` nodes without a per-node Python class lookup."""
+    parser = etree.HTMLParser()
+    parser.set_element_class_lookup(_LOOKUP)
+    return parser
+
+
+@lru_cache(maxsize=64)
+def _with_attribute(name: str) -> etree.XPath:
+    return etree.XPath(f"//*[@{name}]") if re.fullmatch(r"[\w-]+", name) else etree.XPath("/nothing")
 
 
 def select(root: etree._Element, css: str) -> list[etree._Element]:
     """All elements under ``root`` matching ``css`` (document order); for small subtrees, else use Doc."""
-    return _compiled(css)(root)
+    return compiled(css)(root)
 
 
 def select_one(root: etree._Element, css: str) -> etree._Element | None:
-    found = _compiled(css)(root)
+    found = compiled(css)(root)
     return found[0] if found else None
 
 
@@ -101,137 +119,124 @@ def has_ancestor(el: etree._Element, candidates: set[etree._Element]) -> bool:
     return False
 
 
-_COMPOUND = re.compile(r"^([a-zA-Z][\w-]*|\*)?((?:[#.][\w-]+|\[[^\]]+\])*)$")
-_PIECE = re.compile(
-    r"""#([\w-]+)|\.([\w-]+)|\[\s*([\w:-]+)\s*(?:([~^$*]?=)\s*(?:"([^"]*)"|'([^']*)'|([^\]\s]*)))?\s*\]"""
-)
-
-
-@dataclass(frozen=True)
-class _Compound:
-    tag: str | None
-    id: str | None
-    classes: frozenset
-    attrs: tuple  # (name, operator or None, value)
-
-    def matches(self, el: etree._Element) -> bool:
-        if (self.tag and el.tag != self.tag) or (self.id and el.get("id") != self.id):
-            return False
-        if self.classes and not self.classes <= set((el.get("class") or "").split()):
-            return False
-        return all(_attr_matches(el.get(name), op, value) for name, op, value in self.attrs)
-
-
-def _attr_matches(actual: str | None, op: str | None, value: str) -> bool:
-    if actual is None:
-        return False
-    if op == "=":
-        return actual == value
-    if op == "^=":
-        return bool(value) and actual.startswith(value)
-    if op == "$=":
-        return bool(value) and actual.endswith(value)
-    if op == "*=":
-        return bool(value) and value in actual
-    if op == "~=":
-        return value in actual.split()
-    return True
-
-
-def _compound(text: str) -> _Compound | None:
-    match = _COMPOUND.match(text)
-    if not match:
-        return None
-    tag, id_, classes, attrs = match.group(1), None, [], []
-    for piece in _PIECE.finditer(match.group(2)):
-        if piece.group(1):
-            id_ = piece.group(1)
-        elif piece.group(2):
-            classes.append(piece.group(2))
-        else:
-            value = next((v for v in piece.group(5, 6, 7) if v is not None), "")
-            attrs.append((piece.group(3), piece.group(4), value))
-    if "".join(p.group(0) for p in _PIECE.finditer(match.group(2))) != match.group(2):
-        return None
-    return _Compound(None if tag in (None, "*") else tag.lower(), id_, frozenset(classes), tuple(attrs))
-
-
-@lru_cache(maxsize=256)
-def _parse_group(css: str) -> tuple[tuple, etree.XPath | None]:
-    """Selector group -> chains of compounds joined by descendant combinators, plus an XPath for the rest."""
-    chains, other = [], []
-    for part in (p.strip() for p in css.split(",")):
-        compounds = [_compound(c) for c in part.split()]
-        if part and all(compounds):
-            chains.append(tuple(compounds))
-        elif part:
-            other.append(part)
-    return tuple(chains), (_compiled(", ".join(other)) if other else None)
-
-
-def _ancestors_match(el: etree._Element, chain: tuple) -> bool:
-    i, anc = len(chain) - 1, el.getparent()
-    while i >= 0 and anc is not None:
-        if chain[i].matches(anc):
-            i -= 1
-        anc = anc.getparent()
-    return i < 0
-
-
 class Doc:
     """A parsed page indexed by tag, id and class once, so whole-page selects cost a lookup instead of a
-    tree walk per selector.  Elements removed later (``drop``) are filtered out on the way."""
+    tree walk per selector.  Elements removed with :meth:`drop` are filtered out of later selections
+    (remove elements of an indexed page through it)."""
 
     def __init__(self, source: bytes | str | etree._Element):
         self.root = parse_html(source)
-        self._pos: dict = {}
-        self._by_tag: dict[str, list] = {}
-        self._by_id: dict[str, list] = {}
-        self._by_class: dict[str, list] = {}
-        self._by_attr: dict[str, list] = {}
-        for pos, el in enumerate(self.root.iter(etree.Element)):
-            self._pos[el] = pos
-            self._by_tag.setdefault(el.tag, []).append(el)
-            for name in el.keys():  # noqa: SIM118 - lxml attributes
-                self._by_attr.setdefault(name, []).append(el)
-            id_ = el.get("id")
+        elements = list(self.root.iter(etree.Element))
+        self._pos: dict = {el: pos for pos, el in enumerate(elements)}
+        self._by_tag: defaultdict[str, list] = defaultdict(list)
+        self._by_id: defaultdict[str, list] = defaultdict(list)
+        self._by_class: defaultdict[str, list] = defaultdict(list)
+        self._by_attr: dict[str, list] = {}  # filled on demand
+        self._by_value: dict[str, dict[str, list]] = {}  # filled on demand
+        self._sorted_ids: list[str] | None = None
+        self._removals = 0  # elements removed through drop()
+        self._live: tuple[int, set] = (0, set())  # (removals, elements then in the tree)
+        by_tag, by_id, by_class = self._by_tag, self._by_id, self._by_class
+        for el in elements:
+            by_tag[el.tag].append(el)
+            id_, names = el.get("id"), el.get("class")
             if id_:
-                self._by_id.setdefault(id_, []).append(el)
-            for token in (el.get("class") or "").split():
-                self._by_class.setdefault(token, []).append(el)
+                by_id[id_].append(el)
+            if names:
+                for token in names.split():
+                    by_class[token].append(el)
 
-    def _candidates(self, last: _Compound):
+    def _candidates(self, last: Compound):
         if last.id:
             return self._by_id.get(last.id, ())
+        if len(last.classes) == 1:
+            return self._by_class.get(next(iter(last.classes)), ())
         if last.classes:
             return min((self._by_class.get(c, ()) for c in last.classes), key=len)
+        if last.attrs:
+            name, op, value = last.attrs[0]
+            if name == "id" and op == "^=" and value:
+                return self._ids_starting(value)
+            if last.tag and op == "=":
+                return self._attribute_values(last.tag, name).get(value, ())
+            if last.tag:
+                return self._by_tag.get(last.tag, ())
+            if name not in self._by_attr:
+                self._by_attr[name] = _with_attribute(name)(self.root)
+            return self._by_attr[name]
         if last.tag:
             return self._by_tag.get(last.tag, ())
-        if last.attrs:
-            return self._by_attr.get(last.attrs[0][0], ())
         return self._pos
 
+    def _ids_starting(self, prefix: str) -> list[etree._Element]:
+        if self._sorted_ids is None:
+            self._sorted_ids = sorted(self._by_id)
+        ids = self._sorted_ids
+        start = bisect_left(ids, prefix)
+        end = bisect_left(ids, prefix + "\U0010ffff", start)
+        return [el for key in ids[start:end] for el in self._by_id[key]]
+
+    def _attribute_values(self, tag: str, name: str) -> dict[str, list]:
+        """``<tag name=value>`` elements by value (``meta[property=…]``, ``link[rel=…]``), built on first use."""
+        key = f"{tag}[{name}]"
+        if key not in self._by_value:
+            values: defaultdict[str, list] = defaultdict(list)
+            for el in self._by_tag.get(tag, ()):
+                value = el.get(name)
+                if value is not None:
+                    values[value].append(el)
+            self._by_value[key] = values
+        return self._by_value[key]
+
+    def drop(self, el: etree._Element) -> None:
+        """Remove ``el`` (keeping its tail text) from the page."""
+        if el.getparent() is not None:
+            drop(el)
+            self._removals += 1
+
     def _attached(self, el) -> bool:
-        parent = el
-        while True:
-            up = parent.getparent()
-            if up is None:
-                return parent is self.root
-            parent = up
+        return el is self.root or bool(_IN_ROOT(el))
+
+    def _still_there(self, found) -> list:
+        if not self._removals:
+            return list(found)
+        if len(found) <= _FEW:
+            return [el for el in found if self._attached(el)]
+        if self._live[0] != self._removals:
+            self._live = (self._removals, set(self.root.iter()))
+        live = self._live[1]
+        return [el for el in found if el in live]
 
     def select(self, css: str) -> list[etree._Element]:
-        chains, xpath = _parse_group(css)
+        chains, xpath = parse_group(css)
         found = set(xpath(self.root)) if xpath is not None else set()
         for chain in chains:
-            if any(not self._candidates(compound) for compound in chain):
-                continue
             last = chain[-1]
-            for el in self._candidates(last):
-                if last.matches(el) and (len(chain) == 1 or _ancestors_match(el, chain[:-1])):
-                    found.add(el)
-        live = [el for el in found if self._attached(el)]
+            candidates = self._candidates(last)
+            if not candidates or (len(chain) > 1 and any(not self._candidates(c) for c in chain[:-1])):
+                continue
+            if last.indexed and len(chain) == 1:  # a renamed element (form -> div) drops out by tag
+                found.update(el for el in candidates if not last.tag or el.tag == last.tag)
+                continue
+            found.update(self._chain_matches(chain, candidates))
+        live = self._still_there(found)
         live.sort(key=lambda el: self._pos.get(el, -1))
         return live
+
+    def _chain_matches(self, chain: tuple, candidates) -> list:
+        """Elements matching a descendant chain: bottom-up from the last compound's candidates, or top-down
+        from the first compound's when those are much fewer (``.entry-meta .author a`` on a page of links)."""
+        last, rest = chain[-1], chain[:-1]
+        tops = self._candidates(chain[0]) if rest else ()
+        if rest and len(tops) * _TOP_DOWN < len(candidates):
+            below = (el for top in tops for el in top.iter(last.tag or etree.Element) if el is not top)
+            return [el for el in below if last.matches(el) and ancestors_match(el, rest)]
+        return [el for el in candidates if last.matches(el) and (not rest or ancestors_match(el, rest))]
+
+    def of_tags(self, tags: tuple[str, ...]) -> list[etree._Element]:
+        """Elements with one of these tags still in the page, in no particular order."""
+        found = [el for tag in tags for el in self._by_tag.get(tag, ()) if el.tag == tag]
+        return self._still_there(found)
 
     def select_one(self, css: str) -> etree._Element | None:
         found = self.select(css)
@@ -243,3 +248,16 @@ class Doc:
             if value:
                 return value
         return None
+
+    def class_tokens(self) -> dict[str, list]:
+        """Every class token of the page -> its elements (some may since have been dropped: see ``live``)."""
+        return self._by_class
+
+    def ids(self) -> dict[str, list]:
+        return self._by_id
+
+    def live(self, elements) -> list[etree._Element]:
+        """``elements`` still in the tree, in document order."""
+        kept = self._still_there(elements)
+        kept.sort(key=lambda el: self._pos.get(el, -1))
+        return kept

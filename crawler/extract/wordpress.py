@@ -9,6 +9,7 @@ from crawler.extract.comments import CommentMarkup, extract_comments
 from crawler.extract.model import ExtractedComment
 from crawler.extract.tree import Doc
 
+# The body's container, most specific first (page.choose_body scores them against the rest of the page).
 BODY_CSS = (
     ".wp-block-post-content",
     ".entry-content",
@@ -60,19 +61,6 @@ COMMENTS = CommentMarkup(
     meta=".comment-author, .comment-meta, .comment-metadata, .commentmetadata, .wp-block-comment-author-name, "
     ".wp-block-comment-date, .comment-header, .comment-date, cite.fn, .vcard, .reply, .comment-awaiting-moderation",
 )
-
-
-def find_body(doc: Doc, selectors: tuple[str, ...] = BODY_CSS):
-    """The longest element matching the first selector that matches anything with text."""
-    for css in selectors:
-        best, best_len = None, 0
-        for el in doc.select(css):
-            length = len(el.text_content().strip())
-            if length > best_len:
-                best, best_len = el, length
-        if best is not None:
-            return best
-    return None
 
 
 def find_comments(doc: Doc, url: str, near: datetime | None = None) -> list[ExtractedComment]:

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from crawler.extract.wordpress import BODY_CSS, find_comments
 from crawler.extract.wordpress import BOILERPLATE as WP_BOILERPLATE
-from crawler.extract.wordpress import find_body, find_comments
 
 BOILERPLATE = ", ".join(
     [
@@ -15,4 +15,4 @@ BOILERPLATE = ", ".join(
     ]
 )
 
-__all__ = ["BOILERPLATE", "find_body", "find_comments"]
+__all__ = ["BODY_CSS", "BOILERPLATE", "find_comments"]

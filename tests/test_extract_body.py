@@ -1,0 +1,271 @@
+"""Choosing the body container, and what is removed from it (generic pages, page builders, news CMSs)."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from crawler.extract import extract_page
+from crawler.extract.body import choose_body, densest, lead_before
+from crawler.extract.boilerplate import is_boilerplate_line, strip_boilerplate
+from crawler.extract.model import GENERIC
+from crawler.extract.tree import Doc
+from crawler.extract.widgets import RELATED_HEADING
+
+PAGES = Path(__file__).parent / "pages" / "extract"
+NEWS_URL = "https://valleyhealth.example/news/cgm-rules-for-schools-4711"
+LOREM = (
+    "Carb counting gets easier with practice, but restaurant meals still surprise me with hidden sugar, "
+    "so I pre-bolus less and check two hours later. "
+)
+
+
+def page(body: str, head: str = "<title>A post</title>") -> str:
+    return f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>"
+
+
+@pytest.fixture(scope="module")
+def news():
+    return extract_page((PAGES / "news_cms.html").read_bytes(), NEWS_URL)
+
+
+def test_news_article_body_with_its_lead(news):
+    assert news.platform == GENERIC
+    assert news.published_at == datetime(2022, 9, 5, 5, 30, tzinfo=UTC)
+    assert news.content_text.startswith("From next term, school nurses may act on sensor alerts")
+    assert "\n\nWhat changes for families\n\n" in news.content_text
+    assert news.content_text.endswith("several districts in the north adopted similar plans in 2019.")
+
+
+@pytest.mark.parametrize(
+    "needle",
+    [
+        "New CGM rules for schools",  # the title is a field of its own
+        "Photo: Valley Health News",  # image credit
+        "Get our health newsletter",
+        "More on this topic",
+        "Insulin price cap",  # the related-links list under that heading
+        "Tweet",
+        "covers health and science",  # author box
+        "Flu season starts early",  # teaser grid
+        "Most read",
+        "bus lanes",
+        "Finally. Our son's school",  # comments are not the body
+        "logged in to post a comment",
+        "All rights reserved",
+        "Newsletter",
+    ],
+)
+def test_news_article_leaves_out(news, needle):
+    assert needle not in news.content_text
+
+
+def test_body_spread_over_page_builder_sections_is_kept_whole():
+    sections = "".join(
+        f'<div class="cssSection"><div class="cssSectionBody"><p>{LOREM * 2}</p><p>Section {n}: {LOREM}</p>'
+        "</div></div>"
+        for n in range(1, 4)
+    )
+    html = page(
+        '<div class="site"><div class="menu"><a href="/">Home</a></div><div class="XContent">'
+        f'<div class="cssBody">{sections}</div></div><div class="most-read"><p><a href="/x">A teaser</a></p></div>'
+        "</div>"
+    )
+    text = extract_page(html, "https://haus.example/magazin/garten/1500/").content_text
+    assert all(f"Section {n}:" in text for n in (1, 2, 3))
+    assert "A teaser" not in text
+
+
+def test_densest_cluster_beats_related_post_cards_named_like_a_body():
+    """Divi/Elementor-style pages: the article sits in builder modules, while listing cards elsewhere use
+    the classic ``.post-content`` name."""
+    cards = "".join(
+        f'<article class="et_pb_post"><h2><a href="/p{n}">Older post {n}</a></h2>'
+        f'<div class="post-content"><p>Short excerpt of post {n} …</p></div></article>'
+        for n in range(3)
+    )
+    html = page(
+        '<div id="main-content"><div class="et_pb_section"><div class="et_pb_row">'
+        f'<div class="et_pb_module et_pb_post_content"><p>{LOREM * 3}</p><p>{LOREM * 2}</p><p>Last line.</p>'
+        f'</div></div></div><div class="et_pb_blog_grid">{cards}</div></div>'
+    )
+    text = extract_page(html, "https://divi.example/2019/03/care/").content_text
+    assert text.startswith("Carb counting") and text.endswith("Last line.")
+    assert "Older post" not in text and "Short excerpt" not in text
+
+
+def test_known_container_narrows_the_densest_list():
+    """A long list inside ``.entry-content`` is the densest cluster; the body is the whole entry."""
+    items = "".join(f"<li>{LOREM}</li>" for _ in range(4))
+    html = page(
+        '<div id="main"><article class="post"><h1 class="entry-title">Agenda</h1><div class="entry-content">'
+        f"<p>Host: Rina Okoye</p><ol>{items}</ol><p>See you there.</p></div>"
+        '<footer class="entry-meta">Posted in Meetups</footer></article></div>'
+    )
+    text = extract_page(html, "https://meetup.example/2012/04/agenda/").content_text
+    assert text.startswith("Host: Rina Okoye") and text.endswith("See you there.")
+    assert "Posted in" not in text and "Agenda" not in text
+
+
+def test_sidebar_text_never_wins_over_a_short_post():
+    widget = f'<li class="widget widget_text"><div class="textwidget"><p>{LOREM * 3}</p></div></li>'
+    html = page(
+        '<div id="wrapper"><div id="content"><div class="post" id="post-406"><h2>Short</h2>'
+        '<p>"Back soon."</p><p>– "Fine."</p></div></div>'
+        f'<div id="sidebar"><ul>{widget}</ul></div></div>'
+    )
+    text = extract_page(html, "https://short.example/2019/01/short/").content_text
+    assert '"Back soon."' in text and '– "Fine."' in text
+    assert "Carb counting" not in text
+
+
+def test_lead_paragraph_before_the_body_container():
+    doc = Doc(
+        page(
+            '<article><header><h1>Title</h1><p class="entry-excerpt">The lead says it all, in one sentence.</p>'
+            f'</header><div class="entry-content"><p>{LOREM}</p></div></article>'
+        )
+    )
+    body = choose_body(doc)
+    assert body.get("class") == "entry-content"
+    assert [el.get("class") for el in lead_before(body)] == ["entry-excerpt"]
+
+
+def test_lead_repeated_in_the_body_is_not_doubled():
+    lead = "The lead says it all, in one sentence that the body repeats."
+    html = page(
+        f'<article><header><h1>Title</h1><p class="entry-summary">{lead}</p></header>'
+        f'<div class="entry-content"><p>{lead}</p><p>{LOREM}</p></div></article>'
+    )
+    assert extract_page(html, "https://blog.example/2021/01/lead/").content_text.count("The lead says") == 1
+
+
+def test_page_wrapping_form_is_not_a_form():
+    """ASP.NET WebForms wrap the whole page in one ``<form>``; forms are otherwise dropped."""
+    html = page(
+        '<form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE" value="x">'
+        f'<div class="article-text"><p>{LOREM * 2}</p><p>The clinic opens on Saturdays from May.</p></div>'
+        '<div class="comment-form"><form id="c"><textarea name="c"></textarea><p>Your comment</p></form></div>'
+        "</form>"
+    )
+    text = extract_page(html, "https://clinic.example/news/4411-new-hours.aspx").content_text
+    assert "The clinic opens on Saturdays from May." in text
+    assert "Your comment" not in text
+
+
+def test_page_chrome_goes_but_an_article_inside_a_header_stays():
+    html = page(
+        '<nav><a href="/">Home</a><a href="/about">About the site and its long history of travel</a></nav>'
+        f'<header id="branding"><article class="page2"><p>{LOREM}</p><p>The old lighthouse can be visited in summer.</p>'
+        "</article></header><footer><p>Impressum and a long footer text about cookies and privacy.</p></footer>"
+    )
+    doc = Doc(html)
+    strip_boilerplate(doc)
+    assert not doc.select("nav") and not doc.select("footer") and doc.select("header")
+    text = extract_page(html, "https://travel.example/lighthouse").content_text
+    assert "The old lighthouse can be visited in summer." in text and "Impressum" not in text
+
+
+def test_body_found_without_paragraph_tags():
+    """Text in ``<div>``s with ``<br>`` (old CMSs, Blogger) counts for its own container."""
+    text = f"{LOREM}<br><br>{LOREM}<br>Kennt ihr das auch?"
+    html = page(f'<div class="tips"><div class="tip-print-step"><div class="step">{text}</div></div></div>')
+    doc = Doc(html)
+    assert densest(doc).get("class") == "step"
+    assert "Kennt ihr das auch?" in extract_page(html, "https://kochen.example/tipp/1").content_text
+
+
+def test_recipe_times_stay_but_datelines_go():
+    html = page(
+        '<div class="entry-content"><p class="meta"><time datetime="2021-06-08">08.06.2021</time></p>'
+        f'<p>{LOREM}</p><p>Baking time: <time datetime="PT25M">20–25 minutes</time></p></div>'
+    )
+    text = extract_page(html, "https://muffins.example/2021/06/basic/").content_text
+    assert "20–25 minutes" in text and "08.06.2021" not in text
+
+
+def test_widgets_named_by_class_inside_the_body():
+    html = page(
+        f'<div class="entry-content"><p>{LOREM}</p>'
+        '<ul class="related_post wp_rp"><li><a href="/a">Related one</a> <small>An excerpt of it</small></li></ul>'
+        '<div class="mollie-donation-form-holder"><p>Chip in and help us keep writing.</p></div>'
+        '<div class="saboxplugin-wrap"><p>Sam writes about running with type 1.</p></div>'
+        '<div class="wprm-recipe"><a class="wprm-recipe-print" href="/print">Print recipe</a>'
+        f"<p>{LOREM}</p></div>"
+        '<div class="l-sidebar"><div class="widget_text"><p>Free courses for every level.</p></div></div>'
+        "</div>"
+    )
+    text = extract_page(html, "https://blog.example/2020/01/x/").content_text
+    for needle in ("Related one", "Chip in", "running with", "Print recipe", "Free courses"):
+        assert needle not in text
+    assert text.count("Carb counting") == 2
+
+
+def test_long_related_posts_list_under_a_short_post():
+    """A box about other pages goes even when it holds more text than the post itself."""
+    related = "".join(
+        f'<li><a href="/p{n}">Earlier post {n}</a><small>{LOREM}</small></li>' for n in range(2)
+    )
+    html = page(
+        f'<div class="entry"><p>Our new video is out.</p><p>{LOREM}</p><ul class="related_post wp_rp">{related}'
+        "</ul></div>"
+    )
+    text = extract_page(html, "https://video.example/2012/08/trailer/").content_text
+    assert text.startswith("Our new video is out.") and text.count("Carb counting") == 1
+    assert "Earlier post" not in text
+
+
+def test_widget_rule_never_removes_most_of_the_body():
+    html = page(f'<div class="entry-content"><div class="share-wrapper"><p>{LOREM * 4}</p></div></div>')
+    assert "Carb counting" in extract_page(html, "https://blog.example/2020/01/y/").content_text
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Related posts",
+        "You may also like",
+        "Mehr zum Thema",
+        "Das könnte Sie auch interessieren",
+        "Weitere Informationen zum Thema Diabetes:",
+        "À lire aussi",
+        "Zobacz również",
+        "Vorschau auf den nächsten Artikel",
+    ],
+)
+def test_related_headings(heading):
+    assert RELATED_HEADING.match(heading)
+
+
+@pytest.mark.parametrize("heading", ["What changes for families", "Related to insulin: my story"])
+def test_headings_that_are_content(heading):
+    assert not RELATED_HEADING.match(heading)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Vos réactions",
+        "3 Kommentare",
+        "Kommentare schreiben",
+        "Sie müssen angemeldet sein, um einen Kommentar zu verfassen.",
+        "You must be logged in to post a comment.",
+        "Sie sind derzeit nicht angemeldet.",
+        "Beitragsbild: Wikimedia Commons",
+        "Foto: © Muster GmbH",
+        "© 2021 Example Foods. All rights reserved.",
+        "Werbung, enthält Affiliate-Links",
+        "Um dieses Rezept kommentieren zu können, musst du eingeloggt sein.",
+        "(Alle Angaben ohne Gewähr)",
+    ],
+)
+def test_more_boilerplate_lines(line):
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Comments from readers helped me a lot.", "Photos of the new pump are below.", "Werbung nervt."],
+)
+def test_prose_with_those_words_is_kept(line):
+    assert not is_boilerplate_line(line)
