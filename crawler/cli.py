@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,30 @@ def crawl_options(func: Any) -> Any:
     for option in reversed(CRAWL_OPTIONS):
         func = option(func)
     return func
+
+
+# Settings with their own environment variable or option: `--set` must not fork them.
+NOT_SETTABLE = {
+    "DOCLISTEN_DATABASE_URL": "DOCLISTEN_DATABASE_URL / --database-url",
+    "DOCLISTEN_REDIS_URL": "DOCLISTEN_REDIS_URL",
+    "DOCLISTEN_ALLOW_PRIVATE_NETWORKS": "DOCLISTEN_ALLOW_PRIVATE_NETWORKS / --allow-private-networks",
+    "DOCLISTEN_CRAWL_ID": "the crawl command itself",
+}
+_SETTING_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def parse_settings(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, str]:
+    """``-s NAME=VALUE`` pairs -> Scrapy settings overrides (values as text, like ``scrapy crawl -s``)."""
+    out: dict[str, str] = {}
+    for pair in values:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not _SETTING_NAME.fullmatch(name):
+            raise click.ClickException(f"--set {pair!r}: expected NAME=VALUE with an UPPER_CASE setting name")
+        if name in NOT_SETTABLE:
+            raise click.ClickException(f"--set {name}: use {NOT_SETTABLE[name]} instead")
+        out[name] = value
+    return out
 
 
 def overrides(
@@ -130,12 +155,21 @@ def sources_import(obj: Context, opml_file: Path, **opts: Any) -> None:
 @main.command()
 @click.argument("refs", nargs=-1)
 @crawl_options
+@click.option(
+    "-s",
+    "--set",
+    "settings",
+    metavar="NAME=VALUE",
+    multiple=True,
+    callback=parse_settings,
+    help="Override a Scrapy/doclisten setting, e.g. -s DOWNLOAD_TIMEOUT=10 (repeatable; wins over other options).",
+)
 @click.pass_obj
-def crawl(obj: Context, refs: Sequence[str], **opts: Any) -> None:
+def crawl(obj: Context, refs: Sequence[str], settings: dict[str, str], **opts: Any) -> None:
     """Crawl all (or the named) sources once, now; a second run is incremental."""
     from crawler import commands
 
-    crawl_id, summary = guarded(commands.crawl, obj.config, list(refs), overrides(**opts))
+    crawl_id, summary = guarded(commands.crawl, obj.config, list(refs), {**overrides(**opts), **settings})
     output.print_summary(crawl_id, summary)
 
 
@@ -165,6 +199,13 @@ main.add_command(keywords)
 from crawler.cli_extract import extract  # noqa: E402
 
 main.add_command(extract)
+
+from crawler.cli_analyst import export, report, search, sql  # noqa: E402
+
+main.add_command(export)
+main.add_command(sql)
+main.add_command(search)
+main.add_command(report)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from typing import Any
 
 import click
@@ -34,6 +35,10 @@ def guarded(func: Any, *args: Any) -> Any:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
         raise click.Abort() from None
+    except BrokenPipeError:  # `doclisten export ... | head`: the reader has all it wants
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0) from None
     except Exception as exc:  # a bug: one line for the user, the traceback in the log
         logger.debug("unexpected error", exc_info=True)
         raise click.ClickException(

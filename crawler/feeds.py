@@ -11,20 +11,25 @@ import html
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
 import feedparser
 
 from crawler.extract.model import ExtractedComment
 from crawler.extract.wp_rest import html_to_text, parse_utc, without_fragment
+from crawler.middlewares.charset import UTF8, declared_charsets, decode_body, needs_decoding
+from crawler.urls import canonical_url
 
 BLOGGER_ID = re.compile(r"^tag:blogger\.com,1999:blog-(\d+)(?:\.post-(\d+))?")
 _WP_COMMENT_ID = re.compile(r"#comment-(\d+)$")
 _BLOGGER_PARENT = re.compile(r"/comments/default/(\d+)$")
 _COMMENT_PAGE = re.compile(r"comment-page-\d+/?$")
 _JSONFEED_VERSION = b"jsonfeed.org/version/"
+_HTML_HINT = re.compile(rb"<(!doctype html|html|head|body)[\s>]")
+FUTURE_SLACK = timedelta(days=1)  # time zones and clock skew
 _SY_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 
 
@@ -80,10 +85,25 @@ def _xml_content_type(content_type: str | None) -> str:
     return "application/xml" + (f";{params}" if "charset" in params.lower() else "")
 
 
+def plausible_date(value: datetime | None, now: datetime | None = None) -> datetime | None:
+    """``value``, or None when it is more than a day in the future: a broken clock or template, not a
+    publication date (kept, a year-2999 or 9999 date misleads analysts and breaks date arithmetic)."""
+    if value is None:
+        return None
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    try:
+        return None if aware - (now or datetime.now(UTC)) > FUTURE_SLACK else value
+    except OverflowError:  # 9999-12-31 in a time zone west of UTC
+        return None
+
+
 def _utc(struct) -> datetime | None:
     if not struct:
         return None
-    return datetime(*struct[:6], tzinfo=UTC)
+    try:
+        return plausible_date(datetime(*struct[:6], tzinfo=UTC))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _int(value) -> int | None:
@@ -100,14 +120,34 @@ def _link(links, rel: str, types: tuple[str, ...] = ()) -> str | None:
     return None
 
 
+def _utf8_repaired(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
+    """A feed that says (or defaults to) UTF-8 but is not: Latin-1 or Windows-1252 bytes, or UTF-8 with
+    some pasted in. feedparser would read all of it as Windows-1252; keep the UTF-8 parts UTF-8."""
+    declared = declared_charsets(content_type, body)
+    if any(d and d != UTF8 for d in declared) or not needs_decoding(body, declared):
+        return body, content_type
+    text, _how = decode_body(body, declared)
+    media = (content_type or "application/xml").partition(";")[0]
+    return text.encode(UTF8), f"{media}; charset=utf-8"
+
+
+def _not_a_feed(body: bytes, reason: object) -> FeedError:
+    head = body[:2048].lower()
+    if _HTML_HINT.search(head):
+        return FeedError("not a feed: the server sent an HTML page")
+    if b"\0" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 20:
+        return FeedError("not a feed: binary data")
+    return FeedError(f"not a feed: {' '.join(str(reason).split())[:200]}")
+
+
 def _raw_parse(body: bytes, url: str, content_type: str | None):
     if not body or not body.strip():
         raise FeedError("empty body")
+    body, content_type = _utf8_repaired(body, content_type)
     headers = {"content-location": url, "content-type": _xml_content_type(content_type)}
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
     if not parsed.version and not parsed.entries:
-        reason = parsed.get("bozo_exception") or "no RSS/Atom root element"
-        raise FeedError(f"not a feed: {' '.join(str(reason).split())[:200]}")
+        raise _not_a_feed(body, parsed.get("bozo_exception") or "no RSS/Atom root element")
     return parsed
 
 
@@ -214,8 +254,8 @@ def _json_entry(item: dict, base: str) -> FeedEntry:
         url=urljoin(base, url) if url else None,
         title=item.get("title"),
         author=_json_author(item),
-        published_at=parse_utc(item.get("date_published")),
-        updated_at=parse_utc(item.get("date_modified")),
+        published_at=plausible_date(parse_utc(item.get("date_published"))),
+        updated_at=plausible_date(parse_utc(item.get("date_modified"))),
         content_html=item.get("content_html") or (html.escape(text, quote=False) if text else None),
         summary=item.get("summary"),
         tags=[str(t) for t in tags] if isinstance(tags, list) else [],
@@ -251,6 +291,40 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Feed:
     if is_json_feed(body, content_type):
         return _json_feed(body, url)
     return _xml_feed(body, url, content_type)
+
+
+def entry_url(entry: FeedEntry, feed_url: str) -> str | None:
+    """The post a feed entry points to: its link, else a GUID that is a web address. None without one
+    (a truncated entry, a GUID like ``urn:uuid:…``, a ``file:`` link) rather than the feed's own URL."""
+    link = (entry.url or "").strip()
+    guid = (entry.guid or "").strip()
+    if not link and guid.lower().startswith(("http://", "https://")):
+        link = guid
+    if not link:
+        return None
+    url = canonical_url(link, feed_url)
+    if not url.startswith(("http://", "https://")) or url == canonical_url(feed_url):
+        return None
+    return url
+
+
+def plausible_comments(comments: list[ExtractedComment]) -> list[ExtractedComment]:
+    """Comments with their dates more than a day in the future dropped (see ``plausible_date``)."""
+    for comment in comments:
+        comment.published_at = plausible_date(comment.published_at)
+    return comments
+
+
+def unique_entries(entries: list[FeedEntry]) -> Iterator[FeedEntry]:
+    """Feed entries without repeats: an entry with the GUID and title of an earlier one is the same post
+    (the first one wins); a GUID shared by entries with different titles is a broken feed, not a repeat."""
+    seen: set[tuple[str, str]] = set()
+    for entry in entries:
+        key = (entry.guid or "", entry.title or "")
+        if entry.guid and key in seen:
+            continue
+        seen.add(key)
+        yield entry
 
 
 def _wp_reply_prefix(markup: str, text: str) -> tuple[str, str | None]:

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
 
 from crawler.config import Config
 from crawler.runner import Session, build_settings, run
@@ -17,13 +18,16 @@ from pipelines.db import (
     create_db_engine,
     current_revision,
     head_revision,
+    mask_url,
     migrate,
     open_database,
     session_factory,
     utcnow,
 )
+from pipelines.exceptions import DatabaseError
 from pipelines.models import Crawl, Source, SourceCrawl
 from pipelines.sources import find_source
+from pipelines.spool import one_line
 from scheduler.queue import open_queue
 from scheduler.service import run_scheduler
 
@@ -34,14 +38,20 @@ def apply_migrations(config: Config) -> tuple[str | None, str | None]:
         before = current_revision(engine)
         migrate(engine)
         return before, head_revision()
+    except OperationalError as exc:
+        raise DatabaseError(
+            f"cannot migrate database {mask_url(config.database_url)}: {one_line(exc)}"
+        ) from None
     finally:
         engine.dispose()
 
 
 def work(config: Config, overrides: dict[str, Any], reconcile: bool) -> None:
     """`doclisten worker` (reconcile=False) and `doclisten run` (scheduler and worker in one process)."""
-    every = float(overrides.get("DOCLISTEN_RECONCILE_SECONDS") or build_settings(config).getfloat(
-        "DOCLISTEN_RECONCILE_SECONDS"))
+    every = float(
+        overrides.get("DOCLISTEN_RECONCILE_SECONDS")
+        or build_settings(config).getfloat("DOCLISTEN_RECONCILE_SECONDS")
+    )
 
     async def steps(session: Session) -> None:
         await session.work(reconcile_every=every if reconcile else None)
@@ -92,8 +102,9 @@ def trigger(config: Config, refs: Sequence[str]) -> list[Source]:
 
 
 def enable(config: Config, refs: Sequence[str]) -> list[Source]:
-    return _with_queue(config, refs, {"disabled": False, "disabled_reason": None, "consecutive_failures": 0},
-                       due_now=True)
+    return _with_queue(
+        config, refs, {"disabled": False, "disabled_reason": None, "consecutive_failures": 0}, due_now=True
+    )
 
 
 def disable(config: Config, refs: Sequence[str], reason: str) -> list[Source]:
@@ -125,17 +136,35 @@ def status(config: Config, overdue_after: timedelta = timedelta(minutes=15)) -> 
             enabled = Source.disabled.is_(False)
             st.total = s.execute(select(func.count(Source.id))).scalar() or 0
             st.enabled = s.execute(select(func.count(Source.id)).where(enabled)).scalar() or 0
-            st.due = s.execute(select(func.count(Source.id)).where(enabled, Source.next_due_at <= now)).scalar() or 0
-            st.overdue = s.execute(
-                select(func.count(Source.id)).where(enabled, Source.next_due_at <= now - overdue_after)
-            ).scalar() or 0
-            st.crawling = s.execute(select(func.count(Source.id)).where(Source.lease_until > now)).scalar() or 0
-            st.failing = list(s.execute(select(Source).where(enabled, Source.consecutive_failures > 0)).scalars())
+            st.due = (
+                s.execute(select(func.count(Source.id)).where(enabled, Source.next_due_at <= now)).scalar()
+                or 0
+            )
+            st.overdue = (
+                s.execute(
+                    select(func.count(Source.id)).where(enabled, Source.next_due_at <= now - overdue_after)
+                ).scalar()
+                or 0
+            )
+            st.crawling = (
+                s.execute(select(func.count(Source.id)).where(Source.lease_until > now)).scalar() or 0
+            )
+            st.failing = list(
+                s.execute(select(Source).where(enabled, Source.consecutive_failures > 0)).scalars()
+            )
             st.disabled = list(s.execute(select(Source).where(Source.disabled.is_(True))).scalars())
             st.recent = list(
                 s.execute(
-                    select(Crawl.finished_at, Source.title, Source.home_url, SourceCrawl.new_posts,
-                           SourceCrawl.new_comments, SourceCrawl.requests, SourceCrawl.not_modified, SourceCrawl.errors)
+                    select(
+                        Crawl.finished_at,
+                        Source.title,
+                        Source.home_url,
+                        SourceCrawl.new_posts,
+                        SourceCrawl.new_comments,
+                        SourceCrawl.requests,
+                        SourceCrawl.not_modified,
+                        SourceCrawl.errors,
+                    )
                     .join(SourceCrawl, SourceCrawl.crawl_id == Crawl.id)
                     .join(Source, Source.id == SourceCrawl.source_id)
                     .where(Crawl.finished_at.is_not(None))

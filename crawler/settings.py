@@ -41,8 +41,15 @@ DEPTH_LIMIT = 0
 TWISTED_DNS_RESOLVER = "crawler.middlewares.ssrf.GuardedResolver"
 DOCLISTEN_ALLOW_PRIVATE_NETWORKS = _ENV.allow_private_networks
 
+# No proxy from the environment (http_proxy): it would resolve names behind the SSRF guard's back.
+HTTPPROXY_ENABLED = False
+
+# Only the web: a feed's link to file:///etc/passwd (or s3:, ftp:, data:) is never fetched, guard or not.
+DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
+
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ssrf.SSRFGuardMiddleware": 50,
+    "crawler.middlewares.charset.CharsetMiddleware": 575,  # after decompression (590)
     "crawler.middlewares.conditional.ConditionalGetMiddleware": 580,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
     "crawler.middlewares.sourcestats.SourceStatsMiddleware": 950,

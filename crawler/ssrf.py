@@ -37,6 +37,8 @@ def is_forbidden(address: IPAddress) -> bool:
         mapped = address.ipv4_mapped or address.sixtofour
         if mapped is not None:
             return is_forbidden(mapped)
+    if isinstance(address, ipaddress.IPv6Address) and address.is_site_local:  # fec0::/10, deprecated
+        return True
     return (
         address.is_loopback
         or address.is_private

@@ -39,12 +39,17 @@ def utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+SECRET_PARAMS = ("password", "passwd", "pwd", "secret", "token", "key", "sslpassword")
+
+
 def mask_url(url: str) -> str:
-    """A database/Redis URL safe for logs and error messages (password hidden)."""
+    """A database/Redis URL safe for logs and error messages (password hidden, also in the query)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
         return "<unparseable URL>"
+    query = {k: ("***" if k.lower() in SECRET_PARAMS else v) for k, v in parsed.query.items()}
+    return parsed.set(query=query).render_as_string(hide_password=True)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -59,8 +64,10 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
 def create_db_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseError(f"invalid database URL {url!r}: expected e.g. sqlite:///doclisten.db") from exc
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseError(
+            "invalid database URL: expected e.g. sqlite:///doclisten.db or postgresql://host/db"
+        ) from exc
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     kwargs: dict[str, object] = {}

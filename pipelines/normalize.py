@@ -10,6 +10,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.extract.model import ExtractedComment
 from crawler.items import CommentsItem, PostItem
+from pipelines import pseudonym
 
 _SPACES = re.compile(r"[ \t\u00a0\u200b]+")
 _BLANKS = re.compile(r"\n{3,}")
@@ -65,9 +66,12 @@ def clean_comments(comments: list[ExtractedComment]) -> list[ExtractedComment]:
 
 
 class NormalizePipeline:
+    def __init__(self, pseudonymizer: pseudonym.Pseudonymizer | None = None):
+        self.pseudonymizer = pseudonymizer
+
     @classmethod
     def from_crawler(cls, crawler: Any) -> NormalizePipeline:
-        return cls()
+        return cls(pseudonym.from_env())
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PostItem):
@@ -81,4 +85,6 @@ class NormalizePipeline:
             item.comments = clean_comments(item.comments)
         elif isinstance(item, CommentsItem):
             item.comments = clean_comments(item.comments)
+        if self.pseudonymizer is not None and isinstance(item, (PostItem, CommentsItem)):
+            self.pseudonymizer.apply(item)
         return item

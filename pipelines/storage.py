@@ -28,6 +28,7 @@ from crawler.items import (
 from crawler.middlewares.sourcestats import stat_key
 from pipelines import analysis_store as analysis
 from pipelines import repository as repo
+from pipelines.analyst import search_index
 from pipelines.annotations import peek_annotations
 from pipelines.db import open_database, session_factory, utcnow
 from pipelines.models import Crawl, FetchError, Source, SourceCrawl
@@ -191,6 +192,8 @@ class StoragePipeline:
         )
         new = repo.upsert_comments(s, post_id, comment_records(item.comments, "html"), now)
         self._inc(item.source_id, "new_comments", new)
+        search_index.index_post(s, post_id, item.title, item.content_text)
+        search_index.index_comments(s, post_id)
         notes = peek_annotations(item)
         analysis.store_post_annotations(s, post_id, notes)
         analysis.store_comment_annotations(s, post_id, item.comments, notes)
@@ -203,6 +206,7 @@ class StoragePipeline:
             return
         new = repo.upsert_comments(s, post_id, comment_records(item.comments, item.via), now)
         self._inc(item.source_id, "new_comments", new)
+        search_index.index_comments(s, post_id)
         analysis.store_comment_annotations(s, post_id, item.comments, peek_annotations(item))
         if item.fetched_url:
             repo.save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)

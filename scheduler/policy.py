@@ -111,8 +111,8 @@ def unconditional(crawl_count: int, cfg: PolicyConfig) -> bool:
 
 def comments_due(published: datetime | None, checked: datetime | None, now: datetime) -> bool:
     """A young post's comments are re-checked at 1 h, 6 h, 1 d, 3 d and 7 d after publication."""
-    if published is None or now - published > COMMENT_RECHECKS[-1] + timedelta(days=1):
-        return False
+    if published is None or published > now or now - published > COMMENT_RECHECKS[-1] + timedelta(days=1):
+        return False  # (a date in the future would also overflow near year 9999)
     for offset in COMMENT_RECHECKS:
         checkpoint = published + offset
         if checkpoint <= now and (checked is None or checked < checkpoint):

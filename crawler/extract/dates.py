@@ -80,7 +80,10 @@ def to_utc(value: datetime) -> datetime:
 def _plausible(value: datetime | None) -> datetime | None:
     if value is None:
         return None
-    value = to_utc(value)
+    try:
+        value = to_utc(value)
+    except OverflowError:  # e.g. 9999-12-31 west of UTC
+        return None
     if value < _EPOCH_MIN or value > datetime.now(UTC) + timedelta(days=2):
         return None
     return value

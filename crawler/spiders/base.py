@@ -146,7 +146,8 @@ class SourceSpider(Spider):
         try:
             return list(func(arg) or ())
         except Exception as exc:  # recorded below; the crawl goes on
-            logger.exception("processing %s failed", url)
+            logger.error("processing %s failed: %s: %s", url, type(exc).__name__, exc)
+            logger.debug("traceback of the failure", exc_info=True)
             self.crawler.stats.inc_value(stat_key(source_id, "errors"))
             return [FetchErrorItem(source_id, url, f"processing failed: {type(exc).__name__}: {exc}")]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -21,19 +21,28 @@ from crawler import plan
 from crawler.extract import extract_links, extract_page
 from crawler.extract.model import GENERIC
 from crawler.extract.wp_rest import parse_rest_comments, rest_comments_url
-from crawler.feeds import FeedError, parse_comment_feed, parse_feed
+from crawler.feeds import (
+    FeedError,
+    entry_url,
+    parse_comment_feed,
+    parse_feed,
+    plausible_comments,
+    plausible_date,
+    unique_entries,
+)
 from crawler.items import CommentsItem, FetchErrorItem, PostItem, SourceUpdateItem, ValidatorItem
 from crawler.middlewares.conditional import response_validators
 from crawler.middlewares.retry_after import retry_until
 from crawler.middlewares.sourcestats import stat_key
-from crawler.middlewares.ssrf import refusal_reason
 from crawler.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
 from crawler.spiders.base import Output, SourceSpider
+from crawler.spiders.errors import error_message
 from crawler.urls import canonical_url, is_trap, same_site
 from pipelines.repository import SourceJob
 from scheduler.policy import max_age
 
 logger = logging.getLogger(__name__)
+
 
 class BlogSpider(SourceSpider):
     name = "blogs"
@@ -47,7 +56,9 @@ class BlogSpider(SourceSpider):
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BlogSpider:
-        if kwargs.get("jobs") is None and kwargs.get("claimer") is None:  # `scrapy crawl blogs [-a sources=1,2]`
+        if (
+            kwargs.get("jobs") is None and kwargs.get("claimer") is None
+        ):  # `scrapy crawl blogs [-a sources=1,2]`
             loader = load_object(crawler.settings["DOCLISTEN_JOB_LOADER"])
             kwargs["jobs"] = loader(crawler.settings, kwargs.pop("sources", None))
         spider = super().from_crawler(crawler, *args, **kwargs)
@@ -109,6 +120,13 @@ class BlogSpider(SourceSpider):
     def count(self, job: SourceJob, name: str) -> None:
         self.crawler.stats.inc_value(stat_key(job.source_id, name))
 
+    def fail(
+        self, job: SourceJob, url: str, message: str, status: int | None = None, retry_at: Any = None
+    ) -> Any:
+        """A recorded error of the source (``fetch_errors``, ``sources.last_error``, the summary's count)."""
+        self.count(job, "errors")
+        return FetchErrorItem(job.source_id, url, message, status, retry_at)
+
     def job_of(self, response: Any) -> SourceJob:
         return self.jobs[response.meta["source_id"]]
 
@@ -121,28 +139,28 @@ class BlogSpider(SourceSpider):
         try:
             feed = parse_feed(response.body, response.url, _content_type(response))
         except FeedError as exc:
-            yield FetchErrorItem(job.source_id, response.url, f"feed unreadable: {exc}", response.status)
+            yield self.fail(job, response.url, f"feed unreadable: {exc}", response.status)
             if response.meta.get("page", 1) == 1:
                 yield from self.archive_fallback(job)
             return
         etag, modified = response_validators(response)
         yield ValidatorItem(job.source_id, response.meta["key_url"], etag, modified)
+        entries = [(e, url) for e in unique_entries(feed.entries) if (url := entry_url(e, response.url))]
         unknown = 0
-        for entry in feed.entries:
-            url = canonical_url(entry.url or entry.guid or "", response.url)
+        for entry, url in entries:
             known = job.known_posts.get(url)
             unknown += known is None
             fingerprint = plan.entry_fingerprint(entry.title, entry.content_html, entry.updated_at)
             fetch, comments = plan.post_needs_fetch(known, entry.updated_at, entry.comment_count, fingerprint)
             if fetch:
                 yield from self.post_request(job, url, "feed", entry=entry, comments=comments)
-        self.note_feed(job, response, feed, known=len(feed.entries) - unknown)
+        self.note_feed(job, response, feed, known=len(entries) - unknown)
         page = response.meta.get("page", 1)
         if page == 1 and job.needs_backfill:
             yield from self.backfill_requests(job)
         if job.needs_backfill and feed.next_url and page < self.max_pages:
             yield self.request(job, feed.next_url, self.parse_feed, "feed", False, page=page + 1)
-        elif feed.entries and unknown == len(feed.entries) and job.known_posts and page == 1:
+        elif entries and unknown == len(entries) and job.known_posts and page == 1:
             # every entry is new: older new posts may have fallen off the feed
             yield self.request(job, job.home_url, self.parse_listing, "listing", page=1, gap=True)
 
@@ -164,9 +182,7 @@ class BlogSpider(SourceSpider):
         try:
             comments = parse_comment_feed(response.body, response.url, _content_type(response))
         except FeedError as exc:
-            yield FetchErrorItem(
-                job.source_id, response.url, f"comment feed unreadable: {exc}", response.status
-            )
+            yield self.fail(job, response.url, f"comment feed unreadable: {exc}", response.status)
             return
         etag, modified = response_validators(response)
         yield ValidatorItem(job.source_id, response.meta["key_url"], etag, modified)
@@ -205,7 +221,9 @@ class BlogSpider(SourceSpider):
             yield from self.post_request(job, url, "listing")
         page = response.meta.get("page", 1)
         gap = response.meta.get("gap", False)
-        if links.next_page and page < self.max_pages and not (gap and caught_up):
+        # a later crawl (or a gap fill) stops at the first page with a post it knows; a backfill goes on
+        incremental = gap or not job.needs_backfill
+        if links.next_page and page < self.max_pages and not (incremental and caught_up):
             next_url = canonical_url(links.next_page, response.url)
             yield self.request(job, next_url, self.parse_listing, "listing", False, page=page + 1, gap=gap)
 
@@ -261,9 +279,7 @@ class BlogSpider(SourceSpider):
             logger.debug("%s has no publication date: a page, not a post", response.url)
             return
         if not post.content_text.strip():
-            yield FetchErrorItem(
-                job.source_id, response.url, "no post content found on the page", response.status
-            )
+            yield self.fail(job, response.url, "no post content found on the page", response.status)
             return
         etag, modified = response_validators(response)
         external_id = post.wp_post_id or post.blogger_post_id
@@ -274,15 +290,15 @@ class BlogSpider(SourceSpider):
             platform=post.platform,
             title=post.title or getattr(entry, "title", None),
             author=post.author or getattr(entry, "author", None),
-            published_at=getattr(entry, "published_at", None) or post.published_at,  # feeds give full times
-            updated_at=getattr(entry, "updated_at", None) or post.updated_at,
+            published_at=getattr(entry, "published_at", None) or plausible_date(post.published_at),
+            updated_at=getattr(entry, "updated_at", None) or plausible_date(post.updated_at),
             content_text=post.content_text,
             guid=getattr(entry, "guid", None),
             external_id=external_id,
             entry_hash=plan.entry_fingerprint(entry.title, entry.content_html, entry.updated_at)
             if entry
             else None,
-            comments=post.comments,
+            comments=plausible_comments(post.comments),
             etag=etag,
             last_modified=modified,
         )
@@ -328,11 +344,10 @@ class BlogSpider(SourceSpider):
         try:
             comments = parse_rest_comments(response.body)
         except ValueError as exc:
-            yield FetchErrorItem(
-                job.source_id, response.url, f"REST comments unreadable: {exc}", response.status
-            )
+            yield self.fail(job, response.url, f"REST comments unreadable: {exc}", response.status)
             return
         post_url = response.meta["post_url"]
+        comments = plausible_comments(comments)
         yield CommentsItem(job.source_id, post_url, "rest", comments, fetched_url=response.url)
         if response.meta.get("page") == 1:
             pages = int(response.headers.get(b"X-WP-TotalPages", b"1") or 1)
@@ -348,9 +363,7 @@ class BlogSpider(SourceSpider):
         try:
             comments = parse_comment_feed(response.body, response.url, _content_type(response))
         except FeedError as exc:
-            yield FetchErrorItem(
-                job.source_id, response.url, f"comment feed unreadable: {exc}", response.status
-            )
+            yield self.fail(job, response.url, f"comment feed unreadable: {exc}", response.status)
             return
         etag, modified = response_validators(response)
         yield CommentsItem(
@@ -366,7 +379,8 @@ class BlogSpider(SourceSpider):
     def parse_comment_page(self, response: Any) -> Output:
         job = self.job_of(response)
         post = extract_page(response.body, response.url, platform=job.platform)
-        yield CommentsItem(job.source_id, response.meta["post_url"], "html", post.comments)
+        comments = plausible_comments(post.comments)
+        yield CommentsItem(job.source_id, response.meta["post_url"], "html", comments)
         if post.next_comments_url and not is_trap(post.next_comments_url):
             yield self.request(
                 job,
@@ -405,16 +419,8 @@ class BlogSpider(SourceSpider):
             yield from self.archive_fallback(job)  # no feed today (but a busy host asked us to wait)
         if request.meta.get("quiet") and status in (404, 410):
             return
-        self.count(job, "errors")
-        yield FetchErrorItem(job.source_id, request.url, message, status, retry_at)
-
-
-def error_message(failure: Any) -> str:
-    """A one-line description of a failed request (the SSRF guard's reason when it refused)."""
-    reason = refusal_reason(urlsplit(failure.request.url).hostname)
-    if reason:  # Twisted and Scrapy report a refused name as a failed lookup
-        return reason
-    return f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        # the URL the spider asked for (a redirect's target is in the message)
+        yield self.fail(job, request.meta.get("key_url", request.url), message, status, retry_at)
 
 
 def _content_type(response: Any) -> str | None:

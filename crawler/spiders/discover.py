@@ -16,7 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.discovery import Discovery, DiscoveryError, discover
 from crawler.extract.model import GENERIC
 from crawler.feeds import FeedError, parse_feed
-from crawler.spiders.blogs import error_message
+from crawler.spiders.errors import error_message
 from crawler.urls import canonical_url
 
 

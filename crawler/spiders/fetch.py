@@ -12,7 +12,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.spiders.blogs import error_message
+from crawler.spiders.errors import error_message
 
 
 @dataclass

@@ -1,0 +1,86 @@
+"""Filters shared by exports and reports: a time window, sources, keywords and groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+from pipelines.exceptions import DoclistenError
+from pipelines.models import TS, Comment, KeywordMatch, Post, Source
+
+
+class AnalystError(DoclistenError):
+    """A filter, query or output option the analyst commands cannot use."""
+
+
+def parse_when(value: str | None, *, end: bool = False) -> datetime | None:
+    """``2024-01-31`` or ``2024-01-31T12:00[:00]`` as UTC; a bare date as ``--until`` means the end of that day."""
+    if value is None or value == "":
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise AnalystError(f"{value!r} is not a date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    if end and len(value) == 10:
+        when += timedelta(days=1)
+    return when
+
+
+@dataclass
+class Filters:
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+    sources: list[str] = field(default_factory=list)  # ids or home URLs
+    keywords: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_options(
+        cls, since: str | None, until: str | None, sources=(), keywords=(), groups=()
+    ) -> Filters:  # type: ignore[no-untyped-def]
+        return cls(
+            parse_when(since), parse_when(until, end=True), list(sources), list(keywords), list(groups)
+        )
+
+    def window(self, column: Any) -> list[ColumnElement[bool]]:
+        out = []
+        if self.since is not None:
+            out.append(column >= self.since)
+        if self.until is not None:
+            out.append(column < self.until)
+        return out
+
+    def source_clause(self, column: Any) -> list[ColumnElement[bool]]:
+        if not self.sources:
+            return []
+        ids = [int(s) for s in self.sources if s.isdigit()]
+        urls = [s for s in self.sources if not s.isdigit()]
+        by_url = select(Source.id).where(or_(Source.home_url.in_(urls), Source.feed_url.in_(urls)))
+        return [or_(column.in_(ids), column.in_(by_url))]
+
+    def match_clause(self) -> list[ColumnElement[bool]]:
+        out: list[ColumnElement[bool]] = []
+        if self.keywords:
+            out.append(func.lower(KeywordMatch.keyword).in_([k.lower() for k in self.keywords]))
+        if self.groups:
+            out.append(KeywordMatch.keyword_group.in_(self.groups))
+        return out
+
+    @property
+    def has_match_filter(self) -> bool:
+        return bool(self.keywords or self.groups)
+
+
+def match_time() -> ColumnElement[Any]:
+    """When a match happened (as in the views): its comment's time, else its post's."""
+    return func.coalesce(
+        Comment.published_at, Comment.first_seen_at, Post.published_at, Post.first_seen_at, type_=TS
+    )
+
+
+def all_of(clauses: list[ColumnElement[bool]]) -> ColumnElement[bool] | None:
+    return and_(*clauses) if clauses else None

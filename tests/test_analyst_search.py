@@ -1,0 +1,133 @@
+"""``doclisten search``: query semantics on the hand-made database, errors that point at the mistake,
+and the index kept in sync by the storage pipeline when the sample site is crawled."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from pipelines.analyst.search import search
+from pipelines.analyst.search_index import reindex_all
+from pipelines.db import open_database
+from pipelines.models import Post
+from tests.analyst_data import fill
+from tests.conftest import FAST, run_cli
+
+
+@pytest.fixture
+def conn(db_url: str):  # type: ignore[no-untyped-def]
+    fill(db_url)
+    engine = open_database(db_url)
+    with Session(engine) as s, s.begin():
+        reindex_all(s)
+    with engine.connect() as connection:
+        yield connection
+    engine.dispose()
+
+
+def found(conn, query: str) -> list[tuple[int, int | None]]:  # type: ignore[no-untyped-def]
+    return sorted(((h.post_id, h.comment_id) for h in search(conn, query)), key=lambda k: (k[0], k[1] or 0))
+
+
+SEMANTICS = [
+    ('"social media" AND roche', [(1, None)]),
+    ('"social media"', [(1, None), (4, None)]),
+    ("social media", [(1, None), (4, None)]),  # adjacent terms are ANDed
+    ("abbott NOT libre", [(1, None), (3, None)]),
+    ("abbott OR roche", [(1, None), (3, None), (4, None)]),
+    ("(abbott OR insulin) AND NOT (sensors OR libre)", [(3, None), (3, 3)]),
+    ("abbott NEAR/2 nothing", [(3, None)]),
+    ("dexcom NEAR/1 abbott", []),  # three words apart
+    ("dexcom NEAR/3 abbott", [(1, None)]),
+    ("insul*", [(3, None), (3, 3)]),
+    ("dexcom in:comments", [(1, 1), (1, 2)]),
+    ("dexcom in:posts", [(1, None), (2, None)]),
+    ("dexcom author:dan", [(1, 2)]),
+    ('author:"ANN"', [(1, None), (2, None)]),
+    ("source:2 abbott", [(3, None), (4, None)]),
+    ('source:"blog 1" in:comments', [(1, 1), (1, 2)]),
+    ("lang:en g7", [(2, None)]),
+    ("lang:fr dexcom", []),
+    ("DEXCOM AND sunday", []),
+    ("pump", [(2, None)]),  # titles are searched too
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), SEMANTICS)
+def test_semantics(conn, query: str, expected: list) -> None:  # type: ignore[no-untyped-def]
+    assert found(conn, query) == expected
+
+
+def test_snippets_and_limit(conn) -> None:  # type: ignore[no-untyped-def]
+    hits = list(search(conn, "abbott NEAR/2 nothing"))
+    assert hits[0].snippet.endswith("Abbott said nothing.")
+    assert len(list(search(conn, "dexcom", limit=2))) == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "column"),
+    [
+        ("dexcom AND (roche", 18),
+        ("dexcom )", 8),
+        ('"social media AND roche', 1),
+        ("dexcom and roche", 8),
+        ("in:blogs dexcom", 4),
+        ("x* dexcom", 1),
+        ("dexcom AND", 11),
+    ],
+)
+def test_malformed_query_says_where(sqlite_url: str, query: str, column: int) -> None:
+    proc = run_cli("search", query, db=sqlite_url, check=False)
+    assert proc.returncode == 1
+    message = proc.stderr.strip()
+    assert len(message.splitlines()) == 1 and "Traceback" not in message
+    assert f"at column {column}:" in message, message
+
+
+def test_formats(sqlite_url: str) -> None:
+    fill(sqlite_url)
+    engine = open_database(sqlite_url)
+    with engine.begin() as c:
+        reindex_all(c)
+    engine.dispose()
+    rows = list(
+        csv.DictReader(io.StringIO(run_cli("search", "abbott", "--format", "csv", db=sqlite_url).stdout))
+    )
+    assert [(r["kind"], r["post_id"]) for r in rows] == [("post", "3"), ("post", "4"), ("post", "1")]
+    lines = run_cli("search", "insulin", "--format", "jsonl", db=sqlite_url).stdout.splitlines()
+    assert [json.loads(line)["kind"] for line in lines] == ["post", "comment"]
+    table = run_cli("search", "dexcom", "--limit", "1", db=sqlite_url)
+    assert table.stdout.splitlines()[0].split()[:3] == ["kind", "post_id", "comment_id"]
+    assert "1 results (--limit 1)" in table.stderr
+
+
+@pytest.mark.slow
+def test_index_follows_crawls_of_the_sample_site(demo_site, db_url: str) -> None:  # type: ignore[no-untyped-def]
+    run_cli("sources", "add", *[blog.homepage for blog in demo_site.blogs.values()], *FAST, db=db_url)
+    run_cli("crawl", *FAST, db=db_url)
+    engine = create_engine(make_url(db_url))
+    with engine.connect() as c:
+        posts = c.execute(select(Post.id, Post.title, Post.content_text)).all()
+    engine.dispose()
+    says_both = sorted(
+        p.id for p in posts
+        if re.search(r"\bsocial\W+media\b", f"{p.title}\n{p.content_text}", re.I)
+        and re.search(r"\broche\b", f"{p.title}\n{p.content_text}", re.I)
+    )  # fmt: skip
+    assert says_both, "the sample site has posts saying both"
+    out = run_cli("search", '"social media" AND roche', "--format", "csv", "--limit", "0", db=db_url).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert sorted(int(r["post_id"]) for r in rows if r["kind"] == "post") == says_both
+    assert all(r["snippet"] for r in rows)
+    out = run_cli(
+        "search", 'roche NOT "social media" in:posts', "--format", "csv", "--limit", "0", db=db_url
+    ).stdout
+    roche_only = {int(r["post_id"]) for r in csv.DictReader(io.StringIO(out))}
+    assert roche_only and not roche_only & set(says_both)

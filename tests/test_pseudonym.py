@@ -1,0 +1,84 @@
+"""DOCLISTEN_PSEUDONYMIZE_AUTHORS: author names and URLs stored as keyed hashes, stable per author."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import make_url
+
+from crawler.extract.model import ExtractedComment
+from pipelines.models import Comment, Post
+from pipelines.pseudonym import PseudonymError, Pseudonymizer, from_env
+from tests.conftest import FAST, ROOT, run_cli
+
+KEY = "correct horse battery staple"
+
+
+def test_keyed_stable_and_distinct() -> None:
+    p, other = Pseudonymizer(KEY), Pseudonymizer(KEY + "!")
+    assert p.name("Megan Hollis") == p.name("  megan   HOLLIS ") != p.name("Kat Lindqvist")
+    assert p.name("Megan Hollis") != other.name("Megan Hollis")  # no key, no guessing
+    assert p.name("Megan Hollis").startswith("anon-") and "megan" not in p.name("Megan Hollis")
+    assert p.url("http://megan.test/") == p.url("http://megan.test") != p.name("http://megan.test/")
+    assert p.name(None) is None and p.url(None) is None
+
+
+def test_apply_to_items() -> None:
+    from crawler.items import CommentsItem
+
+    p = Pseudonymizer(KEY)
+    item = CommentsItem(source_id=1, post_url="http://x.test/p", via="feed",
+                        comments=[ExtractedComment(text="hi", author="Ann", author_url="http://ann.test/")])  # fmt: skip
+    p.apply(item)
+    assert (item.comments[0].author, item.comments[0].author_url) == (
+        p.name("Ann"),
+        p.url("http://ann.test/"),
+    )
+
+
+def test_settings_from_the_environment() -> None:
+    assert from_env({}) is None
+    assert from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "0", "DOCLISTEN_PSEUDONYM_KEY": ""}) is None
+    assert isinstance(
+        from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "1", "DOCLISTEN_PSEUDONYM_KEY": KEY}), Pseudonymizer
+    )
+    with pytest.raises(PseudonymError, match="DOCLISTEN_PSEUDONYM_KEY is not set"):
+        from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "1"})
+    with pytest.raises(PseudonymError, match="shorter than 16"):
+        from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "1", "DOCLISTEN_PSEUDONYM_KEY": "short"})
+    with pytest.raises(PseudonymError, match="expected 1 or 0"):
+        from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "maybe"})
+
+
+def test_documented() -> None:
+    doc = (ROOT / "docs" / "configuration.md").read_text()
+    assert "`DOCLISTEN_PSEUDONYMIZE_AUTHORS`" in doc and "`DOCLISTEN_PSEUDONYM_KEY`" in doc
+
+
+@pytest.mark.slow
+def test_crawl_stores_pseudonyms(demo_site, db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    run_cli("sources", "add", *[blog.homepage for blog in demo_site.blogs.values()], *FAST, db=db_url)
+    monkeypatch.setenv("DOCLISTEN_PSEUDONYMIZE_AUTHORS", "1")
+    monkeypatch.delenv("DOCLISTEN_PSEUDONYM_KEY", raising=False)
+    proc = run_cli("crawl", *FAST, db=db_url, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "Error: DOCLISTEN_PSEUDONYMIZE_AUTHORS=1 needs a secret key: DOCLISTEN_PSEUDONYM_KEY is not set"
+    )
+    monkeypatch.setenv("DOCLISTEN_PSEUDONYM_KEY", KEY)
+    assert os.environ["DOCLISTEN_PSEUDONYM_KEY"] == KEY
+    run_cli("crawl", *FAST, db=db_url)
+    engine = create_engine(make_url(db_url))
+    with engine.connect() as conn:
+        post_authors = [a for a in conn.execute(select(Post.author)).scalars() if a]
+        comments = conn.execute(select(Comment.author, Comment.author_url)).all()
+    engine.dispose()
+    p = Pseudonymizer(KEY)
+    assert post_authors and all(a.startswith("anon-") for a in post_authors)
+    assert p.name("Megan Hollis") in post_authors  # stable: the same author, the same pseudonym
+    assert comments and all(a is None or a.startswith("anon-") for a, _ in comments)
+    assert all(u is None or u.startswith("anon-url-") for _, u in comments)
+    assert any(u for _, u in comments)
+    assert len(set(post_authors)) > 1
