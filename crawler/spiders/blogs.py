@@ -175,14 +175,20 @@ class BlogSpider(SourceSpider):
         if age:
             stats.max_value(stat_key(job.source_id, "cache_max_age"), age)
 
+    def read_comment_feed(self, job: SourceJob, response: Any) -> tuple[list[Any], Any]:
+        """(comments, None), or ([], the recorded error) when the body is not a comment feed."""
+        try:
+            return parse_comment_feed(response.body, response.url, _content_type(response)), None
+        except FeedError as exc:
+            return [], self.fail(job, response.url, f"comment feed unreadable: {exc}", response.status)
+
     def parse_site_comments(self, response: Any) -> Output:
         job = self.job_of(response)
         if response.status == 304:
             return
-        try:
-            comments = parse_comment_feed(response.body, response.url, _content_type(response))
-        except FeedError as exc:
-            yield self.fail(job, response.url, f"comment feed unreadable: {exc}", response.status)
+        comments, error = self.read_comment_feed(job, response)
+        if error is not None:
+            yield error
             return
         etag, modified = response_validators(response)
         yield ValidatorItem(job.source_id, response.meta["key_url"], etag, modified)
@@ -360,10 +366,9 @@ class BlogSpider(SourceSpider):
         job = self.job_of(response)
         if response.status == 304:
             return
-        try:
-            comments = parse_comment_feed(response.body, response.url, _content_type(response))
-        except FeedError as exc:
-            yield self.fail(job, response.url, f"comment feed unreadable: {exc}", response.status)
+        comments, error = self.read_comment_feed(job, response)
+        if error is not None:
+            yield error
             return
         etag, modified = response_validators(response)
         yield CommentsItem(
