@@ -1,0 +1,334 @@
+"""Helpers of ``bench/crawl_bench.py``: the farm process, throwaway databases, timed CLI runs
+with RSS sampling, and a cProfile breakdown of a crawl process."""
+
+from __future__ import annotations
+
+import json
+import os
+import pstats
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+PG_ADMIN_URL = os.environ.get("DOCLISTEN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+FAST = ["--delay", "0", "--concurrency", "8"]
+# Tables a recrawl may write to (bookkeeping); every other table holds content.
+BOOKKEEPING = frozenset(
+    {"sources", "crawls", "source_crawls", "fetch_errors", "url_validators", "alembic_version"}
+)
+
+
+# ---------------------------------------------------------------------------------- farm
+
+
+class FarmProcess:
+    """``bench/farm.py`` in a subprocess; ends when this object is closed (stdin EOF + SIGTERM)."""
+
+    def __init__(self, blogs: int, posts: int, comments: str, seed: int = 1):
+        self.proc = subprocess.Popen(
+            [sys.executable, str(BENCH / "farm.py"), "--stdin-eof"]
+            + ["--blogs", str(blogs), "--posts", str(posts), "--comments", comments, "--seed", str(seed)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        line = self.proc.stdout.readline() if self.proc.stdout else ""
+        if not line:
+            self.close()
+            raise RuntimeError("the farm did not start")
+        self.manifest: dict[str, Any] = json.loads(line)
+        self.control = self.manifest["control"]
+        self.homes = [b["home"] for b in self.manifest["blogs"]]
+
+    def _get(self, path: str) -> Any:
+        with urllib.request.urlopen(self.control + path, timeout=30) as res:
+            return json.loads(res.read())
+
+    def count(self) -> int:
+        return self._get("count")["requests"]
+
+    def log(self, since: int = 0) -> list[list[Any]]:
+        return self._get(f"log?from={since}")
+
+    def stats(self) -> dict[str, Any]:
+        return self._get("stats")
+
+    def url(self, entry: list[Any]) -> str:
+        return self.homes[entry[1]].rstrip("/") + entry[3]
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            if self.proc.stdin:
+                self.proc.stdin.close()
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+# ---------------------------------------------------------------------------------- databases
+
+
+class Database:
+    """A throwaway SQLite file or PostgreSQL database (created here, dropped by ``close``)."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.tmp = tempfile.TemporaryDirectory(prefix="doclisten-bench-")
+        if kind == "sqlite":
+            self.url = f"sqlite:///{self.tmp.name}/bench.db"
+        else:
+            self.name = f"doclisten_bench_{uuid.uuid4().hex[:10]}"
+            self._admin(f'CREATE DATABASE "{self.name}"')
+            pg = make_url(PG_ADMIN_URL).set(database=self.name, drivername="postgresql+psycopg")
+            self.url = pg.render_as_string(hide_password=False)
+        self.engine: Any = None
+
+    def _admin(self, sql: str) -> None:
+        admin = create_engine(
+            make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
+        )
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(sql))
+        finally:
+            admin.dispose()
+
+    def query(self, sql: str) -> list[Any]:
+        if self.engine is None:
+            self.engine = create_engine(self.url)
+        with self.engine.connect() as conn:
+            return list(conn.execute(text(sql)).all())
+
+    def tables(self) -> list[str]:
+        if self.engine is None:
+            self.engine = create_engine(self.url)
+        return sorted(t for t in inspect(self.engine).get_table_names() if t != "alembic_version")
+
+    def snapshot(self) -> dict[str, Any]:
+        """Row counts of every table and the newest write stamps of posts and comments."""
+        out: dict[str, Any] = {t: self.query(f"SELECT count(*) FROM {t}")[0][0] for t in self.tables()}
+        for table, columns in (
+            ("posts", ("first_seen_at", "last_changed_at", "last_seen_at")),
+            ("comments", ("first_seen_at", "last_seen_at")),
+        ):
+            row = self.query(f"SELECT {', '.join(f'max({c})' for c in columns)} FROM {table}")[0]
+            out.update({f"{table}.{c}": str(v) for c, v in zip(columns, row, strict=True)})
+        return out
+
+    def tuple_writes(self) -> dict[str, tuple[int, int, int]]:
+        """PostgreSQL: rows inserted, updated, deleted per table since the database was created."""
+        if self.kind != "postgresql":
+            return {}
+        self.dispose()  # a fresh connection sees the statistics flushed by the crawl process
+        rows = self.query("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables")
+        return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
+
+    def dispose(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
+
+    def close(self) -> None:
+        self.dispose()
+        if self.kind == "postgresql":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self.tmp.cleanup()
+
+
+# ---------------------------------------------------------------------------------- timed runs
+
+
+def rss_kb(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of a process in kB, from /proc (0, 0 once it is gone)."""
+    values = {"VmRSS": 0, "VmHWM": 0}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            name, _, rest = line.partition(":")
+            if name in values:
+                values[name] = int(rest.split()[0])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return values["VmRSS"], values["VmHWM"]
+
+
+@dataclass
+class Run:
+    seconds: float
+    cpu_seconds: float  # user + system time of the process (and its children)
+    returncode: int
+    stdout: str
+    stderr: str
+    samples: list[tuple[float, int, int, int]] = field(default_factory=list)  # (t, farm count, rss, hwm)
+
+    @property
+    def peak_rss_mb(self) -> float:
+        return max((s[3] for s in self.samples), default=0) / 1024
+
+
+def env_for(db_url: str) -> dict[str, str]:
+    env = dict(os.environ, DOCLISTEN_DATABASE_URL=db_url, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
+    for name in ("DOCLISTEN_REDIS_URL", "DOCLISTEN_KEYWORDS_FILE", "DOCLISTEN_DEBUG"):
+        env.pop(name, None)
+    return env
+
+
+def run_timed(
+    argv: list[str],
+    env: dict[str, str],
+    farm: FarmProcess | None = None,
+    every: float = 1.0,
+    cwd: Path = ROOT,
+) -> Run:
+    """Run a command, sampling its RSS (and the farm's request count) every ``every`` seconds."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err)
+        samples: list[tuple[float, int, int, int]] = []
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                rss, hwm = rss_kb(proc.pid)
+                if rss:
+                    samples.append((time.perf_counter() - t0, farm.count() if farm else 0, rss, hwm))
+                stop.wait(every)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - t0
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
+        stop.set()
+        sampler.join()
+        out.seek(0)
+        err.seek(0)
+        cpu = usage.ru_utime + usage.ru_stime
+        return Run(seconds, cpu, code, out.read(), err.read(), samples)
+
+
+def doclisten(*args: str, db_url: str, farm: FarmProcess | None = None, profile: Path | None = None) -> Run:
+    prefix = [sys.executable] + (["-m", "cProfile", "-o", str(profile)] if profile else [])
+    run = run_timed([*prefix, "-m", "crawler.cli", *args], env_for(db_url), farm)
+    if run.returncode != 0:
+        raise RuntimeError(f"doclisten {' '.join(args[:2])} failed ({run.returncode}):\n{run.stderr[-3000:]}")
+    return run
+
+
+# ---------------------------------------------------------------------------------- profile
+
+
+# (label, "incl" or "self", [(file suffix, function)]); functions match cProfile's names and py-spy's
+# ("Class.method"); C functions are seen by cProfile only, py-spy sees their Python callers' self time.
+PROFILE_PARTS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    (
+        "idle: event loop waiting for the network",
+        "self",
+        [("~", "<method 'poll' of 'select.epoll' objects>"), ("selectors.py", "select")],
+    ),
+    ("pipeline: storage (all SQL work)", "incl", [("pipelines/storage.py", "process_item")]),
+    ("  storage: upsert_comments", "incl", [("pipelines/repository.py", "upsert_comments")]),
+    ("  storage: upsert_post", "incl", [("pipelines/repository.py", "upsert_post")]),
+    (
+        "  storage: post annotations (neardup, keywords)",
+        "incl",
+        [("analysis_store.py", "store_post_annotations")],
+    ),
+    ("  storage: comment annotations", "incl", [("analysis_store.py", "store_comment_annotations")]),
+    (
+        "  storage: full-text search index",
+        "incl",
+        [("search_index.py", "index_post"), ("search_index.py", "index_comments")],
+    ),
+    ("  SQLAlchemy Session.execute (everywhere)", "incl", [("sqlalchemy/orm/session.py", "execute")]),
+    (
+        "  the database driver: SQLite calls, PostgreSQL round trips",
+        "self",
+        [
+            ("~", "<method 'execute' of 'sqlite3.Cursor' objects>"),
+            ("~", "<method 'executemany' of 'sqlite3.Cursor' objects>"),
+            ("~", "<method 'commit' of 'sqlite3.Connection' objects>"),
+            ("sqlalchemy/engine/default.py", "do_execute"),
+            ("sqlalchemy/engine/default.py", "do_executemany"),
+            ("sqlalchemy/engine/default.py", "do_commit"),
+            ("psycopg/connection.py", "wait"),
+            ("psycopg/_cursor_base.py", "_send_query_prepared"),
+        ],
+    ),
+    ("pipeline: enrich (language, sentiment)", "incl", [("pipelines/enrich.py", "process_item")]),
+    ("pipeline: keywords", "incl", [("keywords/pipeline.py", "process_item")]),
+    ("pipeline: dedup (MinHash)", "incl", [("pipelines/dedup.py", "process_item")]),
+    ("pipeline: normalize", "incl", [("pipelines/normalize.py", "process_item")]),
+    ("pipeline: schedule", "incl", [("scheduler/pipeline.py", "process_item")]),
+    ("spider: feeds and comment feeds (feedparser)", "incl", [("crawler/feeds.py", "_raw_parse")]),
+    ("spider: post pages (extract_page)", "incl", [("crawler/extract/page.py", "extract_page")]),
+    ("spider: archive pages (extract_links)", "incl", [("crawler/extract/links.py", "extract_links")]),
+    ("spider: REST comments", "incl", [("crawler/extract/wp_rest.py", "parse_rest_comments")]),
+]
+LOOP = [("asyncio/base_events.py", "run_forever")]
+
+
+def _matches(name: str, filename: str, keys: list[tuple[str, str]]) -> bool:
+    name = name.replace("{", "<").replace("}", ">")
+    return any(filename.endswith(sfx) and (name == fn or name.endswith("." + fn)) for sfx, fn in keys)
+
+
+def _rows(value: Any, wall: float) -> list[tuple[str, float, float]]:
+    """Shares of each part (``value(mode, keys)`` is a share of the total), scaled to ``wall`` seconds."""
+    rows = [(label, value(mode, keys)) for label, mode, keys in PROFILE_PARTS]
+    rows.append(("start-up, imports, shutdown (outside the event loop)", 1.0 - value("incl", LOOP)))
+    return [(label, share * wall, share) for label, share in rows] + [("total: the crawl process", wall, 1.0)]
+
+
+def cprofile_breakdown(path: Path) -> list[tuple[str, float, float]]:
+    """(part, seconds, share of the process's wall time) from a cProfile dump of a crawl."""
+    stats = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
+    wall = max(ct for (_cc, _nc, _tt, ct, _callers) in stats.values())
+
+    def value(mode: str, keys: list[tuple[str, str]]) -> float:
+        total = 0.0
+        for (filename, _line, name), (_cc, _nc, tt, ct, _callers) in stats.items():
+            if _matches(name, filename, keys):
+                total += tt if mode == "self" else ct
+        return total / wall
+
+    return _rows(value, wall)
+
+
+def spy_breakdown(path: Path, wall: float) -> list[tuple[str, float, float]]:
+    """The same from py-spy's raw (collapsed) stacks of the main thread, recorded with --idle --threads."""
+    stacks: list[tuple[list[tuple[str, str]], int]] = []
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = stack.split(";")
+        if not frames[0].endswith("MainThread"):
+            continue
+        parsed = []
+        for frame in frames[1:]:
+            m = re.match(r"(.*) \((.*?)(?::\d+)?\)$", frame)
+            parsed.append((m.group(1), m.group(2)) if m else (frame, ""))
+        stacks.append((parsed, int(count)))
+    total = sum(n for _, n in stacks) or 1
+
+    def value(mode: str, keys: list[tuple[str, str]]) -> float:
+        if mode == "self":
+            hits = sum(n for frames, n in stacks if frames and _matches(*frames[-1], keys))
+        else:
+            hits = sum(n for frames, n in stacks if any(_matches(*f, keys) for f in frames))
+        return hits / total
+
+    return _rows(value, wall)
