@@ -131,6 +131,7 @@ def memory_markdown(m: dict[str, Any]) -> str:
     farm = m["farm"]
     marks = m["rss_at"]
     flat = m["growth"] <= 0.10
+    growth = f"{100 * m['growth']:+.1f}".replace("-0.0", "0.0")
     return "\n".join(
         [
             f"`python bench/crawl_bench.py --memory-only {m['flags']}` — {m['date']}, {m['machine']}.",
@@ -143,8 +144,7 @@ def memory_markdown(m: dict[str, Any]) -> str:
             f"| RSS, MB | {' | '.join(f'{marks[p]:.0f}' for p in (10, 25, 50, 75, 100))} | {m['peak_mb']:.0f} | "
             f"{m['slope_mb_per_10k']:+.1f} MB per 10k pages |",
             "",
-            f"Growth from 25 % to 100 % of the pages: {100 * m['growth']:+.1f} % (target flat, ≤ 10 %): "
-            f"{_ok(flat)}.{_warmup(m)}",
+            f"Growth from 25 % to 100 % of the pages: {growth} % (target flat, ≤ 10 %): {_ok(flat)}.{_warmup(m)}",
         ]
     )
 

@@ -93,7 +93,11 @@ class Database:
             self.url = f"sqlite:///{self.tmp.name}/bench.db"
         else:
             self.name = f"doclisten_bench_{uuid.uuid4().hex[:10]}"
-            self._admin(f'CREATE DATABASE "{self.name}"')
+            try:
+                self._admin(f'CREATE DATABASE "{self.name}"')
+            except Exception:
+                self.tmp.cleanup()
+                raise
             pg = make_url(PG_ADMIN_URL).set(database=self.name, drivername="postgresql+psycopg")
             self.url = pg.render_as_string(hide_password=False)
         self.engine: Any = None
