@@ -18,6 +18,7 @@ RUN groupadd --system --gid 10001 doclisten \
 
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY doclisten ./doclisten
 COPY crawler ./crawler
 COPY pipelines ./pipelines
 COPY scheduler ./scheduler

@@ -227,7 +227,7 @@ def run_timed(
 
 def doclisten(*args: str, db_url: str, farm: FarmProcess | None = None, profile: Path | None = None) -> Run:
     prefix = [sys.executable] + (["-m", "cProfile", "-o", str(profile)] if profile else [])
-    run = run_timed([*prefix, "-m", "crawler.cli", *args], env_for(db_url), farm)
+    run = run_timed([*prefix, "-m", "doclisten.cli.main", *args], env_for(db_url), farm)
     if run.returncode != 0:
         raise RuntimeError(f"doclisten {' '.join(args[:2])} failed ({run.returncode}):\n{run.stderr[-3000:]}")
     return run
@@ -245,8 +245,8 @@ PROFILE_PARTS: list[tuple[str, str, list[tuple[str, str]]]] = [
         [("~", "<method 'poll' of 'select.epoll' objects>"), ("selectors.py", "select")],
     ),
     ("pipeline: storage (all SQL work)", "incl", [("pipelines/storage.py", "process_item")]),
-    ("  storage: upsert_comments", "incl", [("pipelines/repository.py", "upsert_comments")]),
-    ("  storage: upsert_post", "incl", [("pipelines/repository.py", "upsert_post")]),
+    ("  storage: upsert_comments", "incl", [("pipelines/store/repository.py", "upsert_comments")]),
+    ("  storage: upsert_post", "incl", [("pipelines/store/repository.py", "upsert_post")]),
     (
         "  storage: post annotations (neardup, keywords)",
         "incl",

@@ -33,8 +33,8 @@ import redis
 from sqlalchemy import insert, update
 from sqlalchemy.engine import make_url
 
-from pipelines.db import open_database, utcnow
-from pipelines.models import Source
+from pipelines.store.db import open_database, utcnow
+from pipelines.store.models import Source
 from scheduler.queue import DueQueue
 from scheduler.redis_queue import RedisDueQueue, connect_redis, to_ms
 from scheduler.sql_queue import SqlDueQueue

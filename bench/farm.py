@@ -6,7 +6,7 @@ Every blog is a distinct host for Scrapy (its downloader slots, robots.txt and c
 pools are per host name): blog ``i`` listens on its own loopback address ``127.20.x.y``
 (all of 127.0.0.0/8 is loopback on Linux) on an ephemeral port. The markup, feeds, comment
 feeds, REST API, sitemaps and robots.txt are those of the bundled sample site
-(``crawler.demo_site`` renderers and content model), filled with generated content: posts
+(``doclisten.demo_site`` renderers and content model), filled with generated content: posts
 built from shuffled sentences of the sample DOC blogs, 0..N threaded comments each, over four
 platforms (self-hosted WordPress classic with REST, WordPress block theme, WordPress.com,
 Blogger). Every page, feed and sitemap answers conditional GETs (ETag, Last-Modified, 304).
@@ -41,8 +41,10 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler.demo_site import feeds
-from crawler.demo_site.content import (
+from crawler.extract.wp_rest import rest_comments_url
+from crawler.plan import blogger_comments_feed
+from doclisten.demo_site import feeds
+from doclisten.demo_site.content import (
     BLOGGER,
     WORDPRESS,
     WORDPRESS_COM,
@@ -54,13 +56,11 @@ from crawler.demo_site.content import (
     load_blogs,
     slugify,
 )
-from crawler.demo_site.render_blogger import PROFILE, BloggerRenderer
-from crawler.demo_site.render_common import Renderer, Resource, parse_query, rfc822
-from crawler.demo_site.render_wordpress import ClassicWordPress
-from crawler.demo_site.render_wpblock import BlockWordPress
-from crawler.demo_site.render_wpcom import WordPressCom
-from crawler.extract.wp_rest import rest_comments_url
-from crawler.plan import blogger_comments_feed
+from doclisten.demo_site.render_blogger import PROFILE, BloggerRenderer
+from doclisten.demo_site.render_common import Renderer, Resource, parse_query, rfc822
+from doclisten.demo_site.render_wordpress import ClassicWordPress
+from doclisten.demo_site.render_wpblock import BlockWordPress
+from doclisten.demo_site.render_wpcom import WordPressCom
 
 # ---------------------------------------------------------------------------------- platforms
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import vaderSentiment.vaderSentiment as vader
 
-from crawler.demo_site.content import load_blogs
+from doclisten.demo_site.content import load_blogs
 from pipelines.keywords.matcher import Matcher
 from pipelines.keywords.rules import Rule, RuleSet, bundled_rules
 

@@ -25,12 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import delete, func, insert, select, text
 
-from pipelines import repository as repo
-from pipelines.db import open_database, session_factory
-from pipelines.models import NearDupBand, NearDupSignature, Post
 from pipelines.neardup import Hasher
-from pipelines.neardup_store import index_and_link
-from pipelines.sources import SourceRecord, add_source
+from pipelines.store import repository as repo
+from pipelines.store.db import open_database, session_factory
+from pipelines.store.models import NearDupBand, NearDupSignature, Post
+from pipelines.store.neardup import index_and_link
+from pipelines.store.sources import SourceRecord, add_source
 
 START = datetime(2010, 1, 1, tzinfo=UTC)
 THRESHOLD = 0.7

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 from w3lib.encoding import html_to_unicode
 
+from crawler.exceptions import DoclistenError
 from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM
 from crawler.feeds import Feed, FeedError, is_json_feed, parse_feed
 from crawler.urls import same_site
@@ -40,7 +41,7 @@ _MARKUP_HINTS = (
 )
 
 
-class DiscoveryError(ValueError):
+class DiscoveryError(DoclistenError, ValueError):
     """The body is neither an HTML page nor a feed."""
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from crawler.exceptions import DoclistenError
 from crawler.extract.model import ExtractedComment
 from crawler.extract.wp_rest import html_to_text, parse_utc, without_fragment
 from crawler.middlewares.charset import UTF8, declared_charsets, decode_body, needs_decoding
@@ -33,7 +34,7 @@ FUTURE_SLACK = timedelta(days=1)  # time zones and clock skew
 _SY_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 
 
-class FeedError(ValueError):
+class FeedError(DoclistenError, ValueError):
     """The body is not a feed at all (HTML page, empty, garbage)."""
 
 

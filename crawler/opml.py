@@ -10,8 +10,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from crawler.exceptions import DoclistenError
 
-class OpmlError(ValueError):
+
+class OpmlError(DoclistenError, ValueError):
     """The data is not a usable OPML document."""
 
 

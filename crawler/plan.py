@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 from crawler.extract.model import BLOGGER, WORDPRESS, WORDPRESS_COM
-from pipelines.repository import KnownPost
+from crawler.jobs import KnownPost
 
 # /2015/03/04/slug/, /2015/03/slug/, /2015/03/slug.html, ?p=123, /blog/slug/ ...
 _DATE_PERMALINK = re.compile(r"/\d{4}/\d{2}/(?:\d{2}/)?[^/?#]+(?:\.html?|/)?$")
@@ -96,3 +96,24 @@ def is_post_sitemap(url: str) -> bool:
         word in lowered
         for word in ("taxonom", "categor", "tag", "user", "author", "page-sitemap", "posts-page")
     )
+
+
+# Young posts get their comments re-checked this long after publication.
+COMMENT_RECHECKS = (
+    timedelta(hours=1),
+    timedelta(hours=6),
+    timedelta(days=1),
+    timedelta(days=3),
+    timedelta(days=7),
+)
+
+
+def comments_due(published: datetime | None, checked: datetime | None, now: datetime) -> bool:
+    """A young post's comments are re-checked at 1 h, 6 h, 1 d, 3 d and 7 d after publication."""
+    if published is None or published > now or now - published > COMMENT_RECHECKS[-1] + timedelta(days=1):
+        return False  # (a date in the future would also overflow near year 9999)
+    for offset in COMMENT_RECHECKS:
+        checkpoint = published + offset
+        if checkpoint <= now and (checked is None or checked < checkpoint):
+            return True
+    return False

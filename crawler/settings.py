@@ -1,14 +1,9 @@
 """Scrapy settings for doclisten: every default in one place (docs/configuration.md).
 
-The CLI layers the environment (DOCLISTEN_*) and command-line options on top of these.
+Nothing here reads the environment: the doclisten CLI (``doclisten.runner.build_settings``) and, for
+``scrapy crawl blogs``, ``doclisten.scrapy_settings`` layer the environment (DOCLISTEN_*, read once by
+``doclisten.config.Config.from_env``) and command-line options on top of these.
 """
-
-import os
-
-from crawler.config import Config
-
-# `scrapy crawl blogs` reads the environment here; the doclisten CLI sets these itself.
-_ENV = Config.from_env()
 
 BOT_NAME = "doclisten"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -39,7 +34,7 @@ DEPTH_LIMIT = 0
 
 # SSRF guard: names are resolved by a resolver that refuses non-public addresses.
 TWISTED_DNS_RESOLVER = "crawler.middlewares.ssrf.GuardedResolver"
-DOCLISTEN_ALLOW_PRIVATE_NETWORKS = _ENV.allow_private_networks
+DOCLISTEN_ALLOW_PRIVATE_NETWORKS = False  # DOCLISTEN_ALLOW_PRIVATE_NETWORKS=1
 
 # No proxy from the environment (http_proxy): it would resolve names behind the SSRF guard's back.
 HTTPPROXY_ENABLED = False
@@ -65,12 +60,12 @@ ITEM_PIPELINES = {
 }
 
 # doclisten
-DOCLISTEN_DATABASE_URL = _ENV.database_url
+DOCLISTEN_DATABASE_URL = "sqlite:///doclisten.db"  # DOCLISTEN_DATABASE_URL
 DOCLISTEN_CRAWL_ID = None  # set by the runner; the storage pipeline creates one when missing
 DOCLISTEN_BACKFILL_MAX_PAGES = 20  # archive pages (/page/N/, "Older posts") followed for a new source
 DOCLISTEN_BACKFILL_MAX_POSTS = 1000  # posts collected by backfill per source and crawl
 DOCLISTEN_RETRY_AFTER_MAX_WAIT = 60.0  # seconds a crawl waits out a Retry-After before giving up
-DOCLISTEN_JOB_LOADER = "pipelines.jobs.load_jobs_for_crawler"  # used by `scrapy crawl blogs`
+DOCLISTEN_JOB_LOADER = "pipelines.store.jobs.load_jobs_for_crawler"  # used by `scrapy crawl blogs`
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
@@ -79,7 +74,7 @@ DOCLISTEN_PROGRESS = False  # the CLI turns it on
 EXTENSIONS = {"crawler.progress.CrawlProgress": 500}
 
 # Recurring crawls (doclisten run / scheduler / worker); see scheduler/policy.py
-DOCLISTEN_REDIS_URL = _ENV.redis_url
+DOCLISTEN_REDIS_URL = None  # DOCLISTEN_REDIS_URL; None: the embedded SQL queue
 DOCLISTEN_REDIS_PREFIX = "doclisten"  # namespace of the Redis keys
 DOCLISTEN_MIN_INTERVAL = 15 * 60  # seconds; per-source overrides in sources.min_interval_seconds
 DOCLISTEN_MAX_INTERVAL = 24 * 3600
@@ -95,7 +90,7 @@ DOCLISTEN_WORKER = False  # set by `doclisten worker` / `doclisten run`
 # Dedup, keywords, enrichment (pipelines/; docs/configuration.md)
 DOCLISTEN_NEARDUP_THRESHOLD = 0.7  # estimated Jaccard similarity of 5-word shingles to link a near-duplicate
 DOCLISTEN_NEARDUP_MIN_WORDS = 40  # shorter posts are only linked when identical
-DOCLISTEN_KEYWORDS_FILE = os.environ.get("DOCLISTEN_KEYWORDS_FILE") or None  # None: the bundled taxonomy
+DOCLISTEN_KEYWORDS_FILE = None  # DOCLISTEN_KEYWORDS_FILE; None: the bundled taxonomy
 DOCLISTEN_LANGUAGES: list[str] = []  # restrict language detection to these ISO 639-1 codes (empty: all)
 
 # Database outages: items wait (retried with backoff) this long, then go to the spool directory,

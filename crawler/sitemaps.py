@@ -16,11 +16,13 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap as ScrapySitemap
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from crawler.exceptions import DoclistenError
+
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 _KINDS = ("urlset", "sitemapindex")
 
 
-class SitemapError(ValueError):
+class SitemapError(DoclistenError, ValueError):
     """The body is not a sitemap."""
 
 

@@ -6,7 +6,7 @@ text. Across crawls, storage upserts on the same keys, so repeated crawls never 
 
 Near-duplicates (syndicated copies, "Originally published at…", light edits): the MinHash
 signature of the body is computed here; the storage pipeline indexes it and sets
-``posts.duplicate_of`` to the earliest post of its cluster (:mod:`pipelines.neardup_store`),
+``posts.duplicate_of`` to the earliest post of its cluster (:mod:`pipelines.store.neardup`),
 which also links posts whose title and body are identical.
 """
 
@@ -16,13 +16,13 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from crawler.exceptions import DoclistenError
 from crawler.extract.model import ExtractedComment
 from crawler.items import CommentsItem, PostItem
 from crawler.middlewares.sourcestats import stat_key
 from pipelines.annotations import NearDupRequest, annotations_of
-from pipelines.exceptions import DoclistenError
 from pipelines.neardup import DEFAULT_MIN_WORDS, DEFAULT_THRESHOLD, Hasher
-from pipelines.repository import text_hash
+from pipelines.store.repository import text_hash
 
 
 def unique_comments(comments: list[ExtractedComment]) -> tuple[list[ExtractedComment], int]:

@@ -1,8 +1,6 @@
 """Errors raised by the pipelines package."""
 
-
-class DoclistenError(Exception):
-    """Base class: the message is a one-line, user-facing explanation."""
+from crawler.exceptions import DoclistenError
 
 
 class DatabaseError(DoclistenError):

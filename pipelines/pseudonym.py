@@ -15,7 +15,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from pipelines.exceptions import DoclistenError
+from crawler.exceptions import DoclistenError
 
 ENV_ENABLED = "DOCLISTEN_PSEUDONYMIZE_AUTHORS"
 ENV_KEY = "DOCLISTEN_PSEUDONYM_KEY"

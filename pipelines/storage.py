@@ -26,13 +26,12 @@ from crawler.items import (
     ValidatorItem,
 )
 from crawler.middlewares.sourcestats import stat_key
-from pipelines import analysis_store as analysis
-from pipelines import repository as repo
-from pipelines.analyst import search_index
 from pipelines.annotations import peek_annotations
-from pipelines.db import open_database, session_factory, utcnow
-from pipelines.models import Crawl, FetchError, Source, SourceCrawl
-from pipelines.spool import Spool, one_line
+from pipelines.store import analysis, search_index
+from pipelines.store import repository as repo
+from pipelines.store.db import open_database, session_factory, utcnow
+from pipelines.store.models import Crawl, FetchError, Source, SourceCrawl
+from pipelines.store.spool import Spool, one_line
 
 logger = logging.getLogger(__name__)
 

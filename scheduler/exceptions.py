@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.exceptions import DoclistenError
+from crawler.exceptions import DoclistenError
 
 
 class SchedulerError(DoclistenError):

@@ -17,9 +17,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from crawler.items import SourceDoneItem
 from crawler.middlewares.sourcestats import SOURCE_STATS, stat_key
-from pipelines.db import open_database, session_factory, utc, utcnow
-from pipelines.models import Source
-from pipelines.spool import one_line
+from pipelines.store.db import open_database, session_factory, utc, utcnow
+from pipelines.store.models import Source
+from pipelines.store.spool import one_line
 from scheduler.exceptions import QueueUnavailable
 from scheduler.policy import CrawlOutcome, Decision, SourceState, next_schedule
 from scheduler.queue import open_queue

@@ -14,14 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
-# Young posts get their comments re-checked this long after publication.
-COMMENT_RECHECKS = (
-    timedelta(hours=1),
-    timedelta(hours=6),
-    timedelta(days=1),
-    timedelta(days=3),
-    timedelta(days=7),
-)
 
 
 @dataclass(frozen=True)
@@ -107,26 +99,3 @@ def next_schedule(
 def unconditional(crawl_count: int, cfg: PolicyConfig) -> bool:
     """Whether this crawl should ignore the feed's ETag/Last-Modified (stale validators)."""
     return cfg.unconditional_every > 0 and crawl_count > 0 and crawl_count % cfg.unconditional_every == 0
-
-
-def comments_due(published: datetime | None, checked: datetime | None, now: datetime) -> bool:
-    """A young post's comments are re-checked at 1 h, 6 h, 1 d, 3 d and 7 d after publication."""
-    if published is None or published > now or now - published > COMMENT_RECHECKS[-1] + timedelta(days=1):
-        return False  # (a date in the future would also overflow near year 9999)
-    for offset in COMMENT_RECHECKS:
-        checkpoint = published + offset
-        if checkpoint <= now and (checked is None or checked < checkpoint):
-            return True
-    return False
-
-
-def max_age(cache_control: str | None) -> int | None:
-    """Seconds from a Cache-Control header's max-age / s-maxage."""
-    if not cache_control:
-        return None
-    best = None
-    for part in cache_control.split(","):
-        name, _, value = part.strip().partition("=")
-        if name.lower() in ("max-age", "s-maxage") and value.strip().isdigit():
-            best = max(best or 0, int(value.strip()))
-    return best

@@ -29,8 +29,8 @@ from redis.retry import Retry
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipelines.db import mask_url, utcnow
-from pipelines.models import Source
+from pipelines.store.db import mask_url, utcnow
+from pipelines.store.models import Source
 from scheduler.exceptions import QueueUnavailable
 from scheduler.queue import Claim, ReconcileReport
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from twisted.internet import task
 
-from pipelines.db import session_factory
+from pipelines.store.db import session_factory
 from scheduler.exceptions import QueueUnavailable
 from scheduler.queue import DueQueue, ReconcileReport, open_queue
 from scheduler.settings import policy_config

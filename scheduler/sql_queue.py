@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipelines.db import utcnow
-from pipelines.models import Source
+from pipelines.store.db import utcnow
+from pipelines.store.models import Source
 from scheduler.queue import Claim, ReconcileReport
 
 logger = logging.getLogger(__name__)

@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from pipelines.models import Source
-from pipelines.repository import SourceJob, load_jobs
+from crawler.jobs import SourceJob
+from pipelines.store.models import Source
+from pipelines.store.repository import load_jobs
 from scheduler.exceptions import QueueUnavailable
 from scheduler.policy import PolicyConfig, unconditional
 from scheduler.queue import Claim, DueQueue

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from pipelines.db import open_database
-from pipelines.models import Comment, KeywordMatch, Post, Source
+from pipelines.store.db import open_database
+from pipelines.store.models import Comment, KeywordMatch, Post, Source
 
 
 def ts(day: int, hour: int = 10, minute: int = 0) -> datetime:

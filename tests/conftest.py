@@ -74,7 +74,7 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def demo_site():  # type: ignore[no-untyped-def]
-    from crawler.demo_site import DemoSite
+    from doclisten.demo_site import DemoSite
 
     site = DemoSite()
     site.start()
@@ -94,7 +94,7 @@ def run_cli(*args: str, db: str, allow_private: bool = True, check: bool = True,
     )
     env.pop("DOCLISTEN_REDIS_URL", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
+        [sys.executable, "-m", "doclisten.cli.main", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -9,7 +9,7 @@ from datetime import UTC
 from sqlalchemy import select
 
 from crawler.urls import canonical_url
-from pipelines.models import Comment, Post
+from pipelines.store.models import Comment, Post
 
 BOILERPLATE = [
     "Leave a Reply",

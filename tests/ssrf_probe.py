@@ -2,7 +2,7 @@
 
     python -m tests.ssrf_probe URL...      # one JSON line per URL: {"url", "outcome", "detail"}
 
-A tiny Scrapy crawl with doclisten's own settings (``crawler.runner.build_settings``: the SSRF guard is on
+A tiny Scrapy crawl with doclisten's own settings (``doclisten.runner.build_settings``: the SSRF guard is on
 unless DOCLISTEN_ALLOW_PRIVATE_NETWORKS=1) asks for each URL. ``outcome`` is ``fetched``, ``refused`` (the
 guard's message) or ``failed``.
 
@@ -26,9 +26,9 @@ from scrapy import Request, Spider
 from scrapy.crawler import AsyncCrawlerProcess
 from scrapy.http import Response
 
-from crawler.config import Config
-from crawler.runner import build_settings
 from crawler.spiders.errors import error_message
+from doclisten.config import Config
+from doclisten.runner import build_settings
 
 FIRST_HOP = "public.example"
 

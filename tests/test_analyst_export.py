@@ -13,8 +13,8 @@ from sqlalchemy import insert
 
 from pipelines.analyst.export import columns, export
 from pipelines.analyst.filters import Filters
-from pipelines.db import open_database
-from pipelines.models import Post, Source
+from pipelines.store.db import open_database
+from pipelines.store.models import Post, Source
 from tests.analyst_data import POSTS, fill
 from tests.conftest import run_cli
 

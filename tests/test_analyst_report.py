@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.analyst.filters import Filters, parse_when
 from pipelines.analyst.report import build_report
-from pipelines.db import open_database
+from pipelines.store.db import open_database
 from tests.analyst_data import fill
 from tests.conftest import FAST, run_cli
 

@@ -14,9 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from pipelines.analyst.search import search
-from pipelines.analyst.search_index import reindex_all
-from pipelines.db import open_database
-from pipelines.models import Post
+from pipelines.store.db import open_database
+from pipelines.store.models import Post
+from pipelines.store.search_index import reindex_all
 from tests.analyst_data import fill
 from tests.conftest import FAST, run_cli
 

@@ -8,7 +8,7 @@ import io
 import pytest
 from sqlalchemy import text
 
-from pipelines.db import open_database
+from pipelines.store.db import open_database
 from tests.analyst_data import fill
 from tests.conftest import run_cli
 

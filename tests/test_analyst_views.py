@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from pipelines.db import open_database
+from pipelines.store.db import open_database
 from tests.analyst_data import fill
 
 

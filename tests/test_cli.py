@@ -6,7 +6,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import main
+from doclisten.cli.main import main
 from tests.conftest import FAST, run_cli
 
 

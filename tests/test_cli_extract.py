@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli import main
+from doclisten.cli.main import main
 from tests.conftest import run_cli
 
 PAGES = Path(__file__).parent / "pages" / "extract"

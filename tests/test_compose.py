@@ -20,8 +20,8 @@ import click
 import pytest
 import yaml
 
-from crawler.cli import main as cli_main
-from crawler.config import Config, env_flag
+from doclisten.cli.main import main as cli_main
+from doclisten.config import Config, env_flag
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -232,7 +232,7 @@ def test_app_service_runs_a_real_doclisten_subcommand(name: str, services: dict[
 def test_dockerfile_entrypoint_is_the_console_script() -> None:
     assert dockerfile_entrypoint() == ["doclisten"]
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
-    assert scripts["doclisten"] == "crawler.cli:main"
+    assert scripts["doclisten"] == "doclisten.cli.main:main"
 
 
 # ---------------------------------------------------------------------------- environment
@@ -399,12 +399,12 @@ def test_dockerfile_installs_what_compose_needs() -> None:
 
 
 def test_demo_profile_ports_and_urls_agree(services: dict[str, dict[str, Any]]) -> None:
-    from crawler.demo_site.__main__ import build_parser
-    from crawler.demo_site.content import load_blogs
+    from doclisten.demo_site.__main__ import build_parser
+    from doclisten.demo_site.content import load_blogs
 
     site = services["demo-site"]
     run = argv(site)
-    assert run[:3] == ["python", "-m", "crawler.demo_site"], run
+    assert run[:3] == ["python", "-m", "doclisten.demo_site"], run
     args = build_parser().parse_args(run[3:])  # the options exist and parse
     assert args.host == "0.0.0.0"
     public = args.public_host or site.get("hostname")

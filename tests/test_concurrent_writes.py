@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from pipelines import repository as repo
-from pipelines.db import is_transient, open_database, session_factory
-from pipelines.models import Comment, Post
-from pipelines.sources import SourceRecord, add_source
+from pipelines.store import repository as repo
+from pipelines.store.db import is_transient, open_database, session_factory
+from pipelines.store.models import Comment, Post
+from pipelines.store.sources import SourceRecord, add_source
 
 POSTS, COMMENTS, WORKERS = 40, 12, 4
 T0 = datetime(2025, 5, 1, tzinfo=UTC)

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from crawler.urls import canonical_url
-from pipelines.models import Comment, FetchError, Post, Source, SourceCrawl
+from pipelines.store.models import Comment, FetchError, Post, Source, SourceCrawl
 from tests.conftest import FAST, run_cli
 from tests.expect import check_comments, check_posts, rows
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def site():  # type: ignore[no-untyped-def]
-    from crawler.demo_site import DemoSite
+    from doclisten.demo_site import DemoSite
 
     with DemoSite() as demo:
         yield demo

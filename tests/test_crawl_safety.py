@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from pipelines.models import FetchError, Post, Source
+from pipelines.store.models import FetchError, Post, Source
 from tests.conftest import FAST, ROOT, run_cli
 from tests.expect import check_comments, check_posts
 
@@ -57,7 +57,7 @@ def test_kill_9_mid_crawl_then_rerun_loses_and_duplicates_nothing(demo_site, sql
     env = dict(os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
     slow = ["--delay", "0.05", "--concurrency", "1"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "crawl", *slow],
+        [sys.executable, "-m", "doclisten.cli.main", "crawl", *slow],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -15,8 +15,8 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from pipelines.models import Post
-from pipelines.spool import Spool
+from pipelines.store.models import Post
+from pipelines.store.spool import Spool
 from tests.conftest import FAST, ROOT, run_cli
 from tests.expect import check_comments, check_posts
 
@@ -87,7 +87,7 @@ def test_postgres_restart_mid_crawl_loses_nothing(demo_site, pg_url) -> None:  #
         run_cli("sources", "add", *[b.homepage for b in demo_site.blogs.values()], *FAST, db=via_proxy)
         env = dict(os.environ, DOCLISTEN_DATABASE_URL=via_proxy, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
         crawl = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "crawl", "--delay", "0.05", "--concurrency", "1"],
+            [sys.executable, "-m", "doclisten.cli.main", "crawl", "--delay", "0.05", "--concurrency", "1"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

@@ -8,12 +8,12 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
+from crawler.exceptions import DoclistenError
 from crawler.extract.model import ExtractedComment
 from crawler.items import CommentsItem, PostItem
 from crawler.middlewares.sourcestats import stat_key
 from pipelines.annotations import peek_annotations
 from pipelines.dedup import DedupPipeline
-from pipelines.exceptions import DoclistenError
 from tests.test_neardup import ORIGINAL
 
 

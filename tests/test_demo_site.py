@@ -1,4 +1,4 @@
-"""The bundled sample DOC site (crawler.demo_site), exercised over real HTTP on 127.0.0.1."""
+"""The bundled sample DOC site (doclisten.demo_site), exercised over real HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from crawler.demo_site import DemoSite
-from crawler.demo_site.content import load_blogs
+from doclisten.demo_site import DemoSite
+from doclisten.demo_site.content import load_blogs
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
@@ -585,7 +585,7 @@ def test_request_log(fresh):
 
 def test_main_module_help():
     out = subprocess.run(
-        [sys.executable, "-m", "crawler.demo_site", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "doclisten.demo_site", "--help"], capture_output=True, text=True, check=True
     )
     assert "--port-base" in out.stdout
     assert "--host" in out.stdout and "--public-host" in out.stdout
@@ -622,7 +622,7 @@ def test_main_module_serves_with_host_and_public_host():
     cmd = [
         sys.executable,
         "-m",
-        "crawler.demo_site",
+        "doclisten.demo_site",
         "--host",
         "127.0.0.1",
         "--public-host",

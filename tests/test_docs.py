@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from pipelines.analyst import search_index
-from pipelines.db import open_database
+from pipelines.store import search_index
+from pipelines.store.db import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, select
 from crawler import settings as defaults
 from crawler.middlewares.charset import decode_body, needs_decoding
 from crawler.urls import canonical_url
-from pipelines.models import FetchError, Post, Source
+from pipelines.store.models import FetchError, Post, Source
 from tests.conftest import FAST, run_cli
 from tests.faults import ENCODED, FEED_ONLY_TITLE, FaultSite
 

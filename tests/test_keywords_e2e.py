@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.engine import make_url
 
-from crawler.demo_site.data_generic import SYNDICATED_FROM
 from crawler.urls import canonical_url
-from pipelines.models import Comment, KeywordMatch, Post, UrlValidator
+from doclisten.demo_site.data_generic import SYNDICATED_FROM
+from pipelines.store.models import Comment, KeywordMatch, Post, UrlValidator
 from tests.conftest import FAST, run_cli
 
 pytestmark = pytest.mark.slow

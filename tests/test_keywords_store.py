@@ -11,17 +11,17 @@ from sqlalchemy import select
 
 from crawler.extract.model import ExtractedComment
 from crawler.items import CommentsItem, PostItem
-from pipelines.db import open_database, session_factory
 from pipelines.dedup import DedupPipeline
 from pipelines.enrich import Enricher, EnrichPipeline
 from pipelines.keywords.matcher import Matcher
 from pipelines.keywords.pipeline import KeywordsPipeline
 from pipelines.keywords.retag import Retagger, RetagProgress, retag
 from pipelines.keywords.rules import load_rules
-from pipelines.models import Comment, KeywordMatch, Post
 from pipelines.normalize import NormalizePipeline
-from pipelines.sources import SourceRecord, add_source
 from pipelines.storage import StoragePipeline
+from pipelines.store.db import open_database, session_factory
+from pipelines.store.models import Comment, KeywordMatch, Post
+from pipelines.store.sources import SourceRecord, add_source
 from tests.test_neardup import ORIGINAL
 
 BODY = "We switched to an Omnipod last year.\n\nThe Dexcom G7 alarms at night are awful, but I love the data."

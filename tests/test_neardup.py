@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from pipelines import repository as repo
-from pipelines.db import open_database, session_factory
-from pipelines.models import NearDupBand, NearDupSignature, Post
 from pipelines.neardup import BANDS, Hasher
-from pipelines.neardup_store import index_and_link
-from pipelines.sources import SourceRecord, add_source
+from pipelines.store import repository as repo
+from pipelines.store.db import open_database, session_factory
+from pipelines.store.models import NearDupBand, NearDupSignature, Post
+from pipelines.store.neardup import index_and_link
+from pipelines.store.sources import SourceRecord, add_source
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 ORIGINAL = (

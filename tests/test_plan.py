@@ -8,7 +8,7 @@ import pytest
 
 from crawler import plan
 from crawler.middlewares.retry_after import parse_retry_after
-from pipelines.repository import KnownPost
+from pipelines.store.repository import KnownPost
 
 HOME = "https://sugar.example/"
 T0 = datetime(2015, 3, 4, tzinfo=UTC)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from crawler.http import max_age
+from crawler.plan import comments_due
 from scheduler.policy import (
     CrawlOutcome,
     PolicyConfig,
     SourceState,
-    comments_due,
-    max_age,
     next_schedule,
     unconditional,
 )

@@ -9,8 +9,8 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 
 from crawler.extract.model import ExtractedComment
-from pipelines.models import Comment, Post
 from pipelines.pseudonym import PseudonymError, Pseudonymizer, from_env
+from pipelines.store.models import Comment, Post
 from tests.conftest import FAST, ROOT, run_cli
 
 KEY = "correct horse battery staple"

@@ -18,8 +18,8 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from pipelines.db import open_database, session_factory, utcnow
-from pipelines.models import Source
+from pipelines.store.db import open_database, session_factory, utcnow
+from pipelines.store.models import Source
 from scheduler.exceptions import QueueUnavailable
 from scheduler.queue import DueQueue
 from scheduler.redis_queue import RedisDueQueue, connect_redis, to_ms

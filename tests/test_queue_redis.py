@@ -17,8 +17,8 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from sqlalchemy import Engine, update
 
-from pipelines.db import open_database, session_factory
-from pipelines.models import Source
+from pipelines.store.db import open_database, session_factory
+from pipelines.store.models import Source
 from scheduler import redis_queue
 from scheduler.exceptions import QueueUnavailable
 from scheduler.queue import open_queue

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, insert, select
 
-from pipelines.db import open_database, session_factory, utcnow
-from pipelines.models import Source
+from pipelines.store.db import open_database, session_factory, utcnow
+from pipelines.store.models import Source
 from scheduler.queue import DueQueue, open_queue
 from scheduler.sql_queue import SqlDueQueue
 

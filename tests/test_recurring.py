@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from pipelines.models import Post, Source
+from pipelines.store.models import Post, Source
 from tests.conftest import FAST, IN_CI, ROOT, run_cli
 from tests.expect import AssertionErrorsOnly, check_comments, check_posts
 
@@ -59,7 +59,7 @@ class Procs:
 
     def start(self, name: str, *args: str) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
-        proc = subprocess.Popen([sys.executable, "-m", "crawler.cli", *args], cwd=ROOT, env=self.env,
+        proc = subprocess.Popen([sys.executable, "-m", "doclisten.cli.main", *args], cwd=ROOT, env=self.env,
                                 stdout=log, stderr=subprocess.STDOUT)
         self.procs[name] = (proc, log)
         return proc

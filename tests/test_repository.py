@@ -9,12 +9,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from pipelines import repository as repo
-from pipelines.analyst import search_index
-from pipelines.db import current_revision, head_revision, migrate, open_database, session_factory
 from pipelines.exceptions import SourceError
-from pipelines.models import Base, Comment, Post, UrlValidator
-from pipelines.sources import SourceRecord, add_source, find_source, remove_source
+from pipelines.store import repository as repo
+from pipelines.store import search_index
+from pipelines.store.db import current_revision, head_revision, migrate, open_database, session_factory
+from pipelines.store.models import Base, Comment, Post, UrlValidator
+from pipelines.store.sources import SourceRecord, add_source, find_source, remove_source
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 

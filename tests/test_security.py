@@ -355,7 +355,7 @@ def test_redis_password_is_never_printed(sqlite_url: str) -> None:
         os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_REDIS_URL="redis://:secret@127.0.0.1:1/0"
     )
     result = subprocess.run(
-        [sys.executable, "-m", "crawler.cli", "status"],
+        [sys.executable, "-m", "doclisten.cli.main", "status"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -23,8 +23,8 @@ from scrapy import Request, Spider, signals
 from twisted.internet import task
 
 from crawler.items import FetchErrorItem, SourceDoneItem
+from crawler.jobs import SourceJob
 from crawler.middlewares.sourcestats import stat_key
-from pipelines.repository import SourceJob
 
 logger = logging.getLogger(__name__)
 

@@ -30,7 +30,9 @@ from crawler.feeds import (
     plausible_date,
     unique_entries,
 )
+from crawler.http import max_age
 from crawler.items import CommentsItem, FetchErrorItem, PostItem, SourceUpdateItem, ValidatorItem
+from crawler.jobs import SourceJob
 from crawler.middlewares.conditional import response_validators
 from crawler.middlewares.retry_after import retry_until
 from crawler.middlewares.sourcestats import stat_key
@@ -38,8 +40,6 @@ from crawler.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
 from crawler.spiders.base import Output, SourceSpider
 from crawler.spiders.errors import error_message
 from crawler.urls import canonical_url, is_trap, same_site
-from pipelines.repository import SourceJob
-from scheduler.policy import max_age
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from typing import IO, Any
 from sqlalchemy import Connection, exists, select
 
 from pipelines.analyst.filters import AnalystError, Filters, match_time
-from pipelines.db import utc
-from pipelines.models import Comment, KeywordMatch, Post, Source
+from pipelines.store.db import utc
+from pipelines.store.models import Comment, KeywordMatch, Post, Source
 
 KINDS = ("posts", "comments", "mentions")
 FORMATS = ("csv", "jsonl", "parquet")

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
-from pipelines.exceptions import DoclistenError
-from pipelines.models import TS, Comment, KeywordMatch, Post, Source
+from crawler.exceptions import DoclistenError
+from pipelines.store.models import TS, Comment, KeywordMatch, Post, Source
 
 
 class AnalystError(DoclistenError):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, case, desc, func, select
 
 from pipelines.analyst.filters import AnalystError, Filters, match_time
-from pipelines.models import Comment, KeywordMatch, Post
+from pipelines.store.models import Comment, KeywordMatch, Post
 
 PERIODS = ("day", "week", "month")
 

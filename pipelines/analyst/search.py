@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from pipelines.analyst.search_index import post_text
 from pipelines.analyst.search_query import SearchQuery, fts5_query, parse_search, tsquery
-from pipelines.db import utc
 from pipelines.keywords.matcher import Matcher, snippet
 from pipelines.keywords.rules import Rule, RuleSet
+from pipelines.store.db import utc
+from pipelines.store.search_index import post_text
 
 COLUMNS = ["kind", "post_id", "comment_id", "published_at", "source", "author", "title", "url", "snippet"]
 BATCH = 500

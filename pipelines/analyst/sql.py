@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 
 from pipelines.analyst.filters import AnalystError
-from pipelines.db import create_db_engine, open_database
+from pipelines.store.db import create_db_engine, open_database
 
 READ_ONLY_HINTS = ("readonly", "read-only", "read only", "query_only")
 

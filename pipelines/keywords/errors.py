@@ -1,6 +1,6 @@
 """Errors of the keywords package (one-line, user-facing messages)."""
 
-from pipelines.exceptions import DoclistenError
+from crawler.exceptions import DoclistenError
 
 
 class RulesError(DoclistenError):

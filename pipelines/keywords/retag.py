@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pipelines.enrich import Enricher
 from pipelines.keywords.matcher import Match, Matcher
-from pipelines.keywords.store import delete_matches_of_posts, insert_matches, match_rows
 from pipelines.keywords.text import post_text
-from pipelines.models import Comment, Post
+from pipelines.store.matches import delete_matches_of_posts, insert_matches, match_rows
+from pipelines.store.models import Comment, Post
 
 logger = logging.getLogger(__name__)
 

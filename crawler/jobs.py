@@ -1,0 +1,39 @@
+"""What a spider is asked to crawl: one job per source, with what is already known of it.
+
+The store loads them (``pipelines.store.repository.load_jobs``); spiders only read them, so a spider
+never touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class KnownPost:
+    post_id: int
+    updated_at: datetime | None
+    comment_count: int
+    last_comment_at: datetime | None
+    external_id: str | None
+    entry_hash: str | None = None
+
+
+@dataclass
+class SourceJob:
+    """What a spider needs to crawl one source incrementally (no DB access in spiders)."""
+
+    source_id: int
+    home_url: str
+    feed_url: str | None
+    comments_feed_url: str | None
+    rest_root: str | None
+    platform: str
+    needs_backfill: bool
+    validators: dict[str, tuple[str | None, str | None]]
+    known_posts: dict[str, KnownPost]
+    recheck_posts: list[str] = field(default_factory=list)  # young posts whose comments are due
+    unconditional: bool = False  # ignore the feed's validators this time (stale ETags)
+    claim: Any = None  # scheduler.queue.Claim in worker mode

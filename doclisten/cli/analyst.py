@@ -1,0 +1,203 @@
+"""Analyst commands: ``doclisten export``, ``sql``, ``search`` and ``report`` (thin; the work is in pipelines/analyst/)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from doclisten.cli.common import Context, guarded
+
+FILTERS = [
+    click.option("--since", metavar="DATE", help="From this day or time (UTC, YYYY-MM-DD[THH:MM])."),
+    click.option("--until", metavar="DATE", help="Up to this day (inclusive) or time (exclusive), UTC."),
+    click.option("--source", "sources", multiple=True, metavar="ID|URL", help="Only this blog (repeatable)."),
+    click.option("--keyword", "keywords", multiple=True, help="Only this keyword, e.g. Dexcom (repeatable)."),
+    click.option(
+        "--group", "groups", multiple=True, help="Only this keyword group, e.g. brand (repeatable)."
+    ),
+]
+
+
+def filter_options(func: Any) -> Any:
+    for option in reversed(FILTERS):
+        func = option(func)
+    return func
+
+
+@contextmanager
+def connection(obj: Context) -> Iterator[Any]:
+    from pipelines.store.db import open_database
+
+    engine = guarded(open_database, obj.config.database_url)
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def text_output(path: Path | None) -> Iterator[IO[str]]:
+    if path is None:
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        yield out
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["posts", "comments", "mentions"]))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "parquet"]),
+    default="csv",
+    show_default=True,
+    envvar="DOCLISTEN_EXPORT_FORMAT",
+    show_envvar=True,
+    help="Output format (parquet needs -o).",
+)
+@filter_options
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+)
+@click.pass_obj
+def export(obj: Context, kind: str, fmt: str, output: Path | None, **filters: Any) -> None:
+    """Export every post, comment or keyword mention (streamed, no row limit)."""
+    from pipelines.analyst.export import export as run_export
+    from pipelines.analyst.filters import Filters
+
+    f = guarded(lambda: Filters.from_options(**filters))
+    with connection(obj) as conn:
+        if fmt == "parquet":
+            n = guarded(run_export, conn, kind, fmt, f, None, str(output) if output else None)
+        else:
+            with text_output(output) as out:
+                n = guarded(run_export, conn, kind, fmt, f, out, None)
+    click.echo(f"exported {n} {kind}" + (f" to {output}" if output else ""), err=True)
+
+
+TABLE_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv"]),
+    default="table",
+    show_default=True,
+    help="A text table or CSV.",
+)
+
+
+@click.command()
+@click.argument("query")
+@TABLE_FORMAT
+@click.pass_obj
+def sql(obj: Context, query: str, fmt: str) -> None:
+    """Run one SQL query on a read-only connection ("-" reads it from standard input); writes are refused."""
+    from doclisten.output.tables import format_table, write_csv
+    from pipelines.analyst.sql import run_sql
+
+    if query == "-":
+        query = sys.stdin.read()
+    names, rows = guarded(run_sql, obj.config.database_url, query)
+    if fmt == "csv":
+        guarded(write_csv, sys.stdout, names, rows)
+    else:
+        click.echo(guarded(lambda: format_table(names, list(rows))))
+
+
+@click.command()
+@click.argument("query")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "jsonl"]),
+    default="table",
+    show_default=True,
+    help="A text table, CSV or JSON Lines.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=50,
+    show_default=True,
+    envvar="DOCLISTEN_SEARCH_LIMIT",
+    show_envvar=True,
+    help="At most this many results (0: all).",
+)
+@click.pass_obj
+def search(obj: Context, query: str, fmt: str, limit: int) -> None:
+    """Search every post and comment: AND, OR, NOT, "phrases", NEAR/n, prefix*, (…),
+    source:, author:, in:posts, in:comments, lang:.
+
+    \b
+    Examples:
+      doclisten search '"social media" AND roche'
+      doclisten search 'glucagon NEAR/5 pen* in:comments'
+      doclisten search 'dexcom NOT (g6 OR g7) author:"Kerri Sparling" lang:en'
+    """
+    import json
+
+    from doclisten.output.tables import format_table, write_csv
+    from pipelines.analyst.search import COLUMNS
+    from pipelines.analyst.search import search as run_search
+    from pipelines.analyst.search_query import parse_search
+
+    parsed = guarded(parse_search, query)
+    with connection(obj) as conn:
+        hits = (h.row() for h in guarded(run_search, conn, parsed, limit or None))
+        if fmt == "csv":
+            n = guarded(write_csv, sys.stdout, COLUMNS, hits)
+        elif fmt == "jsonl":
+            rows = guarded(list, hits)
+            for row in rows:
+                click.echo(json.dumps(dict(zip(COLUMNS, row, strict=True)), default=str, ensure_ascii=False))
+            n = len(rows)
+        else:
+            rows = guarded(list, hits)
+            n = len(rows)
+            if rows:
+                click.echo(format_table(COLUMNS, rows))
+    click.echo(f"{n} results" + (f" (--limit {limit})" if limit and n >= limit else ""), err=True)
+
+
+@click.command()
+@click.option("--group", "groups", multiple=True, help="Only this keyword group, e.g. brand (repeatable).")
+@click.option("--keyword", "keywords", multiple=True, help="Only this keyword, e.g. Dexcom (repeatable).")
+@click.option("--since", metavar="DATE", help="From this day or time (UTC, YYYY-MM-DD[THH:MM]).")
+@click.option("--until", metavar="DATE", help="Up to this day (inclusive) or time (exclusive), UTC.")
+@click.option("--source", "sources", multiple=True, metavar="ID|URL", help="Only this blog (repeatable).")
+@click.option(
+    "--by",
+    type=click.Choice(["day", "week", "month"]),
+    default="week",
+    show_default=True,
+    envvar="DOCLISTEN_REPORT_BY",
+    show_envvar=True,
+    help="Period of the volume table and chart.",
+)
+@click.option(
+    "--top", type=click.IntRange(1, 50), default=10, show_default=True, help="Keywords and authors shown."
+)
+@click.option(
+    "--plot", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the volume as a PNG chart."
+)
+@click.pass_obj
+def report(obj: Context, by: str, top: int, plot: Path | None, **filters: Any) -> None:
+    """Mention volume over time, share of voice, top authors and mean sentiment of keywords."""
+    from doclisten.output.report import print_report
+    from pipelines.analyst.filters import Filters
+    from pipelines.analyst.report import build_report
+    from pipelines.analyst.report import plot as draw
+
+    f = guarded(lambda: Filters.from_options(**filters))
+    with connection(obj) as conn:
+        result = guarded(build_report, conn, f, by, top)
+    print_report(result)
+    if plot is not None:
+        guarded(draw, result, str(plot))
+        click.echo(f"chart written to {plot}", err=True)

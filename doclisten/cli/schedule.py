@@ -1,0 +1,179 @@
+"""Recurring-crawl commands: run, worker, scheduler, trigger, status, migrate, sources enable/disable."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import click
+from rich.table import Table
+
+from doclisten.cli.common import Context, guarded
+from doclisten.output.summary import console
+
+WORKER_OPTIONS = [
+    click.option("--sources-per-worker", type=int, help="Sources crawled at once by this worker (default 8)."),
+    click.option("--lease", type=float, help="Seconds a claimed source stays leased (default 1800)."),
+    click.option("--poll", type=float, help="Seconds between two looks at the due queue when idle (default 5)."),
+    click.option("--min-interval", type=int, help="Shortest polling interval in seconds (default 900)."),
+    click.option("--max-interval", type=int, help="Longest polling interval in seconds (default 86400)."),
+    click.option("--delay", type=float, help="Seconds between requests to one host (default 1.0)."),
+    click.option("--concurrency", type=int, help="Concurrent requests per host (default 2)."),
+    click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO)."),
+]
+
+SETTING_OF = {
+    "sources_per_worker": "DOCLISTEN_WORKER_SOURCES",
+    "lease": "DOCLISTEN_LEASE_SECONDS",
+    "poll": "DOCLISTEN_POLL_SECONDS",
+    "min_interval": "DOCLISTEN_MIN_INTERVAL",
+    "max_interval": "DOCLISTEN_MAX_INTERVAL",
+    "concurrency": "CONCURRENT_REQUESTS_PER_DOMAIN",
+    "every": "DOCLISTEN_RECONCILE_SECONDS",
+}
+
+
+def worker_options(func: Any) -> Any:
+    for option in reversed(WORKER_OPTIONS):
+        func = option(func)
+    return func
+
+
+def worker_overrides(verbose: bool = False, delay: float | None = None, **opts: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"LOG_LEVEL": "INFO" if verbose else "WARNING"}
+    if delay is not None:
+        out.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=max(delay, 0.01))
+        if delay == 0:
+            out["AUTOTHROTTLE_ENABLED"] = False
+    for name, value in opts.items():
+        if value is not None:
+            out[SETTING_OF[name]] = value
+    return out
+
+
+@click.command("run")
+@worker_options
+@click.option("--every", type=float, help="Seconds between reconciliations of the Redis queue (default 60).")
+@click.pass_obj
+def run_cmd(obj: Context, **opts: Any) -> None:
+    """Crawl due sources on their schedule until stopped (scheduler and worker in one process).
+
+    Uses Redis when DOCLISTEN_REDIS_URL is set, else the embedded SQL queue. Ctrl-C or SIGTERM
+    stops it; unfinished sources are released and crawled again later.
+    """
+    from doclisten.commands import schedule as schedule_commands
+
+    click.echo(f"running: {'Redis' if obj.config.redis_url else 'embedded SQL'} queue; Ctrl-C to stop", err=True)
+    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), True)
+
+
+@click.command("worker")
+@worker_options
+@click.pass_obj
+def worker_cmd(obj: Context, **opts: Any) -> None:
+    """A long-running crawler worker: claims due sources from the queue while it has capacity."""
+    from doclisten.commands import schedule as schedule_commands
+
+    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), False)
+
+
+@click.command("scheduler")
+@click.option("--every", type=float, help="Seconds between reconciliations (default 60).")
+@click.option("-v", "--verbose", is_flag=True, help="Log every reconciliation.")
+@click.pass_obj
+def scheduler_cmd(obj: Context, every: float | None, verbose: bool) -> None:
+    """Keep the Redis due queue in step with the sources table (reconciler), until stopped.
+
+    Workers apply the interval policy when they finish a source; the scheduler adds new
+    sources, drops removed or disabled ones, and re-seeds the queue after a Redis loss.
+    """
+    import logging
+
+    from doclisten.commands import schedule as schedule_commands
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    if not obj.config.redis_url:
+        click.echo("no DOCLISTEN_REDIS_URL: the embedded SQL queue needs no scheduler; waiting anyway", err=True)
+    rounds = guarded(schedule_commands.schedule_loop, obj.config, worker_overrides(every=every))
+    click.echo(f"scheduler stopped after {rounds} rounds", err=True)
+
+
+@click.command("trigger")
+@click.argument("refs", nargs=-1, required=True)
+@click.pass_obj
+def trigger_cmd(obj: Context, refs: Sequence[str]) -> None:
+    """Make sources (by id or URL) due now; running workers crawl them at their next poll."""
+    from doclisten.commands import schedule as schedule_commands
+
+    for src in guarded(schedule_commands.trigger, obj.config, list(refs)):
+        click.echo(f"source {src.id} ({src.home_url}) is due now")
+
+
+@click.command("migrate")
+@click.pass_obj
+def migrate_cmd(obj: Context) -> None:
+    """Create or upgrade the database schema (other commands also do it on first use)."""
+    from doclisten.commands import schedule as schedule_commands
+
+    before, after = guarded(schedule_commands.apply_migrations, obj.config)
+    click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+
+
+@click.command("enable")
+@click.argument("refs", nargs=-1, required=True)
+@click.pass_obj
+def sources_enable(obj: Context, refs: Sequence[str]) -> None:
+    """Re-enable sources disabled after repeated failures (they are due at once)."""
+    from doclisten.commands import schedule as schedule_commands
+
+    for src in guarded(schedule_commands.enable, obj.config, list(refs)):
+        click.echo(f"source {src.id} ({src.home_url}) enabled")
+
+
+@click.command("disable")
+@click.argument("refs", nargs=-1, required=True)
+@click.option("--reason", default="disabled by hand", show_default=True, help="Recorded in sources.disabled_reason.")
+@click.pass_obj
+def sources_disable(obj: Context, refs: Sequence[str], reason: str) -> None:
+    """Stop crawling sources without deleting what was collected."""
+    from doclisten.commands import schedule as schedule_commands
+
+    for src in guarded(schedule_commands.disable, obj.config, list(refs), reason):
+        click.echo(f"source {src.id} ({src.home_url}) disabled")
+
+
+@click.command("status")
+@click.pass_obj
+def status_cmd(obj: Context) -> None:
+    """Due, overdue, failing and disabled sources, queue depth and the last crawls."""
+    from doclisten.commands import schedule as schedule_commands
+
+    st = guarded(schedule_commands.status, obj.config)
+    console.print(
+        f"sources: {st.total} ({st.enabled} enabled) · due now: {st.due} · overdue: {st.overdue} · "
+        f"crawling: {st.crawling} · queue ({st.queue_backend}): {st.queue_depth} scheduled, {st.queue_due} due",
+        highlight=False,
+    )
+    for title, rows in (("failing", st.failing), ("disabled", st.disabled)):
+        if rows:
+            table = Table(title=f"{title} sources")
+            for col in ("id", "source", "failures", "last error"):
+                table.add_column(col, overflow="fold")
+            for src in rows:
+                reason = src.disabled_reason if title == "disabled" else src.last_error
+                table.add_row(str(src.id), src.title or src.home_url, str(src.consecutive_failures), reason or "")
+            console.print(table)
+    if st.recent:
+        table = Table(title="last crawls")
+        for col in ("finished", "source", "new posts", "new comments", "requests", "304", "errors"):
+            table.add_column(col)
+        for finished, title, home, *numbers in st.recent:
+            table.add_row(f"{finished:%Y-%m-%d %H:%M:%S}", title or home, *(str(n) for n in numbers))
+        console.print(table)
+
+
+def register(main: click.Group, sources: click.Group) -> None:
+    for command in (run_cmd, worker_cmd, scheduler_cmd, trigger_cmd, status_cmd, migrate_cmd):
+        main.add_command(command)
+    sources.add_command(sources_enable)
+    sources.add_command(sources_disable)

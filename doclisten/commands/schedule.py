@@ -1,0 +1,179 @@
+"""What the recurring-crawl commands do (run, worker, scheduler, trigger, status, migrate, enable)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import OperationalError
+
+from doclisten.config import Config
+from doclisten.runner import Session, build_settings, run
+from pipelines.exceptions import DatabaseError
+from pipelines.store.db import (
+    create_db_engine,
+    current_revision,
+    head_revision,
+    mask_url,
+    migrate,
+    open_database,
+    session_factory,
+    utcnow,
+)
+from pipelines.store.models import Crawl, Source, SourceCrawl
+from pipelines.store.sources import find_source
+from pipelines.store.spool import one_line
+from scheduler.queue import open_queue
+from scheduler.service import run_scheduler
+
+
+def apply_migrations(config: Config) -> tuple[str | None, str | None]:
+    engine = create_db_engine(config.database_url)
+    try:
+        before = current_revision(engine)
+        migrate(engine)
+        return before, head_revision()
+    except OperationalError as exc:
+        raise DatabaseError(
+            f"cannot migrate database {mask_url(config.database_url)}: {one_line(exc)}"
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def work(config: Config, overrides: dict[str, Any], reconcile: bool) -> None:
+    """`doclisten worker` (reconcile=False) and `doclisten run` (scheduler and worker in one process)."""
+    every = float(
+        overrides.get("DOCLISTEN_RECONCILE_SECONDS")
+        or build_settings(config).getfloat("DOCLISTEN_RECONCILE_SECONDS")
+    )
+
+    async def steps(session: Session) -> None:
+        await session.work(reconcile_every=every if reconcile else None)
+
+    run(config, steps, overrides)
+
+
+def schedule_loop(config: Config, overrides: dict[str, Any]) -> int:
+    """`doclisten scheduler`: re-seed the due queue from the sources table until SIGINT/SIGTERM."""
+    settings = build_settings(config, overrides)
+    engine = open_database(config.database_url)
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return run_scheduler(settings, engine, stop, settings.getfloat("DOCLISTEN_RECONCILE_SECONDS"))
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        engine.dispose()
+
+
+def _with_queue(config: Config, refs: Sequence[str], change: dict[str, Any], due_now: bool) -> list[Source]:
+    engine = open_database(config.database_url)
+    queue = open_queue(config.redis_url, engine)
+    try:
+        now = utcnow()
+        with session_factory(engine).begin() as s:
+            sources = [find_source(s, ref) for ref in refs]
+            for src in sources:
+                values = dict(change)
+                if due_now:
+                    values.update(next_due_at=now, not_before=None)
+                s.execute(update(Source).where(Source.id == src.id).values(**values))
+        for src in sources:
+            if due_now:
+                queue.schedule(src.id, now)
+            else:
+                queue.remove(src.id)
+        return sources
+    finally:
+        queue.close()
+        engine.dispose()
+
+
+def trigger(config: Config, refs: Sequence[str]) -> list[Source]:
+    """Make sources due now (workers pick them up at their next poll)."""
+    return _with_queue(config, refs, {}, due_now=True)
+
+
+def enable(config: Config, refs: Sequence[str]) -> list[Source]:
+    return _with_queue(
+        config, refs, {"disabled": False, "disabled_reason": None, "consecutive_failures": 0}, due_now=True
+    )
+
+
+def disable(config: Config, refs: Sequence[str], reason: str) -> list[Source]:
+    return _with_queue(config, refs, {"disabled": True, "disabled_reason": reason}, due_now=False)
+
+
+@dataclass
+class Status:
+    total: int = 0
+    enabled: int = 0
+    due: int = 0
+    overdue: int = 0
+    crawling: int = 0
+    failing: list[Source] = field(default_factory=list)
+    disabled: list[Source] = field(default_factory=list)
+    queue_backend: str = "sql"
+    queue_depth: int = 0
+    queue_due: int = 0
+    recent: list[tuple[Any, ...]] = field(default_factory=list)
+
+
+def status(config: Config, overdue_after: timedelta = timedelta(minutes=15)) -> Status:
+    engine = open_database(config.database_url)
+    queue = open_queue(config.redis_url, engine)
+    try:
+        now = utcnow()
+        st = Status(queue_backend="redis" if config.redis_url else "sql")
+        with session_factory(engine).begin() as s:
+            enabled = Source.disabled.is_(False)
+            st.total = s.execute(select(func.count(Source.id))).scalar() or 0
+            st.enabled = s.execute(select(func.count(Source.id)).where(enabled)).scalar() or 0
+            st.due = (
+                s.execute(select(func.count(Source.id)).where(enabled, Source.next_due_at <= now)).scalar()
+                or 0
+            )
+            st.overdue = (
+                s.execute(
+                    select(func.count(Source.id)).where(enabled, Source.next_due_at <= now - overdue_after)
+                ).scalar()
+                or 0
+            )
+            st.crawling = (
+                s.execute(select(func.count(Source.id)).where(Source.lease_until > now)).scalar() or 0
+            )
+            st.failing = list(
+                s.execute(select(Source).where(enabled, Source.consecutive_failures > 0)).scalars()
+            )
+            st.disabled = list(s.execute(select(Source).where(Source.disabled.is_(True))).scalars())
+            st.recent = list(
+                s.execute(
+                    select(
+                        Crawl.finished_at,
+                        Source.title,
+                        Source.home_url,
+                        SourceCrawl.new_posts,
+                        SourceCrawl.new_comments,
+                        SourceCrawl.requests,
+                        SourceCrawl.not_modified,
+                        SourceCrawl.errors,
+                    )
+                    .join(SourceCrawl, SourceCrawl.crawl_id == Crawl.id)
+                    .join(Source, Source.id == SourceCrawl.source_id)
+                    .where(Crawl.finished_at.is_not(None))
+                    .order_by(Crawl.finished_at.desc(), SourceCrawl.id.desc())
+                    .limit(10)
+                ).all()
+            )
+        st.queue_depth, st.queue_due = queue.depth(), queue.due_count()
+        return st
+    finally:
+        queue.close()
+        engine.dispose()

@@ -1,0 +1,52 @@
+"""Configuration read from the environment (the documented contract, see docs/configuration.md).
+
+Configuration flows one way: environment -> :class:`Config` -> Scrapy settings / CLI options.
+Nothing here is read at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_DATABASE_URL = "sqlite:///doclisten.db"
+
+ENV_DATABASE_URL = "DOCLISTEN_DATABASE_URL"
+ENV_REDIS_URL = "DOCLISTEN_REDIS_URL"
+ENV_ALLOW_PRIVATE = "DOCLISTEN_ALLOW_PRIVATE_NETWORKS"
+ENV_KEYWORDS_FILE = "DOCLISTEN_KEYWORDS_FILE"
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def env_flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in _TRUE
+
+
+@dataclass(frozen=True)
+class Config:
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    allow_private_networks: bool = False
+    keywords_file: str | None = None  # None: the bundled taxonomy
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
+        env = os.environ if environ is None else environ
+        return cls(
+            database_url=env.get(ENV_DATABASE_URL) or DEFAULT_DATABASE_URL,
+            redis_url=env.get(ENV_REDIS_URL) or None,
+            allow_private_networks=env_flag(env.get(ENV_ALLOW_PRIVATE)),
+            keywords_file=env.get(ENV_KEYWORDS_FILE) or None,
+        )
+
+    def settings(self) -> dict[str, Any]:
+        """The Scrapy settings this configuration sets (on top of ``crawler/settings.py``)."""
+        return {
+            "DOCLISTEN_DATABASE_URL": self.database_url,
+            "DOCLISTEN_REDIS_URL": self.redis_url,
+            "DOCLISTEN_ALLOW_PRIVATE_NETWORKS": self.allow_private_networks,
+            "DOCLISTEN_KEYWORDS_FILE": self.keywords_file,
+        }

@@ -1,0 +1,132 @@
+"""``doclisten demo``: serve the bundled sample DOC site on loopback, crawl it, show the result."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+from rich.table import Table
+from rich.tree import Tree
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from doclisten.commands.sources import crawl_summary
+from doclisten.config import Config
+from doclisten.demo_site import DemoSite
+from doclisten.output import summary as output
+from doclisten.runner import Session, run
+from pipelines.exceptions import SourceError
+from pipelines.store.db import open_database, session_factory
+from pipelines.store.models import Comment, Post, Source
+
+DEMO_OVERRIDES = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "DOCLISTEN_PROGRESS": True,
+}
+
+
+def prepare_database(config: Config, fresh: bool) -> None:
+    """Start from an empty SQLite file, unless it holds sources that are not demo sources."""
+    url = make_url(config.database_url)
+    if not fresh or url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    if not path.exists():
+        return
+    engine = open_database(config.database_url)
+    try:
+        with session_factory(engine).begin() as s:
+            homes = list(s.execute(select(Source.home_url)).scalars())
+    finally:
+        engine.dispose()
+    foreign = [h for h in homes if not h.startswith(("http://127.0.0.1:", "http://localhost:"))]
+    if foreign:
+        raise SourceError(
+            f"{path} holds {len(foreign)} real source(s); run the demo elsewhere, "
+            "e.g. `doclisten --database-url sqlite:///demo.db demo`"
+        )
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def run_demo(config: Config, fresh: bool = True, verbose: bool = False) -> None:
+    config = replace(config, allow_private_networks=True)  # the sample site lives on 127.0.0.1
+    prepare_database(config, fresh)
+    overrides = dict(DEMO_OVERRIDES, LOG_LEVEL="INFO" if verbose else "WARNING")
+    with DemoSite() as site:
+        homes = [blog.base_url for blog in site.blogs.values()]
+        output.console.print(f"serving the sample DOC site: {len(homes)} blogs on 127.0.0.1")
+
+        async def steps(session: Session) -> int:
+            added = session.save_discovered(await session.discover(homes))
+            output.print_added(added)
+            return await session.crawl()
+
+        crawl_id = run(config, steps, overrides)
+    output.print_summary(crawl_id, crawl_summary(config, crawl_id))
+    print_report(config)
+
+
+def print_report(config: Config) -> None:
+    engine = open_database(config.database_url)
+    try:
+        with session_factory(engine).begin() as s:
+            n_posts = s.execute(select(func.count(Post.id))).scalar()
+            n_comments = s.execute(select(func.count(Comment.id))).scalar()
+            n_replies = s.execute(
+                select(func.count(Comment.id)).where(Comment.parent_id.is_not(None))
+            ).scalar()
+            output.console.print(
+                f"\nfound {n_posts} posts and {n_comments} comments ({n_replies} of them replies) "
+                f"in {config.database_url}"
+            )
+            print_sample_posts(s)
+            print_thread(s)
+    finally:
+        engine.dispose()
+    output.console.print(
+        "\nexplore with SQL, e.g.:\n"
+        '  sqlite3 doclisten.db "SELECT p.title, count(c.id) FROM posts p '
+        'LEFT JOIN comments c ON c.post_id = p.id GROUP BY p.id ORDER BY 2 DESC LIMIT 5"',
+        highlight=False,
+    )
+
+
+def print_sample_posts(s) -> None:  # type: ignore[no-untyped-def]
+    table = Table(title="newest posts")
+    for col in ("published", "source", "title", "author", "comments", "text"):
+        table.add_column(col, overflow="fold")
+    rows = s.execute(
+        select(Post, Source.title).join(Source).order_by(Post.published_at.desc()).limit(5)
+    ).all()
+    for post, source_title in rows:
+        table.add_row(
+            post.published_at.strftime("%Y-%m-%d") if post.published_at else "?",
+            source_title or "",
+            post.title or "",
+            post.author or "",
+            str(post.comment_count),
+            textwrap.shorten(post.content_text, 90),
+        )
+    output.console.print(table)
+
+
+def print_thread(s) -> None:  # type: ignore[no-untyped-def]
+    post = s.execute(select(Post).order_by(Post.comment_count.desc()).limit(1)).scalar()
+    if post is None or not post.comment_count:
+        return
+    comments = list(
+        s.execute(select(Comment).where(Comment.post_id == post.id).order_by(Comment.published_at)).scalars()
+    )
+    tree = Tree(f"[b]{post.title}[/b] — {post.comment_count} comments")
+    nodes = {}
+    for c in comments:
+        parent = nodes.get(c.parent_id, tree)
+        label = (
+            f"[b]{c.author or 'anonymous'}[/b] {c.published_at:%Y-%m-%d %H:%M}: " if c.published_at else ""
+        )
+        nodes[c.id] = parent.add(label + textwrap.shorten(c.content_text, 70), highlight=False)
+    output.console.print(tree)

@@ -1,0 +1,162 @@
+"""Runs doclisten's spiders in one Scrapy process: discovery, crawls, or both in sequence.
+
+The CLI calls these; tests and the demo too. Database work happens between spider runs
+(in the reactor thread, with no crawl active), never inside a spider.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
+from scrapy.settings import Settings
+
+from crawler.discovery import Discovery
+from crawler.spiders.blogs import BlogSpider
+from crawler.spiders.discover import DiscoveredItem, DiscoverSpider
+from doclisten.config import Config
+from pipelines.store.db import open_database, session_factory, utcnow
+from pipelines.store.models import Crawl
+from pipelines.store.repository import load_jobs
+from pipelines.store.sources import SourceRecord, add_source, find_sources
+
+logger = logging.getLogger(__name__)
+
+# Per-crawler settings must beat the process settings that Scrapy merges into each crawler.
+CRAWLER_PRIORITY = 50
+
+
+def build_settings(config: Config, overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    for key, value in {**config.settings(), **(overrides or {})}.items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+class Session:
+    """One Scrapy process running a sequence of steps (see :func:`run`)."""
+
+    def __init__(self, config: Config, settings: Settings):
+        self.config = config
+        self.settings = settings
+        self.process = AsyncCrawlerProcess(settings)
+        if settings.get("LOG_LEVEL") not in ("DEBUG", "INFO"):
+            quiet_scrapy_noise()
+        self.engine = open_database(config.database_url)
+        self.sessions = session_factory(self.engine)
+
+    async def discover(self, urls: Sequence[str]) -> list[DiscoveredItem]:
+        found: list[DiscoveredItem] = []
+        settings = self.settings.copy()
+        settings.set("ITEM_PIPELINES", {}, priority=CRAWLER_PRIORITY)
+        settings.set("DOCLISTEN_PROGRESS", False, priority=CRAWLER_PRIORITY)
+        crawler = Crawler(DiscoverSpider, settings)
+
+        def collect(item: DiscoveredItem, **_: Any) -> None:
+            found.append(item)
+
+        # signal receivers are weak references: ``collect`` lives until the crawl ends
+        crawler.signals.connect(collect, signal=signals.item_scraped)
+        await self.process.crawl(crawler, urls=list(urls))
+        by_url = {item.url: item for item in found}
+        return [by_url.get(url) or DiscoveredItem(url, error=f"{url}: no answer") for url in urls]
+
+    def save_discovered(
+        self, items: Sequence[DiscoveredItem]
+    ) -> list[tuple[DiscoveredItem, int | None, bool]]:
+        """Store discovered sources. Returns (item, source id, created) per item."""
+        out = []
+        with self.sessions.begin() as s:
+            for item in items:
+                if item.discovery is None:
+                    out.append((item, None, False))
+                    continue
+                source, created = add_source(s, record_from(item.discovery), utcnow())
+                out.append((item, source.id, created))
+        return out
+
+    async def crawl(self, refs: Sequence[str] = ()) -> int:
+        """Crawl the named (or all enabled) sources once; returns the crawl id."""
+        with self.sessions.begin() as s:
+            jobs = load_jobs(s, find_sources(s, list(refs)))
+            crawl = Crawl(started_at=utcnow(), status="running")
+            s.add(crawl)
+            s.flush()
+            crawl_id = crawl.id
+        settings = self.settings.copy()
+        settings.set("DOCLISTEN_CRAWL_ID", crawl_id, priority=CRAWLER_PRIORITY)
+        await self.process.crawl(Crawler(BlogSpider, settings), jobs=jobs)
+        return crawl_id
+
+    async def work(self, reconcile_every: float | None = None) -> None:
+        """Run as a long-lived worker: claim due sources until stopped (SIGINT/SIGTERM)."""
+        from scheduler.service import open_claimer, periodic_reconcile
+
+        claimer = open_claimer(self.settings, self.engine, self.sessions)
+        reconciler = periodic_reconcile(claimer.queue, self.sessions, reconcile_every) if reconcile_every else None
+        settings = self.settings.copy()
+        settings.set("DOCLISTEN_WORKER", True, priority=CRAWLER_PRIORITY)
+        try:
+            await self.process.crawl(Crawler(BlogSpider, settings), jobs=[], claimer=claimer)
+        finally:
+            if reconciler is not None and reconciler.running:
+                reconciler.stop()
+            claimer.queue.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def quiet_scrapy_noise() -> None:
+    """Failures Scrapy logs with tracebacks that doclisten records itself (fetch_errors, summary)."""
+    for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def record_from(d: Discovery) -> SourceRecord:
+    return SourceRecord(
+        home_url=d.home_url or "",
+        feed_url=d.feed_url,
+        feed_kind=d.feed_kind,
+        comments_feed_url=d.comments_feed_url,
+        rest_root=d.rest_root,
+        platform=d.platform,
+        title=d.title,
+    )
+
+
+@dataclass
+class Outcome:
+    value: Any = None
+    error: BaseException | None = None
+
+
+def run(
+    config: Config, steps: Callable[[Session], Awaitable[Any]], overrides: dict[str, Any] | None = None
+) -> Any:
+    """Run ``steps(session)`` inside a Scrapy process; returns its result (re-raises its error)."""
+    session = Session(config, build_settings(config, overrides))
+    outcome = Outcome()
+
+    async def main() -> None:
+        try:
+            outcome.value = await steps(session)
+        except BaseException as exc:  # handed to the caller below
+            outcome.error = exc
+        finally:
+            session.process._stop_reactor()
+
+    asyncio.get_event_loop().create_task(main())
+    try:
+        session.process.start(stop_after_crawl=False)
+    finally:
+        session.close()
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.value

@@ -1,0 +1,212 @@
+"""SQLAlchemy 2.0 models: the tables analysts query (documented in docs/schema.md).
+
+Portable on purpose: the same models run on SQLite and PostgreSQL. Timestamps are stored as
+UTC (``DateTime(timezone=True)``; SQLite keeps them naive, see ``pipelines.store.db.utc``).
+Schema changes go through the Alembic migrations in ``pipelines/store/migrations``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# BIGINT on PostgreSQL, INTEGER (rowid alias, autoincrement) on SQLite.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+TS = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Source(Base):
+    """One blog."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    home_url: Mapped[str] = mapped_column(String(2048), unique=True)
+    feed_url: Mapped[str | None] = mapped_column(String(2048))
+    feed_kind: Mapped[str | None] = mapped_column(String(16))
+    comments_feed_url: Mapped[str | None] = mapped_column(String(2048))
+    rest_root: Mapped[str | None] = mapped_column(String(2048))
+    platform: Mapped[str] = mapped_column(String(32), default="generic")
+    title: Mapped[str | None] = mapped_column(String(512))
+    added_at: Mapped[datetime] = mapped_column(TS)
+    # schedule state and health
+    backfilled_at: Mapped[datetime | None] = mapped_column(TS)
+    last_crawled_at: Mapped[datetime | None] = mapped_column(TS)
+    last_success_at: Mapped[datetime | None] = mapped_column(TS)
+    next_due_at: Mapped[datetime | None] = mapped_column(TS, index=True)
+    not_before: Mapped[datetime | None] = mapped_column(TS)  # Retry-After / Cache-Control floor
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(TS)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    # recurring crawls (scheduler/): adaptive interval, per-source bounds, embedded-queue lease
+    interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    min_interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    max_interval_seconds: Mapped[int | None] = mapped_column(Integer)
+    crawl_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    lease_token: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(TS)
+
+
+class Post(Base):
+    __tablename__ = "posts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)  # canonical
+    guid: Mapped[str | None] = mapped_column(String(2048))
+    external_id: Mapped[str | None] = mapped_column(String(128))  # WordPress / Blogger post id
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(512))
+    published_at: Mapped[datetime | None] = mapped_column(TS, index=True)
+    updated_at: Mapped[datetime | None] = mapped_column(TS)
+    content_text: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    entry_hash: Mapped[str | None] = mapped_column(String(64))  # fingerprint of the feed entry (edits)
+    language: Mapped[str | None] = mapped_column(String(16))
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_comment_at: Mapped[datetime | None] = mapped_column(TS)
+    comments_checked_at: Mapped[datetime | None] = mapped_column(TS)  # young posts: decaying re-checks
+    first_seen_at: Mapped[datetime] = mapped_column(TS)
+    last_seen_at: Mapped[datetime] = mapped_column(TS)
+    last_changed_at: Mapped[datetime] = mapped_column(TS)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+    __table_args__ = (UniqueConstraint("post_id", "dedup_key", name="uq_comments_post_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
+    # external id when the platform gives one, else "h:" + content hash
+    dedup_key: Mapped[str] = mapped_column(String(128))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    parent_external_id: Mapped[str | None] = mapped_column(String(128))
+    author: Mapped[str | None] = mapped_column(String(512))
+    author_url: Mapped[str | None] = mapped_column(String(2048))
+    published_at: Mapped[datetime | None] = mapped_column(TS, index=True)
+    content_text: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    via: Mapped[str] = mapped_column(String(32))  # where the stored text came from: rest | html | feed
+    first_seen_at: Mapped[datetime] = mapped_column(TS)
+    last_seen_at: Mapped[datetime] = mapped_column(TS)
+
+
+class KeywordMatch(Base):
+    __tablename__ = "keyword_matches"
+    __table_args__ = (Index("ix_keyword_matches_keyword", "keyword", "keyword_group"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    keyword: Mapped[str] = mapped_column(String(256))
+    keyword_group: Mapped[str] = mapped_column(String(64))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    snippet: Mapped[str] = mapped_column(Text, default="")
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    sentiment: Mapped[float | None] = mapped_column(Float)
+
+
+class UrlValidator(Base):
+    """Per-URL validators for conditional GET (ETag / Last-Modified)."""
+
+    __tablename__ = "url_validators"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    checked_at: Mapped[datetime] = mapped_column(TS)
+
+
+class Crawl(Base):
+    """One run of ``doclisten crawl`` (or one round of a worker)."""
+
+    __tablename__ = "crawls"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(TS)
+    finished_at: Mapped[datetime | None] = mapped_column(TS)
+    status: Mapped[str] = mapped_column(String(32), default="running")  # running | finished | interrupted
+
+
+class SourceCrawl(Base):
+    """Per-source summary of one crawl: what the crawl saw and wrote."""
+
+    __tablename__ = "source_crawls"
+    __table_args__ = (UniqueConstraint("crawl_id", "source_id", name="uq_source_crawls"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    crawl_id: Mapped[int] = mapped_column(ForeignKey("crawls.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    not_modified: Mapped[int] = mapped_column(Integer, default=0)
+    new_posts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_posts: Mapped[int] = mapped_column(Integer, default=0)
+    new_comments: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FetchError(Base):
+    """Errors met while crawling a source, kept for diagnosis (``doclisten sources list``)."""
+
+    __tablename__ = "fetch_errors"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    crawl_id: Mapped[int | None] = mapped_column(ForeignKey("crawls.id", ondelete="SET NULL"), index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    status: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text)
+    occurred_at: Mapped[datetime] = mapped_column(TS)
+
+
+# Near-duplicate index (pipelines/neardup.py): a MinHash signature per post and its LSH band keys,
+# shared by every worker through the database.
+Index("ix_posts_duplicate_of", Post.duplicate_of)
+
+
+class NearDupSignature(Base):
+    """MinHash signature of a post body (posts too short to compare have none)."""
+
+    __tablename__ = "neardup_signatures"
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    words: Mapped[int] = mapped_column(Integer)
+    minhash: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class NearDupBand(Base):
+    """LSH band keys of a signature: posts sharing a key are near-duplicate candidates."""
+
+    __tablename__ = "neardup_bands"
+    __table_args__ = (Index("ix_neardup_bands_hash", "hash"),)
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    hash: Mapped[int] = mapped_column(BigInteger)
