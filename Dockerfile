@@ -22,8 +22,8 @@ COPY doclisten ./doclisten
 COPY crawler ./crawler
 COPY pipelines ./pipelines
 COPY scheduler ./scheduler
-# The extras docker-compose.yml needs: PostgreSQL (psycopg 3) and Redis.
-RUN pip install ".[postgres,redis]" \
+# What docker-compose.yml needs (psycopg 3 for PostgreSQL, redis-py) are core dependencies.
+RUN pip install . \
     && rm -rf /src/build /src/*.egg-info
 
 USER doclisten

@@ -84,7 +84,7 @@ def open_queue(redis_url: str | None, engine: Engine, prefix: str | None = "docl
             from scheduler.exceptions import SchedulerError
 
             raise SchedulerError(
-                "DOCLISTEN_REDIS_URL is set but redis-py is missing: pip install 'doclisten[redis]'"
+                "DOCLISTEN_REDIS_URL is set but redis-py is missing: pip install redis"
             ) from exc
         return RedisDueQueue(connect_redis(redis_url), prefix or "doclisten")
     from scheduler.sql_queue import SqlDueQueue

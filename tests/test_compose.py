@@ -362,14 +362,12 @@ def test_dockerfile_installs_what_compose_needs() -> None:
     instructions = dockerfile_instructions()
     assert instructions[0] == ("FROM", "python:3.11-slim")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    extras_defined = pyproject["project"]["optional-dependencies"]
     installs = [args for kw, args in instructions if kw == "RUN" and "pip install" in args]
-    match = re.search(r"""pip install .*?["']?\.\[([a-z0-9_,-]+)\]""", " ".join(installs))
-    assert match, installs
-    extras = set(match.group(1).split(","))
-    assert {"postgres", "redis"} <= extras <= set(extras_defined)
-    assert any(d.startswith("psycopg") for d in extras_defined["postgres"])
-    assert any(d.startswith("redis") for d in extras_defined["redis"])
+    assert any(re.search(r"""pip install (\S+ )*["']?\.(\[[a-z0-9_,-]+\])?["']?( |$)""", i) for i in installs), installs
+    # compose runs PostgreSQL and Redis: their drivers are core dependencies, installed by `pip install .`
+    core = pyproject["project"]["dependencies"]
+    assert any(d.startswith("psycopg") for d in core), core
+    assert any(d.startswith("redis") for d in core), core
 
     users = [args for kw, args in instructions if kw == "USER"]
     assert users and users[-1].split(":")[0] not in ("root", "0"), "runs as root"
