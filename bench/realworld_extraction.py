@@ -28,8 +28,9 @@ from pathlib import Path
 
 from trafilatura import bare_extraction
 
+from crawler.charset import decode_html
 from crawler.extract import extract_page
-from crawler.extract.tree import decode_html, parse_html
+from crawler.extract.tree import parse_html
 
 PLATFORM_PAGES = ("wordpress.com", "blogger")
 SECTION = "## Real-world extraction"

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
-from w3lib.encoding import html_to_unicode
 
+from crawler.charset import decode_html
 from crawler.exceptions import DoclistenError
 from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM
+from crawler.extract.platform import detect_platform, platform_from_generator, platform_from_host
 from crawler.feeds import Feed, FeedError, is_json_feed, parse_feed
 from crawler.urls import same_site
 
@@ -33,12 +34,6 @@ _ROOT_TAG = re.compile(
 _FEED_ROOTS = {b"rss", b"feed", b"rdf:rdf"}
 _HTML_HINT = re.compile(rb"<(!doctype html|html|head|body|meta|title)[\s>]", re.IGNORECASE)
 _LINK_HEADER = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
-_MARKUP_HINTS = (
-    (b"wp-content/", WORDPRESS),
-    (b"/wp-includes/", WORDPRESS),
-    (b"blogger.com/static", BLOGGER),
-    (b"_WidgetManager", BLOGGER),
-)
 
 
 class DiscoveryError(DoclistenError, ValueError):
@@ -56,26 +51,6 @@ class Discovery:
     title: str | None = None
     candidate_feed_urls: list[str] = field(default_factory=list)  # to try when no feed is linked
     is_feed: bool = False
-
-
-def platform_from_host(url: str) -> str | None:
-    host = (urlsplit(url).hostname or "").lower()
-    if host.endswith(".wordpress.com"):
-        return WORDPRESS_COM
-    if ".blogspot." in f".{host}":
-        return BLOGGER
-    return None
-
-
-def platform_from_generator(generator: str | None) -> str | None:
-    text = (generator or "").lower()
-    if "wordpress.com" in text:
-        return WORDPRESS_COM
-    if "wordpress" in text:
-        return WORDPRESS
-    if "blogger" in text:
-        return BLOGGER
-    return None
 
 
 def default_comments_feed(home_url: str | None, platform: str) -> str | None:
@@ -155,16 +130,6 @@ def _alternates(sel: Selector, base: str) -> list[tuple[str, str, bool]]:
     return found
 
 
-def _html_platform(sel: Selector, body: bytes, url: str) -> str:
-    generators = sel.xpath("//meta[translate(@name,'GENERATOR','generator')='generator']/@content").getall()
-    for generator in generators:
-        if platform := platform_from_generator(generator):
-            return platform
-    if platform := platform_from_host(url):
-        return platform
-    return next((platform for hint, platform in _MARKUP_HINTS if hint in body), GENERIC)
-
-
 def _candidates(home: str, platform: str) -> list[str]:
     first = {
         WORDPRESS: [urljoin(_as_dir(home), "feed/")],
@@ -182,13 +147,13 @@ def _title(sel: Selector) -> str | None:
 
 
 def _from_html(body: bytes, url: str, content_type: str, headers: Mapping | None) -> Discovery:
-    _, text = html_to_unicode(content_type or None, body)
+    text = decode_html(body, content_type)
     sel = Selector(text=text, type="html", base_url=url)
     base = urljoin(url, sel.xpath("//base/@href").get(default="").strip())
     canonical = sel.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href").get()
     home = urljoin(base, canonical.strip()) if canonical else url
     home = home if same_site(home, url) else url
-    platform = _html_platform(sel, body, home)
+    platform = detect_platform(text, home)
     feeds = _alternates(sel, base)
     main = next(((href, kind) for href, kind, comments in feeds if not comments), (None, None))
     linked_comments = next((href for href, _, comments in feeds if comments), None)

@@ -13,15 +13,17 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from urllib.parse import urljoin
 
 import feedparser
 
+from crawler.charset import UTF8, declared_charsets, decode_body, needs_decoding
 from crawler.exceptions import DoclistenError
+from crawler.extract.dates import from_struct_time, parse_iso
 from crawler.extract.model import ExtractedComment
-from crawler.extract.wp_rest import html_to_text, parse_utc, without_fragment
-from crawler.middlewares.charset import UTF8, declared_charsets, decode_body, needs_decoding
+from crawler.extract.text import fragment_text
+from crawler.extract.wp_rest import without_fragment
 from crawler.urls import canonical_url
 
 BLOGGER_ID = re.compile(r"^tag:blogger\.com,1999:blog-(\d+)(?:\.post-(\d+))?")
@@ -30,7 +32,6 @@ _BLOGGER_PARENT = re.compile(r"/comments/default/(\d+)$")
 _COMMENT_PAGE = re.compile(r"comment-page-\d+/?$")
 _JSONFEED_VERSION = b"jsonfeed.org/version/"
 _HTML_HINT = re.compile(rb"<(!doctype html|html|head|body)[\s>]")
-FUTURE_SLACK = timedelta(days=1)  # time zones and clock skew
 _SY_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 
 
@@ -86,27 +87,6 @@ def _xml_content_type(content_type: str | None) -> str:
     return "application/xml" + (f";{params}" if "charset" in params.lower() else "")
 
 
-def plausible_date(value: datetime | None, now: datetime | None = None) -> datetime | None:
-    """``value``, or None when it is more than a day in the future: a broken clock or template, not a
-    publication date (kept, a year-2999 or 9999 date misleads analysts and breaks date arithmetic)."""
-    if value is None:
-        return None
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    try:
-        return None if aware - (now or datetime.now(UTC)) > FUTURE_SLACK else value
-    except OverflowError:  # 9999-12-31 in a time zone west of UTC
-        return None
-
-
-def _utc(struct) -> datetime | None:
-    if not struct:
-        return None
-    try:
-        return plausible_date(datetime(*struct[:6], tzinfo=UTC))
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
 def _int(value) -> int | None:
     try:
         return int(str(value).strip())
@@ -122,10 +102,11 @@ def _link(links, rel: str, types: tuple[str, ...] = ()) -> str | None:
 
 
 def _utf8_repaired(body: bytes, content_type: str | None) -> tuple[bytes, str | None]:
-    """A feed that says (or defaults to) UTF-8 but is not: Latin-1 or Windows-1252 bytes, or UTF-8 with
-    some pasted in. feedparser would read all of it as Windows-1252; keep the UTF-8 parts UTF-8."""
+    """The body as UTF-8, decoded by the one charset decision (``crawler.charset.decode_body``), when
+    feedparser would misread it: Latin-1 or Windows-1252 bytes said to be UTF-8, UTF-8 said to be
+    Latin-1, UTF-8 with some Windows-1252 pasted in. feedparser trusts the declaration; pages do not."""
     declared = declared_charsets(content_type, body)
-    if any(d and d != UTF8 for d in declared) or not needs_decoding(body, declared):
+    if not needs_decoding(body, declared):
         return body, content_type
     text, _how = decode_body(body, declared)
     media = (content_type or "application/xml").partition(";")[0]
@@ -198,8 +179,8 @@ def _entry(entry) -> FeedEntry:
         url=_link(links, "alternate", ("text/html",)) or entry.get("link"),
         title=entry.get("title"),
         author=_author(entry),
-        published_at=_utc(entry.get("published_parsed")),
-        updated_at=_utc(entry.get("updated_parsed")),
+        published_at=from_struct_time(entry.get("published_parsed")),
+        updated_at=from_struct_time(entry.get("updated_parsed")),
         content_html=_content_html(entry),
         summary=entry.get("summary"),
         comment_feed_url=entry.get("wfw_commentrss") or replies,
@@ -255,8 +236,8 @@ def _json_entry(item: dict, base: str) -> FeedEntry:
         url=urljoin(base, url) if url else None,
         title=item.get("title"),
         author=_json_author(item),
-        published_at=plausible_date(parse_utc(item.get("date_published"))),
-        updated_at=plausible_date(parse_utc(item.get("date_modified"))),
+        published_at=parse_iso(item.get("date_published")),
+        updated_at=parse_iso(item.get("date_modified")),
         content_html=item.get("content_html") or (html.escape(text, quote=False) if text else None),
         summary=item.get("summary"),
         tags=[str(t) for t in tags] if isinstance(tags, list) else [],
@@ -309,13 +290,6 @@ def entry_url(entry: FeedEntry, feed_url: str) -> str | None:
     return url
 
 
-def plausible_comments(comments: list[ExtractedComment]) -> list[ExtractedComment]:
-    """Comments with their dates more than a day in the future dropped (see ``plausible_date``)."""
-    for comment in comments:
-        comment.published_at = plausible_date(comment.published_at)
-    return comments
-
-
 def unique_entries(entries: list[FeedEntry]) -> Iterator[FeedEntry]:
     """Feed entries without repeats: an entry with the GUID and title of an earlier one is the same post
     (the first one wins); a GUID shared by entries with different titles is a broken feed, not a repeat."""
@@ -333,7 +307,7 @@ def _wp_reply_prefix(markup: str, text: str) -> tuple[str, str | None]:
     match = re.match(r"\s*(?:<p>)?\s*In reply to <a [^>]*href=['\"]([^'\"]*)['\"][^>]*>(.*?)</a>\.", markup)
     if not match:
         return text, None
-    prefix = f"In reply to {html_to_text(match.group(2))}."
+    prefix = f"In reply to {fragment_text(match.group(2))}."
     parent = _WP_COMMENT_ID.search(match.group(1))
     if text.startswith(prefix):
         text = text[len(prefix) :].lstrip()
@@ -348,10 +322,10 @@ def _blogger_comment(entry, blogger) -> ExtractedComment:
     detail = entry.get("author_detail") or {}
     reply_to = entry.get("thr_in-reply-to") or {}
     return ExtractedComment(
-        text=html_to_text(_content_html(entry)),
+        text=fragment_text(_content_html(entry)),
         author=_author(entry),
         author_url=detail.get("href") or None,
-        published_at=_utc(entry.get("published_parsed") or entry.get("updated_parsed")),
+        published_at=from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
         external_id=blogger.group(2),
         parent_external_id=parent,
         via="feed",
@@ -375,14 +349,14 @@ def _wp_comment_html(entry) -> str:
 
 def _wp_comment(entry) -> ExtractedComment:
     markup = _wp_comment_html(entry)
-    text, parent = _wp_reply_prefix(markup, html_to_text(markup))
+    text, parent = _wp_reply_prefix(markup, fragment_text(markup))
     ids = (_WP_COMMENT_ID.search(v or "") for v in (entry.get("id"), entry.get("link")))
     external_id = next((m.group(1) for m in ids if m), None)
     return ExtractedComment(
         text=text,
         author=_author(entry),
         author_url=(entry.get("author_detail") or {}).get("href") or None,
-        published_at=_utc(entry.get("published_parsed") or entry.get("updated_parsed")),
+        published_at=from_struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
         external_id=external_id,
         parent_external_id=parent,
         via="feed",

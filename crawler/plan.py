@@ -6,38 +6,11 @@ Kept apart from the spider so each rule is testable without a reactor.
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import datetime, timedelta
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from crawler.extract.model import BLOGGER, WORDPRESS, WORDPRESS_COM
 from crawler.jobs import KnownPost
-
-# /2015/03/04/slug/, /2015/03/slug/, /2015/03/slug.html, ?p=123, /blog/slug/ ...
-_DATE_PERMALINK = re.compile(r"/\d{4}/\d{2}/(?:\d{2}/)?[^/?#]+(?:\.html?|/)?$")
-_NOT_POSTS = re.compile(
-    r"/(?:tag|tags|category|categories|author|page|search|feed|archive|archives|wp-admin|wp-content|wp-includes|label)(?:/|$)"
-    r"|/(?:about|contact|privacy|privacy-policy|terms|disclaimer)(?:-[^/]*)?/?$",
-    re.I,
-)
-
-
-def looks_like_post_url(url: str, home_url: str) -> bool:
-    """A URL from a sitemap that is probably a post (not a page, tag or archive)."""
-    parts = urlsplit(url)
-    home = urlsplit(home_url)
-    if parts.hostname != home.hostname:
-        return False
-    path = parts.path or "/"
-    if re.search(r"(?:^|&)p=\d+", parts.query):
-        return True
-    if path.rstrip("/") == home.path.rstrip("/") or _NOT_POSTS.search(path):
-        return False
-    if _DATE_PERMALINK.search(path):
-        return True
-    # generic sites: any single- or two-segment slug
-    segments = [s for s in path.split("/") if s]
-    return 1 <= len(segments) <= 3 and not path.endswith((".xml", ".json", ".txt", ".jpg", ".png"))
 
 
 def entry_fingerprint(title: str | None, content_html: str | None, updated: datetime | None) -> str:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
-from dateutil.parser import isoparse
 from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap as ScrapySitemap
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from crawler.exceptions import DoclistenError
+from crawler.extract.dates import parse_iso
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
 _KINDS = ("urlset", "sitemapindex")
@@ -30,16 +30,6 @@ class SitemapError(DoclistenError, ValueError):
 class Sitemap:
     kind: str  # "urlset" | "sitemapindex"
     urls: list[tuple[str, datetime | None]] = field(default_factory=list)  # (loc, lastmod UTC)
-
-
-def _lastmod(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = isoparse(value.strip())
-    except (ValueError, OverflowError):
-        return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _inflate(body: bytes) -> bytes:
@@ -66,7 +56,7 @@ def parse_sitemap(body: bytes) -> Sitemap:
         raise SitemapError(f"not XML: {exc}") from None
     if kind not in _KINDS:
         raise SitemapError(f"root element <{kind}> is not urlset or sitemapindex")
-    urls = [(e["loc"], _lastmod(e.get("lastmod"))) for e in entries if e.get("loc")]
+    urls = [(e["loc"], parse_iso(e.get("lastmod"))) for e in entries if e.get("loc")]
     return Sitemap(kind=kind, urls=urls)
 
 

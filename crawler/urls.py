@@ -1,4 +1,9 @@
-"""URL canonicalization and crawl-trap detection.
+"""The one URL module: canonical form, same site, crawl traps, listing pages and post-like URLs.
+
+Three kinds of links on a blog: **traps** are never followed (reply, share and log-in links, searches,
+day-by-day calendar archives); **listings** are followed to find posts (the home page's pages, tags,
+categories, authors, Blogger labels and ``/search?updated-max=`` pages, year and month archives) but
+are not posts; **posts** are fetched and stored.  Spiders, ``extract_links`` and sitemaps ask this module.
 
 ``canonical_url`` is the key posts are stored under, so it must be stable: the same post
 reached through a feed (``?utm_source=feedburner``), a share button (``?share=twitter``), a
@@ -41,6 +46,22 @@ DROPPED_PREFIXES = ("utm_",)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _DAY_ARCHIVE = re.compile(r"/\d{4}/\d{2}/\d{2}/?(page/\d+/?)?$")
+_LISTING_SEGMENTS = frozenset(
+    {"tag", "tags", "category", "categories", "author", "page", "search", "archive", "archives", "label"}
+)
+_DATE_ARCHIVE = re.compile(r"/(?:199\d|20\d\d)(?:/(?:0[1-9]|1[0-2]))?/?$")  # /2015/, /blog/2015/03/
+_BLOGGER_ARCHIVE = re.compile(r"/\d{4}_\d{2}_\d{2}_archive\.html$")  # Blogger's classic archive pages
+# Not content of its own: feeds, WordPress internals, a post's paginated comments
+_NOT_CONTENT = re.compile(r"/(?:feed|feeds|wp-admin|wp-content|wp-includes|comment-page-\d+)(?:/|$)", re.I)
+# A view of a page linked from it (Blogger's mobile view and comment permalinks), not another page
+_VIEW_PARAMS = frozenset({"m", "showcomment", "widgettype"})
+_SITE_PAGE = re.compile(
+    r"^/(?:about|contact|privacy|privacy-policy|terms|disclaimer)(?:-[^/]*)?(?:/|$)", re.I
+)
+_STATIC = (".xml", ".json", ".txt", ".jpg", ".jpeg", ".png", ".gif", ".webp", ".pdf", ".css", ".js")
+# /2015/03/04/slug/, /2015/03/slug/, /blog/2015/03/slug.html (day archives are traps, checked first)
+_PERMALINK = re.compile(r"/\d{4}/\d{2}/(?:\d{2}/)?[^/]+(?:/|\.html?)?$")
+_POST_ID = re.compile(r"(?:^|&)p=\d+(?:&|$)")  # WordPress ?p=123
 _TRAP_PATH_PARTS = ("/wp-login.php", "/wp-admin/", "/xmlrpc.php", "/trackback/")
 _TRAP_PARAMS = frozenset({"replytocom", "share", "action", "s", "like_comment"})
 
@@ -107,3 +128,55 @@ def same_site(a: str, b: str) -> bool:
     """Same host, ignoring case and a leading ``www.``."""
     host = _site_host(a)
     return bool(host) and host == _site_host(b)
+
+
+def is_listing(url: str) -> bool:
+    """True for pages that list posts (followed to find them, never stored as posts): paginated home
+    and archive pages, tags, categories, authors, Blogger labels and searches by date, year and month
+    archives.  A trap is never a listing."""
+    if is_trap(url):
+        return False
+    path = urlsplit(url).path.lower()
+    if any(segment in _LISTING_SEGMENTS for segment in path.split("/")):
+        return True
+    return bool(_DATE_ARCHIVE.search(path) or _BLOGGER_ARCHIVE.search(path))
+
+
+def may_be_post(url: str) -> bool:
+    """False for the pages that are never posts: traps, listings, feeds, WordPress internals, paginated
+    comments, views of another page, site pages (about, contact) and files."""
+    return not _not_a_post(url)
+
+
+def _not_a_post(url: str) -> bool:
+    parts = urlsplit(url)
+    path = parts.path.lower()
+    params = {name.lower() for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    return (
+        is_trap(url)
+        or is_listing(url)
+        or bool(params & _VIEW_PARAMS)
+        or bool(_NOT_CONTENT.search(path) or _SITE_PAGE.search(path))
+        or path.endswith(_STATIC)
+    )
+
+
+def is_permalink(url: str) -> bool:
+    """A URL shaped like a post's permalink: a dated path (``/2015/03/04/slug/``, Blogger's
+    ``/2015/03/slug.html``) or WordPress's ``?p=123``, and none of the pages that are not posts."""
+    parts = urlsplit(url)
+    return bool(_PERMALINK.search(parts.path) or _POST_ID.search(parts.query)) and not _not_a_post(url)
+
+
+def looks_like_post_url(url: str, home_url: str) -> bool:
+    """A URL from a sitemap that is probably one of this blog's posts: a permalink, or on generic sites
+    any path of one to three segments that is not the home page, a listing, a trap or a site page."""
+    if not same_site(url, home_url) or _not_a_post(url):
+        return False
+    parts = urlsplit(url)
+    if _PERMALINK.search(parts.path) or _POST_ID.search(parts.query):
+        return True
+    path = parts.path or "/"
+    if path.rstrip("/") == (urlsplit(home_url).path or "/").rstrip("/"):
+        return False  # the home page
+    return 1 <= len([s for s in path.split("/") if s]) <= 3

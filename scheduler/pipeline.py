@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from crawler.extract.dates import to_utc
 from crawler.items import SourceDoneItem
 from crawler.middlewares.sourcestats import SOURCE_STATS, stat_key
-from pipelines.store.db import open_database, session_factory, utc, utcnow
+from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.models import Source
 from pipelines.store.spool import one_line
 from scheduler.exceptions import QueueUnavailable
@@ -33,7 +34,7 @@ def outcome_from_stats(stats: Any, source: Source, now: Any) -> CrawlOutcome:
         return int(stats.get_value(stat_key(source.id, name), 0) or 0)
 
     requests, errors = get("requests"), get("errors")
-    retry_after = utc(source.not_before)
+    retry_after = to_utc(source.not_before)
     return CrawlOutcome(
         new_items=get("new_posts") + get("new_comments"),
         known_items=get("known_items"),

@@ -29,6 +29,7 @@ from redis.retry import Retry
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.extract.dates import to_utc
 from pipelines.store.db import mask_url, utcnow
 from pipelines.store.models import Source
 from scheduler.exceptions import QueueUnavailable
@@ -120,9 +121,7 @@ def _describe(client: redis.Redis) -> str:
 
 def to_ms(value: datetime) -> int:
     """Epoch milliseconds of ``value`` (naive values are taken as UTC)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return int(value.timestamp() * 1000)
+    return int(to_utc(value).timestamp() * 1000)
 
 
 def from_ms(ms: int) -> datetime:

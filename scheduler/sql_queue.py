@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.extract.dates import to_utc
 from pipelines.store.db import utcnow
 from pipelines.store.models import Source
 from scheduler.queue import Claim, ReconcileReport
@@ -42,13 +43,13 @@ class SqlDueQueue:
             return int(conn.execute(stmt).rowcount)
 
     def schedule(self, source_id: int, due_at: datetime) -> None:
-        if not self._write(update(Source).where(Source.id == source_id).values(next_due_at=_utc(due_at))):
+        if not self._write(update(Source).where(Source.id == source_id).values(next_due_at=to_utc(due_at))):
             logger.debug("schedule: no source %d", source_id)
 
     def claim(self, limit: int, lease_seconds: float, now: datetime | None = None) -> list[Claim]:
         if limit <= 0:
             return []
-        now = _utc(now or utcnow())
+        now = to_utc(now or utcnow())
         until = now + timedelta(seconds=lease_seconds)
         token = uuid.uuid4().hex
         due = (
@@ -73,7 +74,7 @@ class SqlDueQueue:
         stmt = (
             update(Source)
             .where(Source.id == claim.source_id, Source.lease_token == claim.token)
-            .values(next_due_at=_utc(next_due), lease_token=None, lease_until=None)
+            .values(next_due_at=to_utc(next_due), lease_token=None, lease_until=None)
         )
         return self._write(stmt) == 1
 
@@ -107,7 +108,7 @@ class SqlDueQueue:
         return self._count(*SCHEDULED)
 
     def due_count(self, now: datetime | None = None) -> int:
-        return self._count(*SCHEDULED, Source.next_due_at <= _utc(now or utcnow()))
+        return self._count(*SCHEDULED, Source.next_due_at <= to_utc(now or utcnow()))
 
     def reconcile(self, sessions: sessionmaker[Session] | None = None, **_: Any) -> ReconcileReport:
         """Nothing to re-seed: the table is the queue. Reports the scheduled sources as kept."""
@@ -115,8 +116,3 @@ class SqlDueQueue:
 
     def close(self) -> None:
         """Nothing to release: each call borrows a connection from the caller's engine."""
-
-
-def _utc(value: datetime) -> datetime:
-    """``value`` as aware UTC (SQLite stores the UTC wall time; naive values are taken as UTC)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

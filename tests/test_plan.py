@@ -1,10 +1,8 @@
-"""Crawl decisions: post-like URLs, refetch rules, comment feed URLs, Retry-After parsing."""
+"""Crawl decisions: refetch rules, comment feed URLs, Retry-After parsing."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from crawler import plan
 from crawler.middlewares.retry_after import parse_retry_after
@@ -12,26 +10,6 @@ from pipelines.store.repository import KnownPost
 
 HOME = "https://sugar.example/"
 T0 = datetime(2015, 3, 4, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("https://sugar.example/2015/03/04/glucagon-pens/", True),
-        ("https://sugar.example/2015/03/glucagon.html", True),
-        ("https://sugar.example/?p=12", True),
-        ("https://sugar.example/notes/my-first-cgm/", True),
-        ("https://sugar.example/", False),
-        ("https://sugar.example/tag/insulin/", False),
-        ("https://sugar.example/category/news/", False),
-        ("https://sugar.example/author/kim/", False),
-        ("https://sugar.example/about/", False),
-        ("https://other.example/2015/03/04/x/", False),
-        ("https://sugar.example/feed/", False),
-    ],
-)
-def test_looks_like_post_url(url: str, expected: bool) -> None:
-    assert plan.looks_like_post_url(url, HOME) is expected
 
 
 def test_post_needs_fetch() -> None:

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.urls import canonical_url, is_trap, same_site
+from crawler.urls import canonical_url, is_trap, looks_like_post_url, same_site
 
 CANONICAL = [
     # tracking parameters, any utm_*, fragment
@@ -109,3 +109,23 @@ def test_same_site():
     assert not same_site("https://t.example/", "https://other.example/")
     assert not same_site("https://a.t.example/", "https://t.example/")
     assert not same_site("not a url", "also not")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://sugar.example/2015/03/04/glucagon-pens/", True),
+        ("https://sugar.example/2015/03/glucagon.html", True),
+        ("https://sugar.example/?p=12", True),
+        ("https://sugar.example/notes/my-first-cgm/", True),
+        ("https://sugar.example/", False),
+        ("https://sugar.example/tag/insulin/", False),
+        ("https://sugar.example/category/news/", False),
+        ("https://sugar.example/author/kim/", False),
+        ("https://sugar.example/about/", False),
+        ("https://other.example/2015/03/04/x/", False),
+        ("https://sugar.example/feed/", False),
+    ],
+)
+def test_looks_like_post_url(url: str, expected: bool) -> None:
+    assert looks_like_post_url(url, "https://sugar.example/") is expected

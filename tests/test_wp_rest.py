@@ -3,7 +3,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.extract.wp_rest import html_to_text, parse_rest_comments, rest_comments_url
+from crawler.extract.text import fragment_text
+from crawler.extract.wp_rest import parse_rest_comments, rest_comments_url
 
 POST = "https://type1tales.example/2024/03/switched-omnipod-tubed-pump/"
 COMMENTS = [
@@ -87,10 +88,10 @@ def test_rest_comments_url_plain_permalinks():
     assert "post=1042" in url and "page=2" in url and "per_page=100" in url
 
 
-def test_html_to_text():
+def test_rest_content_text_is_the_page_text():
     html = "<p>A  <b>bold</b>\nclaim&nbsp;here</p><script>track()</script><ul><li>one</li><li>two</li></ul>"
-    assert html_to_text(html) == "A bold claim here\n\none\n\ntwo"
-    assert html_to_text("Line<br>break<br><br>para") == "Line\nbreak\n\npara"
-    assert html_to_text("") == ""
-    assert html_to_text(None) == ""
-    assert html_to_text("fish &amp; chips") == "fish & chips"
+    assert fragment_text(html) == "A bold claim here\n\none\ntwo"  # list items on lines, as in pages
+    assert fragment_text("Line<br>break<br><br>para") == "Line\nbreak\n\npara"
+    assert fragment_text("") == ""
+    assert fragment_text(None) == ""
+    assert fragment_text("fish &amp; chips") == "fish & chips"

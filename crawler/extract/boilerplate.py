@@ -41,12 +41,13 @@ CONTAINERS = ", ".join(
 # Lines that are boilerplate when they are the whole line (compared lower-cased, stripped).
 _LINE_PATTERNS = [
     r"leave a (reply|comment|response)( to .{1,80})?( cancel reply)?",
-    r"(cancel reply|reply|delete|edit|permalink|like|reblog|tweet|share|email|print|log in to reply)",
+    r"(cancel reply|reply( reply)?|delete|edit|permalink|like|reblog|tweet|share|email|print|log in to reply)",
     r"fill in your details below or click an icon to log in:?",
-    r"you are commenting using your .{1,40} account\.?( \( log out / change \))?( log out / change)?",
+    r"you are commenting using your .{1,40} account\.?( ?\(? ?log out / change ?\)?)?",
     r"your email address will not be published\.?( required fields are marked \*?)?",
     r"required fields are marked \*?",
-    r"notify me of (new|follow-up|followup) (comments|posts)( via| by) e-?mail\.?",
+    r"notify me of (new|follow-up|followup) (comments|posts)( via| by) e-?mail\.?"
+    r"( you can also subscribe without commenting\.?)?",
     r"(share|like) this:?",
     r"like loading\.*",
     r"loading\.*",

@@ -1,4 +1,6 @@
-"""Dates from HTML attributes and visible text, as timezone-aware UTC datetimes.
+"""The one date module: dates from HTML attributes and visible text, feeds, the WordPress REST API and
+sitemaps, as timezone-aware UTC datetimes, all through one plausibility window (:func:`plausible`), and
+the one ``to_utc`` the pipelines and the scheduler use too.
 
 dateutil only (fast); localised month names are translated to English first.  Naive times are
 taken as UTC.
@@ -7,7 +9,9 @@ taken as UTC.
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 from dateutil import parser as du_parser
 from dateutil import tz
@@ -45,7 +49,10 @@ _MONTH_NAME = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a
 _HAS_YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
 _US_SLASHED = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 _H_TIME = re.compile(r"\b(\d{1,2}) ?h ?(\d{2})\b")
-_EPOCH_MIN = datetime(1995, 1, 1, tzinfo=UTC)
+# A publication date outside [EARLIEST, now + FUTURE_SLACK] is a broken clock, template or unset field
+# (1970-01-01, 2999, 9999-12-31): kept, it misleads analysts and breaks date arithmetic.
+EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)  # before blogs; epoch zero and other unset dates
+FUTURE_SLACK = timedelta(days=1)  # a time zone up to UTC+14 read as UTC, plus clock skew
 _MONTH_NUMBER = {
     name: number
     for number, name in enumerate(
@@ -71,31 +78,50 @@ def _tzinfos(name: str | None, offset: int | None):
     return None if hours is None else tz.tzoffset(name, int(hours * 3600))
 
 
-def to_utc(value: datetime) -> datetime:
+@overload
+def to_utc(value: datetime) -> datetime: ...
+@overload
+def to_utc(value: None) -> None: ...
+def to_utc(value: datetime | None) -> datetime | None:
+    """``value`` as an aware UTC datetime; naive values are taken as UTC (SQLite hands them back so)."""
+    if value is None:
+        return None
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
 
 
-def _plausible(value: datetime | None) -> datetime | None:
+def plausible(value: datetime | None, now: datetime | None = None) -> datetime | None:
+    """``value`` in UTC, or None when it cannot be a publication date: before :data:`EARLIEST` or more
+    than :data:`FUTURE_SLACK` after ``now``."""
     if value is None:
         return None
     try:
         value = to_utc(value)
+        late = value - (now or datetime.now(UTC)) > FUTURE_SLACK
     except OverflowError:  # e.g. 9999-12-31 west of UTC
         return None
-    if value < _EPOCH_MIN or value > datetime.now(UTC) + timedelta(days=2):
+    return None if late or value < EARLIEST else value
+
+
+def from_struct_time(struct: time.struct_time | tuple | None) -> datetime | None:
+    """feedparser's ``*_parsed`` fields (a UTC ``struct_time``) as a plausible UTC datetime."""
+    if not struct:
         return None
-    return value
+    try:
+        return plausible(datetime(*struct[:6], tzinfo=UTC))
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def parse_iso(text: str | None) -> datetime | None:
-    """Strict ISO 8601 (``<time datetime>``, ``article:published_time``)."""
+    """Strict ISO 8601 (``<time datetime>``, ``article:published_time``, REST ``date_gmt``, JSON Feed
+    dates, sitemap ``<lastmod>``); naive values are taken as UTC."""
     if not text:
         return None
     text = text.strip()
     try:
-        return _plausible(datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")))
+        return plausible(datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00")))
     except ValueError:
         return None
 
@@ -116,14 +142,14 @@ def parse_date(text: str | None, near: datetime | None = None) -> datetime | Non
     cleaned = _MONTH_RE.sub(lambda m: _MONTHS[m.group(1).lower()], text)
     quick = _common_format(_ORDINAL_RE.sub(r"\1", cleaned))
     if quick is not None:
-        return _plausible(quick)
+        return plausible(quick)
     cleaned = _ORDINAL_RE.sub(r"\1", _NOISE_RE.sub(" ", _H_TIME.sub(r"\1:\2", cleaned)))
     dayfirst = _US_SLASHED.search(cleaned) is None  # 4/3/2015 is US; 3.4.2015 and 3/4/15 rarer
     try:
         value = du_parser.parse(cleaned, fuzzy=True, dayfirst=dayfirst, tzinfos=_tzinfos)
     except (ValueError, OverflowError, TypeError):
         return None
-    return _plausible(value)
+    return plausible(value)
 
 
 def _month_known(match: re.Match) -> bool:
@@ -157,12 +183,12 @@ def _without_year(text: str, near: datetime) -> datetime | None:
     value = parse_date(f"{text} {near.year}")
     if value is not None and value < near - timedelta(days=1):
         value = value.replace(year=value.year + 1)
-    return _plausible(value)
+    return plausible(value)
 
 
 def from_epoch_ms(value: str | int | None) -> datetime | None:
     """Blogger ``?showComment=<epoch milliseconds>``."""
     try:
-        return _plausible(datetime.fromtimestamp(int(value) / 1000, tz=UTC))
+        return plausible(datetime.fromtimestamp(int(value) / 1000, tz=UTC))
     except (TypeError, ValueError, OverflowError, OSError):
         return None

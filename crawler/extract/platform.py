@@ -1,12 +1,18 @@
-"""Which blog platform produced a page: WordPress.com, Blogger, self-hosted WordPress or generic."""
+"""The one platform detector: which blog platform produced a page or feed (WordPress.com, Blogger,
+self-hosted WordPress or generic), from its host, its generator and its markup.  Discovery
+(``sources add``) and extraction both ask it."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM
 from crawler.extract.tree import Doc
 
+# x.blogspot.com, x.blogspot.co.uk, x.blogspot.com.au; blogger.com serves Blogger and nothing else
+# (www.blogger.com/feeds/<blogId>/posts/default, comment forms, profiles).
+_BLOGGER_HOST = re.compile(r"(?:^|\.)(?:blogspot(?:\.[a-z]{2,3}){1,2}|blogger\.com)$")
 _BLOGGER_CSS = (
     "meta[itemprop=blogId], link[rel='service.post'][href*='blogger.com'], div[id^='post-body-'], "
     "link[href*='blogger.com/static'], script[src*='blogger.com/static'], a.blog-pager-older-link, "
@@ -23,8 +29,31 @@ _WORDPRESS_CSS = (
 )
 
 
+def platform_from_host(url: str) -> str | None:
+    """The platform a host name gives away, else None."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host.endswith(".wordpress.com"):
+        return WORDPRESS_COM
+    if _BLOGGER_HOST.search(host):
+        return BLOGGER
+    return None
+
+
+def platform_from_generator(generator: str | None) -> str | None:
+    """The platform a ``<meta name=generator>`` or a feed's ``<generator>`` names, else None."""
+    text = (generator or "").lower()
+    if "wordpress.com" in text:
+        return WORDPRESS_COM
+    if "blogger" in text:
+        return BLOGGER
+    if "wordpress" in text:
+        return WORDPRESS
+    return None
+
+
 def _generator(doc: Doc) -> str:
-    return " ".join(el.get("content") or "" for el in doc.select("meta[name=generator]")).lower()
+    metas = doc.select("meta[name=generator], meta[name=Generator], meta[name=GENERATOR]")
+    return " ".join(el.get("content") or "" for el in metas).lower()
 
 
 def _script_mentions(doc: Doc, needle: str) -> bool:
@@ -38,21 +67,16 @@ def _has_block_classes(doc: Doc) -> bool:
 
 def detect_platform(html: bytes | str | Doc, url: str) -> str:
     """One of ``model.WORDPRESS_COM``, ``BLOGGER``, ``WORDPRESS``, ``GENERIC``."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host.endswith(".wordpress.com"):
-        return WORDPRESS_COM
-    if ".blogspot." in host or host.endswith(".blogger.com"):
-        return BLOGGER
+    if platform := platform_from_host(url):
+        return platform
     doc = html if isinstance(html, Doc) else Doc(html)
-    generator = _generator(doc)
-    if "blogger" in generator:
-        return BLOGGER
-    if "wordpress.com" in generator:
-        return WORDPRESS_COM
+    generator = platform_from_generator(_generator(doc))
+    if generator in (BLOGGER, WORDPRESS_COM):
+        return generator
     if doc.select(_BLOGGER_CSS) or _script_mentions(doc, "_WidgetManager"):
         return BLOGGER
-    if doc.select(_WPCOM_CSS):
+    if doc.select(_WPCOM_CSS):  # before a self-hosted WordPress generator: Jetpack sites say "WordPress"
         return WORDPRESS_COM
-    if "wordpress" in generator or _has_block_classes(doc) or doc.select(_WORDPRESS_CSS):
+    if generator == WORDPRESS or _has_block_classes(doc) or doc.select(_WORDPRESS_CSS):
         return WORDPRESS
     return GENERIC

@@ -1,5 +1,9 @@
-"""HTML element -> clean text: paragraphs separated by blank lines, list items and headings on their own
-lines, whitespace normalised, known boilerplate lines dropped."""
+"""The one HTML -> text converter: paragraphs separated by blank lines, list items and headings on their
+own lines, whitespace normalised, known boilerplate lines dropped.
+
+``element_text`` converts an element of a parsed page; ``fragment_text`` converts an HTML fragment (a feed
+entry's or comment feed item's content, a WordPress REST comment's ``content.rendered``) by the same rules,
+so one comment gets one text, and one content hash, whether it came through a feed, REST or its page."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from collections.abc import Collection
 
 from lxml import etree
 
-from crawler.extract.boilerplate import is_boilerplate_line
+from crawler.extract.boilerplate import CONTAINERS, TAGS, is_boilerplate_line
+from crawler.extract.tree import drop, parse_html, select
 
 # Elements whose content is never text.
 SKIP_TAGS = frozenset(
@@ -86,8 +91,15 @@ CELL_TAGS = frozenset({"td", "th", "cell"})
 _LINE, _PARA = "\x01", "\x02"
 _BREAKS = {**dict.fromkeys(BLOCK_TAGS, _PARA), **dict.fromkeys(LINE_TAGS, _LINE)}
 _SPECIAL = frozenset({"code"})
+# Where source line breaks are line breaks; everywhere else they are spaces, as in a browser.
+PRE_TAGS = frozenset({"pre", "code", "textarea", "listing", "plaintext", "xmp"})
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad\x01\x02"))
 _BREAK_RUN = re.compile(r"\s*[\x01\x02][\s\x01\x02]*")
+
+
+def _spaced(text: str) -> str:
+    """Source line breaks outside preformatted elements are spaces."""
+    return text.replace("\n", " ").replace("\r", " ") if "\n" in text or "\r" in text else text
 
 
 def _break_of(tag: str, node: etree._Element | None = None) -> str:
@@ -101,6 +113,7 @@ def _tokens(root: etree._Element, skip: Collection[etree._Element]) -> list[str]
     out: list[str] = []
     skipping = None
     last_br = -1  # index in ``out`` of the last <br> break, to turn <br><br> into a paragraph
+    pre = 0  # depth of preformatted elements around the current node
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, node in walker:
         tag = node.tag if isinstance(node.tag, str) else ""
@@ -116,19 +129,21 @@ def _tokens(root: etree._Element, skip: Collection[etree._Element]) -> list[str]
                 last_br = len(out)
             if brk:
                 out.append(brk)
+            pre += tag in PRE_TAGS
             if node.text:
-                out.append(node.text)
+                out.append(node.text if pre else _spaced(node.text))
             continue
         if node is skipping:
             skipping = None
         elif tag in CELL_TAGS:
             out.append(" ")
         elif tag not in ("br", "lb"):
+            pre -= tag in PRE_TAGS
             brk = _break_of(tag, node) if tag in _SPECIAL else _BREAKS.get(tag, "")
             if brk:
                 out.append(brk)
         if node is not root and node.tail:
-            out.append(node.tail)
+            out.append(node.tail if pre else _spaced(node.tail))
     return out
 
 
@@ -169,3 +184,17 @@ def inline_text(el: etree._Element | None) -> str:
     if el is None:
         return ""
     return " ".join(el.text_content().translate(_INVISIBLE).split())
+
+
+def fragment_text(html: str | None) -> str:
+    """Clean text of an HTML fragment, as :func:`element_text` gives it for the same markup in a page:
+    the non-text elements and boilerplate containers a page loses (``boilerplate.TAGS``, ``CONTAINERS``)
+    are removed first."""
+    if not html or not html.strip():
+        return ""
+    body = parse_html(html).find("body")
+    if body is None:
+        return ""
+    for el in select(body, f"{TAGS}, {CONTAINERS}"):
+        drop(el)
+    return element_text(body)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -10,9 +9,9 @@ from functools import lru_cache
 
 from lxml import etree, html
 
+from crawler.charset import decode_html
 from crawler.extract.css import Compound, ancestors_match, compiled, parse_group
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _LOOKUP = etree.ElementDefaultClassLookup(
     element=html.HtmlElement,
@@ -23,27 +22,6 @@ _LOOKUP = etree.ElementDefaultClassLookup(
 _IN_ROOT = etree.XPath("boolean(ancestor::html)")
 _TOP_DOWN = 16  # a chain is matched from its top when its first compound is this many times rarer
 _FEW = 8  # below this many results, check each one's ancestry instead of listing the live tree
-
-
-def decode_html(data: bytes) -> str:
-    """Decode HTML bytes: BOM, then ``<meta charset>``, then UTF-8, then Windows-1252."""
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(name, errors="replace")
-    match = _META_CHARSET.search(data[:4096])
-    declared = match.group(1).decode("ascii").lower() if match else None
-    for name in (declared, "utf-8"):
-        if not name:
-            continue
-        try:
-            return data.decode(name)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("cp1252", errors="replace")
 
 
 def parse_html(source: bytes | str | html.HtmlElement) -> html.HtmlElement:

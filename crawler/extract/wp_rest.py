@@ -7,61 +7,13 @@ id and its ``parent``, so threads come out exactly.
 from __future__ import annotations
 
 import json
-import re
-from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
-import lxml.html
-from lxml import etree
 from w3lib.url import add_or_replace_parameters, url_query_parameter
 
+from crawler.extract.dates import parse_iso
 from crawler.extract.model import ExtractedComment
-
-_BLOCK_TAGS = (
-    "p",
-    "div",
-    "blockquote",
-    "li",
-    "ul",
-    "ol",
-    "pre",
-    "table",
-    "tr",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "figure",
-    "hr",
-)
-_DROP_TAGS = ("script", "style", "noscript", "template")
-_SPACES = re.compile(r"\s+")
-
-
-def html_to_text(html: str | None) -> str:
-    """Plain text of an HTML fragment: paragraphs separated by a blank line, ``<br>`` as a
-    line break, whitespace within lines collapsed, scripts and styles dropped."""
-    if not html or not html.strip():
-        return ""
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return " ".join(html.split())
-    for el in list(root.iter(*_DROP_TAGS)):
-        el.drop_tree()
-    for el in root.iter():  # source newlines are just spaces in HTML
-        el.text = _SPACES.sub(" ", el.text) if el.text else el.text
-        el.tail = _SPACES.sub(" ", el.tail) if el.tail else el.tail
-    for el in root.iter("br"):
-        el.tail = "\n" + (el.tail or "")
-    for el in root.iter(*_BLOCK_TAGS):
-        el.text = "\n\n" + (el.text or "")
-        el.tail = "\n\n" + (el.tail or "")
-    lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+from crawler.extract.text import fragment_text
 
 
 def without_fragment(url: str | None) -> str | None:
@@ -71,19 +23,6 @@ def without_fragment(url: str | None) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
-def parse_utc(value: str | None) -> datetime | None:
-    """ISO 8601 timestamp to an aware UTC datetime; naive values are taken as UTC."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 def _comment(item: dict) -> ExtractedComment:
     if not isinstance(item, dict) or "id" not in item:
         raise ValueError("WordPress REST comment without an id")
@@ -91,10 +30,10 @@ def _comment(item: dict) -> ExtractedComment:
     rendered = content.get("rendered") if isinstance(content, dict) else None
     parent = item.get("parent") or None
     return ExtractedComment(
-        text=html_to_text(rendered),
+        text=fragment_text(rendered),
         author=(item.get("author_name") or "").strip() or None,
         author_url=item.get("author_url") or None,
-        published_at=parse_utc(item.get("date_gmt")) or parse_utc(item.get("date")),
+        published_at=parse_iso(item.get("date_gmt")) or parse_iso(item.get("date")),
         external_id=str(item["id"]),
         parent_external_id=str(parent) if parent else None,
         via="rest",

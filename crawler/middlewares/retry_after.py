@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from crawler.extract.dates import to_utc
+
 logger = logging.getLogger(__name__)
 
 CODES = (429, 503)
@@ -31,10 +33,8 @@ def parse_retry_after(value: bytes | str | None, now: datetime | None = None) ->
         when = parsedate_to_datetime(text)
     except (TypeError, ValueError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     now = now or datetime.now(UTC)
-    return max(0.0, (when - now).total_seconds())
+    return max(0.0, (to_utc(when) - now).total_seconds())
 
 
 def retry_until(response: Any) -> datetime | None:

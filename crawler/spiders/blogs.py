@@ -26,8 +26,6 @@ from crawler.feeds import (
     entry_url,
     parse_comment_feed,
     parse_feed,
-    plausible_comments,
-    plausible_date,
     unique_entries,
 )
 from crawler.http import max_age
@@ -39,7 +37,7 @@ from crawler.middlewares.sourcestats import stat_key
 from crawler.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
 from crawler.spiders.base import Output, SourceSpider
 from crawler.spiders.errors import error_message
-from crawler.urls import canonical_url, is_trap, same_site
+from crawler.urls import canonical_url, is_trap, looks_like_post_url, same_site
 
 logger = logging.getLogger(__name__)
 
@@ -256,7 +254,7 @@ class BlogSpider(SourceSpider):
                     yield self.request(
                         job, url, self.parse_sitemap, "sitemap", False, depth_sitemap=depth + 1
                     )
-            elif plan.looks_like_post_url(url, job.home_url):
+            elif looks_like_post_url(url, job.home_url):
                 url = canonical_url(url)
                 if url not in job.known_posts:
                     yield from self.post_request(job, url, "sitemap")
@@ -296,15 +294,15 @@ class BlogSpider(SourceSpider):
             platform=post.platform,
             title=post.title or getattr(entry, "title", None),
             author=post.author or getattr(entry, "author", None),
-            published_at=getattr(entry, "published_at", None) or plausible_date(post.published_at),
-            updated_at=getattr(entry, "updated_at", None) or plausible_date(post.updated_at),
+            published_at=getattr(entry, "published_at", None) or post.published_at,
+            updated_at=getattr(entry, "updated_at", None) or post.updated_at,
             content_text=post.content_text,
             guid=getattr(entry, "guid", None),
             external_id=external_id,
             entry_hash=plan.entry_fingerprint(entry.title, entry.content_html, entry.updated_at)
             if entry
             else None,
-            comments=plausible_comments(post.comments),
+            comments=post.comments,
             etag=etag,
             last_modified=modified,
         )
@@ -353,7 +351,6 @@ class BlogSpider(SourceSpider):
             yield self.fail(job, response.url, f"REST comments unreadable: {exc}", response.status)
             return
         post_url = response.meta["post_url"]
-        comments = plausible_comments(comments)
         yield CommentsItem(job.source_id, post_url, "rest", comments, fetched_url=response.url)
         if response.meta.get("page") == 1:
             pages = int(response.headers.get(b"X-WP-TotalPages", b"1") or 1)
@@ -384,8 +381,7 @@ class BlogSpider(SourceSpider):
     def parse_comment_page(self, response: Any) -> Output:
         job = self.job_of(response)
         post = extract_page(response.body, response.url, platform=job.platform)
-        comments = plausible_comments(post.comments)
-        yield CommentsItem(job.source_id, response.meta["post_url"], "html", comments)
+        yield CommentsItem(job.source_id, response.meta["post_url"], "html", post.comments)
         if post.next_comments_url and not is_trap(post.next_comments_url):
             yield self.request(
                 job,

@@ -14,8 +14,8 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, exists, select
 
+from crawler.extract.dates import to_utc
 from pipelines.analyst.filters import AnalystError, Filters, match_time
-from pipelines.store.db import utc
 from pipelines.store.models import Comment, KeywordMatch, Post, Source
 
 KINDS = ("posts", "comments", "mentions")
@@ -88,7 +88,7 @@ def stream(conn: Connection, kind: str, f: Filters) -> tuple[list[str], Iterator
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
-        return utc(value).isoformat()  # type: ignore[union-attr]
+        return to_utc(value).isoformat()
     return value
 
 
@@ -132,7 +132,7 @@ def write_parquet(path: str, names: list[str], rows: Iterator[tuple]) -> int:
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[tuple] = []
         for row in rows:
-            batch.append(tuple(utc(v) if isinstance(v, datetime) else v for v in row))
+            batch.append(tuple(to_utc(v) if isinstance(v, datetime) else v for v in row))
             if len(batch) >= BATCH * 10:
                 n += _write_batch(writer, schema, batch)
                 batch = []

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from crawler.exceptions import DoclistenError
+from crawler.extract.dates import to_utc
 from pipelines.store.models import TS, Comment, KeywordMatch, Post, Source
 
 
@@ -24,7 +25,7 @@ def parse_when(value: str | None, *, end: bool = False) -> datetime | None:
         when = datetime.fromisoformat(value)
     except ValueError:
         raise AnalystError(f"{value!r} is not a date: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-    when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    when = to_utc(when)
     if end and len(value) == 10:
         when += timedelta(days=1)
     return when

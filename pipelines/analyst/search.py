@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from crawler.extract.dates import to_utc
 from pipelines.analyst.search_query import SearchQuery, fts5_query, parse_search, tsquery
 from pipelines.keywords.matcher import Matcher, snippet
 from pipelines.keywords.rules import Rule, RuleSet
-from pipelines.store.db import utc
 from pipelines.store.search_index import post_text
 
 COLUMNS = ["kind", "post_id", "comment_id", "published_at", "source", "author", "title", "url", "snippet"]
@@ -123,7 +123,7 @@ def _hits(
             if not matches:
                 continue
             cut = matches[0].snippet
-        when = utc(row.published_at) if isinstance(row.published_at, datetime) else row.published_at
+        when = to_utc(row.published_at) if isinstance(row.published_at, datetime) else row.published_at
         yield Hit(
             row.kind, row.post_id, row.comment_id, when, row.source, row.author, row.title, row.url, cut
         )

@@ -30,15 +30,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def utc(value: datetime | None) -> datetime | None:
-    """Return ``value`` as an aware UTC datetime (SQLite hands back naive UTC values)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
 SECRET_PARAMS = ("password", "passwd", "pwd", "secret", "token", "key", "sslpassword")
 
 

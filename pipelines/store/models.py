@@ -1,7 +1,7 @@
 """SQLAlchemy 2.0 models: the tables analysts query (documented in docs/schema.md).
 
 Portable on purpose: the same models run on SQLite and PostgreSQL. Timestamps are stored as
-UTC (``DateTime(timezone=True)``; SQLite keeps them naive, see ``pipelines.store.db.utc``).
+UTC (``DateTime(timezone=True)``; SQLite keeps them naive, see ``crawler.extract.dates.to_utc``).
 Schema changes go through the Alembic migrations in ``pipelines/store/migrations``.
 """
 

@@ -14,8 +14,8 @@ import logging
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from crawler.extract.dates import to_utc
 from pipelines.neardup import Signature
-from pipelines.store.db import utc
 from pipelines.store.models import NearDupBand, NearDupSignature, Post
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def similar_posts(session: Session, post_id: int, signature: Signature | None, t
 
 def _earliest(session: Session, ids: set[int]) -> int:
     rows = session.execute(select(Post.id, Post.published_at).where(Post.id.in_(ids))).all()
-    keyed = [(r[0], utc(r[1])) for r in rows]
+    keyed = [(r[0], to_utc(r[1])) for r in rows]
     return min(keyed, key=lambda r: (r[1] is None, r[1].timestamp() if r[1] else 0.0, r[0]))[0]
 
 

@@ -17,9 +17,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from crawler.extract.dates import to_utc
 from crawler.jobs import KnownPost, SourceJob
 from crawler.plan import comments_due
-from pipelines.store.db import utc
 from pipelines.store.models import Comment, Post, Source, UrlValidator
 
 VIA_PRIORITY = {"rest": 3, "html": 2, "feed": 1}
@@ -266,7 +266,12 @@ def load_jobs(session: Session, sources: Sequence[Source], now: datetime | None 
         ).all()
         known = {
             r.url: KnownPost(
-                r.id, utc(r.updated_at), r.comment_count, utc(r.last_comment_at), r.external_id, r.entry_hash
+                r.id,
+                to_utc(r.updated_at),
+                r.comment_count,
+                to_utc(r.last_comment_at),
+                r.external_id,
+                r.entry_hash,
             )
             for r in rows
         }
@@ -282,7 +287,9 @@ def load_jobs(session: Session, sources: Sequence[Source], now: datetime | None 
                 validators=validators,
                 known_posts=known,
                 recheck_posts=[
-                    r.url for r in rows if comments_due(utc(r.published_at), utc(r.comments_checked_at), now)
+                    r.url
+                    for r in rows
+                    if comments_due(to_utc(r.published_at), to_utc(r.comments_checked_at), now)
                 ],
             )
         )
