@@ -81,6 +81,15 @@ def test_snippets_and_limit(conn) -> None:  # type: ignore[no-untyped-def]
         ("in:blogs dexcom", 4),
         ("x* dexcom", 1),
         ("dexcom AND", 11),
+        ("dexcom author:", 15),
+        ("source: dexcom", 8),
+        ('dexcom author:""', 15),
+        ("dexcom NEAR/x roche", 8),
+        ("dexcom NEAR roche", 8),
+        ("dexcom NEAR/0 roche", 8),
+        ("dexcom NEAR/2 roche NEAR/0 sensors", 21),
+        ("dexcom AND " + "(" * 2000 + "roche" + ")" * 2000, 12 + 100),
+        ("dexcom " + "NOT " * 2000 + "roche", 8 + 4 * 100),
     ],
 )
 def test_malformed_query_says_where(sqlite_url: str, query: str, column: int) -> None:
