@@ -15,7 +15,13 @@ from crawler.cli_common import Context, guarded
 FILTERS = [
     click.option("--since", metavar="DATE", help="From this day or time (UTC, YYYY-MM-DD[THH:MM])."),
     click.option("--until", metavar="DATE", help="Up to this day (inclusive) or time (exclusive), UTC."),
-    click.option("--source", "sources", multiple=True, metavar="ID|URL", help="Only this blog (repeatable)."),
+    click.option(
+        "--source",
+        "sources",
+        multiple=True,
+        metavar="SOURCE",
+        help="Only this blog: id, URL, host or title (repeatable).",
+    ),
     click.option("--keyword", "keywords", multiple=True, help="Only this keyword, e.g. Dexcom (repeatable)."),
     click.option(
         "--group", "groups", multiple=True, help="Only this keyword group, e.g. brand (repeatable)."
@@ -170,7 +176,13 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
 @click.option("--keyword", "keywords", multiple=True, help="Only this keyword, e.g. Dexcom (repeatable).")
 @click.option("--since", metavar="DATE", help="From this day or time (UTC, YYYY-MM-DD[THH:MM]).")
 @click.option("--until", metavar="DATE", help="Up to this day (inclusive) or time (exclusive), UTC.")
-@click.option("--source", "sources", multiple=True, metavar="ID|URL", help="Only this blog (repeatable).")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="SOURCE",
+    help="Only this blog: id, URL, host or title (repeatable).",
+)
 @click.option(
     "--by",
     type=click.Choice(["day", "week", "month"]),

@@ -9,13 +9,14 @@ import json
 import re
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from pipelines.analyst.search import search
 from pipelines.analyst.search_index import reindex_all
 from pipelines.db import open_database
+from pipelines.exceptions import SourceError
 from pipelines.models import Post
 from tests.analyst_data import fill
 from tests.conftest import FAST, run_cli
@@ -98,6 +99,44 @@ def test_malformed_query_says_where(sqlite_url: str, query: str, column: int) ->
     message = proc.stderr.strip()
     assert len(message.splitlines()) == 1 and "Traceback" not in message
     assert f"at column {column}:" in message, message
+    assert len(message) < 300, "a long query is shown cut around the mistake"
+
+
+def test_a_source_reference_means_an_id_a_url_a_host_or_a_title(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.execute(
+        text("UPDATE sources SET home_url = 'http://127.0.0.1:8021/', title = 'Type 2 Talk' WHERE id = 1")
+    )
+    conn.execute(text("UPDATE sources SET home_url = 'http://www.blog2.test/' WHERE id = 2"))
+    assert found(conn, "source:2 abbott") == [(3, None), (4, None)]  # not source 1, whose URL has a 2
+    assert found(conn, "source:1 abbott") == [(1, None)]
+    assert found(conn, "source:127.0.0.1 abbott") == [(1, None)]
+    assert found(conn, "source:127.0.0.1:8021 abbott") == [(1, None)]
+    assert found(conn, "source:blog2.test abbott") == [(3, None), (4, None)]  # a subdomain of the host
+    assert found(conn, "source:http://www.blog2.test abbott") == [(3, None), (4, None)]
+    assert found(conn, 'source:"type 2 talk" abbott') == [(1, None)]  # a title, ignoring case
+    assert found(conn, "source:1 source:2 abbott") == [(1, None), (3, None), (4, None)]  # either
+    for nothing in ("source:0.0.1", "source:talk", "source:blog2", "source:99"):
+        with pytest.raises(SourceError, match="no source"):
+            found(conn, f"{nothing} abbott")
+
+
+def test_source_filters_of_export_and_report_follow_the_same_rule(sqlite_url: str) -> None:
+    fill(sqlite_url)
+    out = run_cli("export", "posts", "--source", "blog2.test", db=sqlite_url).stdout
+    assert [r["id"] for r in csv.DictReader(io.StringIO(out))] == ["3", "4"]
+    out = run_cli("export", "mentions", "--source", "BLOG 1", db=sqlite_url).stdout
+    assert {r["post_id"] for r in csv.DictReader(io.StringIO(out))} == {"1", "2"}
+    assert "Share of voice (8 mentions)" in run_cli("report", "--source", "blog 1", db=sqlite_url).stdout
+    assert "Share of voice (6 mentions)" in run_cli("report", "--source", "blog2.test", db=sqlite_url).stdout
+    for command in (
+        ["export", "posts", "--source", "99"],
+        ["report", "--source", "x.test"],
+        ["search", "source:99 a"],
+    ):
+        proc = run_cli(*command, db=sqlite_url, check=False)
+        message = proc.stderr.strip()
+        assert proc.returncode == 1 and len(message.splitlines()) == 1, message
+        assert message.startswith("Error: no source "), message
 
 
 def test_formats(sqlite_url: str) -> None:

@@ -81,7 +81,7 @@ def columns(kind: str) -> list[str]:
 
 
 def stream(conn: Connection, kind: str, f: Filters) -> tuple[list[str], Iterator[tuple]]:
-    query = QUERIES[kind](f)
+    query = QUERIES[kind](f.resolved(conn))
     result = conn.execution_options(yield_per=BATCH).execute(query)
     return list(result.keys()), (tuple(row) for row in result)
 

@@ -54,7 +54,7 @@ def _base(f: Filters, *columns: Any) -> Any:
 
 
 def build_report(conn: Connection, f: Filters, by: str = "week", top: int = 10) -> Report:
-    report = Report(by)
+    report, f = Report(by), f.resolved(conn)
     period = bucket(conn.dialect.name, by, match_time()).label("period")
     mentions = func.sum(KeywordMatch.count).label("mentions")
     kw, group = KeywordMatch.keyword, KeywordMatch.keyword_group

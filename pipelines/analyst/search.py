@@ -17,6 +17,7 @@ from pipelines.analyst.search_query import SearchQuery, fts5_query, parse_search
 from pipelines.db import utc
 from pipelines.keywords.matcher import Matcher, snippet
 from pipelines.keywords.rules import Rule, RuleSet
+from pipelines.sources import resolve_sources
 
 COLUMNS = ["kind", "post_id", "comment_id", "published_at", "source", "author", "title", "url", "snippet"]
 BATCH = 500
@@ -67,15 +68,13 @@ def _index_clause(dialect: str, kind: str, expression: Any) -> tuple[str, str, d
     return f"JOIN {table} f ON {column} = {key}", "AND f.body @@ to_tsquery('simple', :fts)", {"fts": query}
 
 
-def _field_clauses(sq: SearchQuery, kind: str) -> tuple[str, dict[str, Any]]:
+def _field_clauses(sq: SearchQuery, kind: str, source_ids: list[int]) -> tuple[str, dict[str, Any]]:
     parts: list[str] = []
     params: dict[str, Any] = {}
     row = "p" if kind == "posts" else "c"
-    for i, value in enumerate(sq.sources):
-        params[f"src{i}"] = value
-        params[f"srclike{i}"] = f"%{value.lower()}%"
-        match_id = f"CAST(s.id AS VARCHAR(20)) = :src{i} OR " if value.isdigit() else ""
-        parts.append(f"AND ({match_id}lower(s.home_url) LIKE :srclike{i} OR lower(s.title) LIKE :srclike{i})")
+    if sq.sources:
+        params["sources"] = source_ids
+        parts.append("AND s.id IN :sources")
     if sq.authors:
         params["authors"] = [a.lower() for a in sq.authors]
         parts.append(f"AND lower({row}.author) IN :authors")
@@ -85,12 +84,12 @@ def _field_clauses(sq: SearchQuery, kind: str) -> tuple[str, dict[str, Any]]:
     return " ".join(parts), params
 
 
-def _candidates(conn: Connection, sq: SearchQuery, kind: str) -> Any:
+def _candidates(conn: Connection, sq: SearchQuery, kind: str, source_ids: list[int]) -> Any:
     join, index_where, params = _index_clause(conn.dialect.name, kind, sq.expression)
-    fields, field_params = _field_clauses(sq, kind)
+    fields, field_params = _field_clauses(sq, kind, source_ids)
     sql = (POSTS_SQL if kind == "posts" else COMMENTS_SQL).format(index=join, where=f"{index_where} {fields}")
     statement = text(sql)
-    for name in ("authors", "langs"):
+    for name in ("sources", "authors", "langs"):
         if name in field_params:
             statement = statement.bindparams(bindparam(name, expanding=True))
     return conn.execution_options(yield_per=BATCH).execute(statement, {**params, **field_params})
@@ -100,11 +99,12 @@ def search(conn: Connection, query: str | SearchQuery, limit: int | None = None)
     """Posts and comments matching ``query`` (posts first, then comments; each newest first)."""
     sq = parse_search(query) if isinstance(query, str) else query
     matcher = Matcher(RuleSet([Rule("query", "search", query=sq.boolean)], "search")) if sq.boolean else None
+    source_ids = resolve_sources(conn, sq.sources)  # several source: fields: any of them
     found = 0
     for kind in ("posts", "comments"):
         if kind not in sq.kinds:
             continue
-        with _candidates(conn, sq, kind) as result:
+        with _candidates(conn, sq, kind, source_ids) as result:
             found = yield from _hits(result, kind, matcher, found, limit)
         if limit is not None and found >= limit:
             return

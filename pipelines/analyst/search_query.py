@@ -1,7 +1,8 @@
 """Search queries: the keyword query language plus fields, with errors that say where the query is wrong.
 
-``source:NAME`` (blog id, or part of its URL or title), ``author:NAME`` (quote names with spaces),
-``in:posts`` / ``in:comments`` and ``lang:CODE`` restrict where to look; the rest is a boolean query
+``source:REF`` (a blog by id, URL, host or title: :func:`pipelines.sources.source_ids`), ``author:NAME``
+(quote names with spaces), ``in:posts`` / ``in:comments`` and ``lang:CODE`` restrict where to look (a field
+without a value is an error); the rest is a boolean query
 (AND, OR, NOT, "phrases", NEAR/n, prefix*, parentheses) evaluated as keyword rules are
 (:mod:`pipelines.keywords.query`).
 """
