@@ -104,7 +104,7 @@ TABLE_FORMAT = click.option(
 @click.pass_obj
 def sql(obj: Context, query: str, fmt: str) -> None:
     """Run one SQL query on a read-only connection ("-" reads it from standard input); writes are refused."""
-    from crawler.tables import format_table, write_csv
+    from crawler.tables import format_table, terminal_width, write_csv
     from pipelines.analyst.sql import run_sql
 
     if query == "-":
@@ -113,7 +113,7 @@ def sql(obj: Context, query: str, fmt: str) -> None:
     if fmt == "csv":
         guarded(write_csv, sys.stdout, names, rows)
     else:
-        click.echo(guarded(lambda: format_table(names, list(rows))))
+        click.echo(guarded(lambda: format_table(names, list(rows), terminal_width())))
 
 
 @click.command()
@@ -148,7 +148,7 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
     """
     import json
 
-    from crawler.tables import format_table, write_csv
+    from crawler.tables import format_table, plain, terminal_width, write_csv
     from pipelines.analyst.search import COLUMNS
     from pipelines.analyst.search import search as run_search
     from pipelines.analyst.search_query import parse_search
@@ -161,13 +161,13 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
         elif fmt == "jsonl":
             rows = guarded(list, hits)
             for row in rows:
-                click.echo(json.dumps(dict(zip(COLUMNS, row, strict=True)), default=str, ensure_ascii=False))
+                click.echo(json.dumps(dict(zip(COLUMNS, map(plain, row), strict=True)), ensure_ascii=False))
             n = len(rows)
         else:
             rows = guarded(list, hits)
             n = len(rows)
             if rows:
-                click.echo(format_table(COLUMNS, rows))
+                click.echo(format_table(COLUMNS, rows, terminal_width()))
     click.echo(f"{n} results" + (f" (--limit {limit})" if limit and n >= limit else ""), err=True)
 
 
@@ -196,17 +196,21 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
     "--top", type=click.IntRange(1, 50), default=10, show_default=True, help="Keywords and authors shown."
 )
 @click.option(
-    "--plot", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the volume as a PNG chart."
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the volume as a chart: FILE.png, FILE.svg or FILE.pdf.",
 )
 @click.pass_obj
 def report(obj: Context, by: str, top: int, plot: Path | None, **filters: Any) -> None:
     """Mention volume over time, share of voice, top authors and mean sentiment of keywords."""
     from crawler.report_output import print_report
     from pipelines.analyst.filters import Filters
-    from pipelines.analyst.report import build_report
+    from pipelines.analyst.report import build_report, plot_format
     from pipelines.analyst.report import plot as draw
 
     f = guarded(lambda: Filters.from_options(**filters))
+    if plot is not None:
+        guarded(plot_format, str(plot))
     with connection(obj) as conn:
         result = guarded(build_report, conn, f, by, top)
     print_report(result)

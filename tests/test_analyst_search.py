@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from pipelines.analyst.search import search
+from pipelines.analyst.search import COLUMNS, search
 from pipelines.analyst.search_index import reindex_all
 from pipelines.db import open_database
 from pipelines.exceptions import SourceError
@@ -154,6 +154,24 @@ def test_formats(sqlite_url: str) -> None:
     table = run_cli("search", "dexcom", "--limit", "1", db=sqlite_url)
     assert table.stdout.splitlines()[0].split()[:3] == ["kind", "post_id", "comment_id"]
     assert "1 results (--limit 1)" in table.stderr
+
+
+def test_times_are_iso_8601_utc_and_the_table_fits_the_terminal(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    fill(db_url)
+    engine = open_database(db_url)
+    with engine.begin() as c:
+        reindex_all(c)
+    engine.dispose()
+    when = "2024-01-07T23:30:00+00:00"  # post 4
+    rows = list(csv.DictReader(io.StringIO(run_cli("search", "libre", "--format", "csv", db=db_url).stdout)))
+    assert [r["published_at"] for r in rows] == [when]
+    lines = run_cli("search", "libre", "--format", "jsonl", db=db_url).stdout.splitlines()
+    assert [json.loads(line)["published_at"] for line in lines] == [when]
+    monkeypatch.setenv("COLUMNS", "120")
+    lines = run_cli("search", "libre OR dexcom", db=db_url).stdout.splitlines()
+    assert lines[0].split() == COLUMNS  # every column, none dropped
+    assert max(map(len, lines)) <= 120, lines
+    assert when in lines[2] and "…" in "".join(lines)  # long text is cut, times are not
 
 
 @pytest.mark.slow

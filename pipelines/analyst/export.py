@@ -14,6 +14,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, exists, select
 
+from crawler.tables import iso_utc
 from pipelines.analyst.filters import AnalystError, Filters, match_time
 from pipelines.db import utc
 from pipelines.models import Comment, KeywordMatch, Post, Source
@@ -87,9 +88,7 @@ def stream(conn: Connection, kind: str, f: Filters) -> tuple[list[str], Iterator
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return utc(value).isoformat()  # type: ignore[union-attr]
-    return value
+    return iso_utc(value) if isinstance(value, datetime) else value
 
 
 def write_csv(out: IO[str], names: list[str], rows: Iterator[tuple]) -> int:

@@ -17,6 +17,7 @@ from pipelines.analyst.search_query import SearchQuery, fts5_query, parse_search
 from pipelines.db import utc
 from pipelines.keywords.matcher import Matcher, snippet
 from pipelines.keywords.rules import Rule, RuleSet
+from pipelines.models import TS
 from pipelines.sources import resolve_sources
 
 COLUMNS = ["kind", "post_id", "comment_id", "published_at", "source", "author", "title", "url", "snippet"]
@@ -88,7 +89,7 @@ def _candidates(conn: Connection, sq: SearchQuery, kind: str, source_ids: list[i
     join, index_where, params = _index_clause(conn.dialect.name, kind, sq.expression)
     fields, field_params = _field_clauses(sq, kind, source_ids)
     sql = (POSTS_SQL if kind == "posts" else COMMENTS_SQL).format(index=join, where=f"{index_where} {fields}")
-    statement = text(sql)
+    statement = text(sql).columns(published_at=TS)  # a datetime on SQLite too, not its stored text
     for name in ("sources", "authors", "langs"):
         if name in field_params:
             statement = statement.bindparams(bindparam(name, expanding=True))
@@ -123,10 +124,10 @@ def _hits(
             if not matches:
                 continue
             cut = matches[0].snippet
-        when = utc(row.published_at) if isinstance(row.published_at, datetime) else row.published_at
         yield Hit(
-            row.kind, row.post_id, row.comment_id, when, row.source, row.author, row.title, row.url, cut
-        )
+            row.kind, row.post_id, row.comment_id, utc(row.published_at), row.source, row.author, row.title,
+            row.url, cut,
+        )  # fmt: skip
         found += 1
         if limit is not None and found >= limit:
             break
