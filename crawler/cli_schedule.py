@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,9 +13,13 @@ from crawler.cli_common import Context, guarded
 from crawler.output import console
 
 WORKER_OPTIONS = [
-    click.option("--sources-per-worker", type=int, help="Sources crawled at once by this worker (default 8)."),
+    click.option(
+        "--sources-per-worker", type=int, help="Sources crawled at once by this worker (default 8)."
+    ),
     click.option("--lease", type=float, help="Seconds a claimed source stays leased (default 1800)."),
-    click.option("--poll", type=float, help="Seconds between two looks at the due queue when idle (default 5)."),
+    click.option(
+        "--poll", type=float, help="Seconds between two looks at the due queue when idle (default 5)."
+    ),
     click.option("--min-interval", type=int, help="Shortest polling interval in seconds (default 900)."),
     click.option("--max-interval", type=int, help="Longest polling interval in seconds (default 86400)."),
     click.option("--delay", type=float, help="Seconds between requests to one host (default 1.0)."),
@@ -31,6 +36,23 @@ SETTING_OF = {
     "concurrency": "CONCURRENT_REQUESTS_PER_DOMAIN",
     "every": "DOCLISTEN_RECONCILE_SECONDS",
 }
+
+
+def stopping(redis: bool) -> Any:
+    """What `run` and `worker` say on the first Ctrl-C (or SIGTERM) and on the second."""
+
+    def on_stop(session: Any, signum: int, forced: bool) -> None:
+        n = session.in_progress()
+        if not forced:
+            doing = f": finishing {n} sources" if n else ""
+            again = " (Ctrl-C again to abort)" if signum == signal.SIGINT else ""
+            click.echo(f"stopping{doing}{again}", err=True)
+        elif redis:
+            click.echo(f"aborted: {n} unfinished sources are crawled again when their lease ends", err=True)
+        else:
+            click.echo(f"aborted: the next run takes back the {n} unfinished sources", err=True)
+
+    return on_stop
 
 
 def worker_options(func: Any) -> Any:
@@ -59,12 +81,17 @@ def run_cmd(obj: Context, **opts: Any) -> None:
     """Crawl due sources on their schedule until stopped (scheduler and worker in one process).
 
     Uses Redis when DOCLISTEN_REDIS_URL is set, else the embedded SQL queue. Ctrl-C or SIGTERM
-    stops it; unfinished sources are released and crawled again later.
+    stops it (downloads in flight finish, the other sources are released); a second Ctrl-C
+    aborts. On the embedded queue, the next run takes back at once what an aborted or killed run
+    still held.
     """
     from crawler import schedule_commands
 
-    click.echo(f"running: {'Redis' if obj.config.redis_url else 'embedded SQL'} queue; Ctrl-C to stop", err=True)
-    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), True)
+    click.echo(
+        f"running: {'Redis' if obj.config.redis_url else 'embedded SQL'} queue; Ctrl-C to stop", err=True
+    )
+    on_stop = stopping(bool(obj.config.redis_url))
+    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), True, on_stop)
 
 
 @click.command("worker")
@@ -74,7 +101,8 @@ def worker_cmd(obj: Context, **opts: Any) -> None:
     """A long-running crawler worker: claims due sources from the queue while it has capacity."""
     from crawler import schedule_commands
 
-    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), False)
+    on_stop = stopping(bool(obj.config.redis_url))
+    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), False, on_stop)
 
 
 @click.command("scheduler")
@@ -91,9 +119,13 @@ def scheduler_cmd(obj: Context, every: float | None, verbose: bool) -> None:
 
     from crawler import schedule_commands
 
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(message)s"
+    )
     if not obj.config.redis_url:
-        click.echo("no DOCLISTEN_REDIS_URL: the embedded SQL queue needs no scheduler; waiting anyway", err=True)
+        click.echo(
+            "no DOCLISTEN_REDIS_URL: the embedded SQL queue needs no scheduler; waiting anyway", err=True
+        )
     rounds = guarded(schedule_commands.schedule_loop, obj.config, worker_overrides(every=every))
     click.echo(f"scheduler stopped after {rounds} rounds", err=True)
 
@@ -132,7 +164,9 @@ def sources_enable(obj: Context, refs: Sequence[str]) -> None:
 
 @click.command("disable")
 @click.argument("refs", nargs=-1, required=True)
-@click.option("--reason", default="disabled by hand", show_default=True, help="Recorded in sources.disabled_reason.")
+@click.option(
+    "--reason", default="disabled by hand", show_default=True, help="Recorded in sources.disabled_reason."
+)
 @click.pass_obj
 def sources_disable(obj: Context, refs: Sequence[str], reason: str) -> None:
     """Stop crawling sources without deleting what was collected."""
@@ -149,9 +183,11 @@ def status_cmd(obj: Context) -> None:
     from crawler import schedule_commands
 
     st = guarded(schedule_commands.status, obj.config)
+    stale = f" ({st.stale} stale: their run is gone, the next run takes them back)" if st.stale else ""
     console.print(
         f"sources: {st.total} ({st.enabled} enabled) · due now: {st.due} · overdue: {st.overdue} · "
-        f"crawling: {st.crawling} · queue ({st.queue_backend}): {st.queue_depth} scheduled, {st.queue_due} due",
+        f"crawling: {st.crawling}{stale} · queue ({st.queue_backend}): {st.queue_depth} scheduled, "
+        f"{st.queue_due} due",
         highlight=False,
     )
     for title, rows in (("failing", st.failing), ("disabled", st.disabled)):
@@ -161,7 +197,9 @@ def status_cmd(obj: Context) -> None:
                 table.add_column(col, overflow="fold")
             for src in rows:
                 reason = src.disabled_reason if title == "disabled" else src.last_error
-                table.add_row(str(src.id), src.title or src.home_url, str(src.consecutive_failures), reason or "")
+                table.add_row(
+                    str(src.id), src.title or src.home_url, str(src.consecutive_failures), reason or ""
+                )
             console.print(table)
     if st.recent:
         table = Table(title="last crawls")
