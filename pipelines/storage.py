@@ -222,10 +222,13 @@ class StoragePipeline:
                 occurred_at=now,
             )
         )
-        values: dict[str, Any] = {"last_error": f"{item.url}: {item.error}"[:2000], "last_error_at": now}
+        values: dict[str, Any] = {}
+        if item.source_level:  # the feed or listing failed; a page's error stays in fetch_errors
+            values.update(last_error=f"{item.url}: {item.error}"[:2000], last_error_at=now)
         if item.retry_after is not None:
             values["not_before"] = item.retry_after
-        s.execute(update(Source).where(Source.id == item.source_id).values(**values))
+        if values:
+            s.execute(update(Source).where(Source.id == item.source_id).values(**values))
 
     # ------------------------------------------------------------------ end of a source
 
