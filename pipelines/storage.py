@@ -25,7 +25,7 @@ from crawler.items import (
     SourceUpdateItem,
     ValidatorItem,
 )
-from crawler.middlewares.sourcestats import stat_key
+from crawler.middlewares.sourcestats import stat_key, total_key
 from pipelines import analysis_store as analysis
 from pipelines import repository as repo
 from pipelines.analyst import search_index
@@ -172,6 +172,7 @@ class StoragePipeline:
     def _inc(self, source_id: int, name: str, value: int = 1) -> None:
         if value:
             self.crawler.stats.inc_value(stat_key(source_id, name), value)
+            self.crawler.stats.inc_value(total_key(name), value)
 
     def _store_post(self, s: Any, item: PostItem, now: Any) -> None:
         record = repo.PostRecord(

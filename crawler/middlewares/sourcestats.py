@@ -31,6 +31,11 @@ def stat_key(source_id: int, name: str) -> str:
     return f"doclisten/source/{source_id}/{name}"
 
 
+def total_key(name: str) -> str:
+    """A counter of the whole crawl (never reset), e.g. what storage wrote: the progress line shows it."""
+    return f"doclisten/total/{name}"
+
+
 class SourceStatsMiddleware:
     def __init__(self, stats: Any):
         self.stats = stats
