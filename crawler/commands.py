@@ -111,7 +111,7 @@ def crawl_summary(config: Config, crawl_id: int) -> list[tuple[Source, SourceCra
                 .where(SourceCrawl.crawl_id == crawl_id)
                 .order_by(Source.id)
             ).all()
-            errors: dict[int, list[str]] = {}
+            errors: dict[int | None, list[str]] = {}
             for source_id, url, error in s.execute(
                 select(FetchError.source_id, FetchError.url, FetchError.error)
                 .where(FetchError.crawl_id == crawl_id)

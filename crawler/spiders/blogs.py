@@ -161,8 +161,8 @@ class BlogSpider(SourceSpider):
         try:
             feed = parse_feed(response.body, response.url, _content_type(response))
         except FeedError as exc:
-            entry = self.is_entry(job, response.meta)
-            yield self.fail(job, response.url, f"feed unreadable: {exc}", response.status, entry=entry)
+            first = self.is_entry(job, response.meta)
+            yield self.fail(job, response.url, f"feed unreadable: {exc}", response.status, entry=first)
             if response.meta.get("page", 1) == 1:
                 yield from self.archive_fallback(job)
             return
