@@ -15,7 +15,7 @@ from crawler.runner import Session, run
 from crawler.spiders.discover import DiscoveredItem
 from pipelines.db import open_database, session_factory
 from pipelines.exceptions import SourceError
-from pipelines.models import Comment, Post, Source, SourceCrawl
+from pipelines.models import Comment, FetchError, Post, Source, SourceCrawl
 from pipelines.sources import find_sources
 from pipelines.sources import list_sources as _list_sources
 from pipelines.sources import remove_source as _remove
@@ -100,7 +100,8 @@ def crawl(config: Config, refs: Sequence[str], overrides: dict[str, Any]) -> tup
     return crawl_id, crawl_summary(config, crawl_id)
 
 
-def crawl_summary(config: Config, crawl_id: int) -> list[tuple[Source, SourceCrawl]]:
+def crawl_summary(config: Config, crawl_id: int) -> list[tuple[Source, SourceCrawl, list[str]]]:
+    """Per source: its row, what the crawl did, and the errors the crawl recorded ("URL: message")."""
     engine = open_database(config.database_url)
     try:
         with session_factory(engine).begin() as s:
@@ -110,7 +111,14 @@ def crawl_summary(config: Config, crawl_id: int) -> list[tuple[Source, SourceCra
                 .where(SourceCrawl.crawl_id == crawl_id)
                 .order_by(Source.id)
             ).all()
-            return [(r[0], r[1]) for r in rows]
+            errors: dict[int | None, list[str]] = {}
+            for source_id, url, error in s.execute(
+                select(FetchError.source_id, FetchError.url, FetchError.error)
+                .where(FetchError.crawl_id == crawl_id)
+                .order_by(FetchError.id)
+            ):
+                errors.setdefault(source_id, []).append(f"{url}: {error}")
+            return [(r[0], r[1], errors.get(r[0].id, [])) for r in rows]
     finally:
         engine.dispose()
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 # Wide tables when piped (a terminal gets its own width).
@@ -59,7 +60,8 @@ def print_sources(rows: Sequence[Any]) -> None:
     console.print(table)
 
 
-def print_summary(crawl_id: int, rows: Sequence[tuple]) -> None:
+def print_summary(crawl_id: int, rows: Sequence[tuple], shown: int = 3) -> None:
+    """The crawl's table; then, per source, why the crawl failed (``last_error``) and its page errors."""
     table = Table(title=f"crawl {crawl_id}")
     cols = ("source", "new posts", "updated", "new comments", "duplicates", "requests", "304", "errors")
     for col in cols:
@@ -68,7 +70,7 @@ def print_summary(crawl_id: int, rows: Sequence[tuple]) -> None:
         else:
             table.add_column(col, justify="right", no_wrap=True)
     totals = [0] * 7
-    for source, sc in rows:
+    for source, sc, _errors in rows:
         values = [
             sc.new_posts,
             sc.updated_posts,
@@ -82,8 +84,13 @@ def print_summary(crawl_id: int, rows: Sequence[tuple]) -> None:
         table.add_row(source.title or source.home_url, *(str(v) for v in values))
     table.add_row("[b]total[/b]", *(f"[b]{v}[/b]" for v in totals))
     console.print(table)
-    for source, sc in rows:
-        if sc.errors and source.last_error:
-            err_console.print(
-                f"[yellow]{source.title or source.home_url}[/yellow]: {source.last_error}", highlight=False
-            )
+    for source, _sc, errors in rows:
+        name = escape(source.title or source.home_url)
+        if source.last_error:  # the feed or listing could not be read: the crawl of this source failed
+            err_console.print(f"[red]{name}[/red]: failed: {escape(source.last_error)}", highlight=False)
+        pages = [e for e in errors if e != source.last_error]
+        for error in pages[:shown]:
+            err_console.print(f"[yellow]{name}[/yellow]: {escape(error)}", highlight=False)
+        if len(pages) > shown:
+            more = len(pages) - shown
+            err_console.print(f"[yellow]{name}[/yellow]: … and {more} more (fetch_errors)", highlight=False)
