@@ -8,13 +8,17 @@ from typing import Any
 import click
 from rich.table import Table
 
-from crawler.cli_common import Context, guarded
+from crawler.cli_common import Context, database_option, guarded, private_networks_option
 from crawler.output import console
 
 WORKER_OPTIONS = [
-    click.option("--sources-per-worker", type=int, help="Sources crawled at once by this worker (default 8)."),
+    click.option(
+        "--sources-per-worker", type=int, help="Sources crawled at once by this worker (default 8)."
+    ),
     click.option("--lease", type=float, help="Seconds a claimed source stays leased (default 1800)."),
-    click.option("--poll", type=float, help="Seconds between two looks at the due queue when idle (default 5)."),
+    click.option(
+        "--poll", type=float, help="Seconds between two looks at the due queue when idle (default 5)."
+    ),
     click.option("--min-interval", type=int, help="Shortest polling interval in seconds (default 900)."),
     click.option("--max-interval", type=int, help="Longest polling interval in seconds (default 86400)."),
     click.option("--delay", type=float, help="Seconds between requests to one host (default 1.0)."),
@@ -54,6 +58,8 @@ def worker_overrides(verbose: bool = False, delay: float | None = None, **opts: 
 @click.command("run")
 @worker_options
 @click.option("--every", type=float, help="Seconds between reconciliations of the Redis queue (default 60).")
+@database_option
+@private_networks_option
 @click.pass_obj
 def run_cmd(obj: Context, **opts: Any) -> None:
     """Crawl due sources on their schedule until stopped (scheduler and worker in one process).
@@ -63,12 +69,16 @@ def run_cmd(obj: Context, **opts: Any) -> None:
     """
     from crawler import schedule_commands
 
-    click.echo(f"running: {'Redis' if obj.config.redis_url else 'embedded SQL'} queue; Ctrl-C to stop", err=True)
+    click.echo(
+        f"running: {'Redis' if obj.config.redis_url else 'embedded SQL'} queue; Ctrl-C to stop", err=True
+    )
     guarded(schedule_commands.work, obj.config, worker_overrides(**opts), True)
 
 
 @click.command("worker")
 @worker_options
+@database_option
+@private_networks_option
 @click.pass_obj
 def worker_cmd(obj: Context, **opts: Any) -> None:
     """A long-running crawler worker: claims due sources from the queue while it has capacity."""
@@ -79,7 +89,14 @@ def worker_cmd(obj: Context, **opts: Any) -> None:
 
 @click.command("scheduler")
 @click.option("--every", type=float, help="Seconds between reconciliations (default 60).")
-@click.option("-v", "--verbose", is_flag=True, help="Log every reconciliation.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log the reconciliations that change the queue (sources added or removed) and the rounds "
+    "skipped because another scheduler holds the lock.",
+)
+@database_option
 @click.pass_obj
 def scheduler_cmd(obj: Context, every: float | None, verbose: bool) -> None:
     """Keep the Redis due queue in step with the sources table (reconciler), until stopped.
@@ -91,15 +108,20 @@ def scheduler_cmd(obj: Context, every: float | None, verbose: bool) -> None:
 
     from crawler import schedule_commands
 
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(message)s"
+    )
     if not obj.config.redis_url:
-        click.echo("no DOCLISTEN_REDIS_URL: the embedded SQL queue needs no scheduler; waiting anyway", err=True)
+        click.echo(
+            "no DOCLISTEN_REDIS_URL: the embedded SQL queue needs no scheduler; waiting anyway", err=True
+        )
     rounds = guarded(schedule_commands.schedule_loop, obj.config, worker_overrides(every=every))
     click.echo(f"scheduler stopped after {rounds} rounds", err=True)
 
 
 @click.command("trigger")
 @click.argument("refs", nargs=-1, required=True)
+@database_option
 @click.pass_obj
 def trigger_cmd(obj: Context, refs: Sequence[str]) -> None:
     """Make sources (by id or URL) due now; running workers crawl them at their next poll."""
@@ -110,6 +132,7 @@ def trigger_cmd(obj: Context, refs: Sequence[str]) -> None:
 
 
 @click.command("migrate")
+@database_option
 @click.pass_obj
 def migrate_cmd(obj: Context) -> None:
     """Create or upgrade the database schema (other commands also do it on first use)."""
@@ -121,6 +144,7 @@ def migrate_cmd(obj: Context) -> None:
 
 @click.command("enable")
 @click.argument("refs", nargs=-1, required=True)
+@database_option
 @click.pass_obj
 def sources_enable(obj: Context, refs: Sequence[str]) -> None:
     """Re-enable sources disabled after repeated failures (they are due at once)."""
@@ -132,7 +156,10 @@ def sources_enable(obj: Context, refs: Sequence[str]) -> None:
 
 @click.command("disable")
 @click.argument("refs", nargs=-1, required=True)
-@click.option("--reason", default="disabled by hand", show_default=True, help="Recorded in sources.disabled_reason.")
+@click.option(
+    "--reason", default="disabled by hand", show_default=True, help="Recorded in sources.disabled_reason."
+)
+@database_option
 @click.pass_obj
 def sources_disable(obj: Context, refs: Sequence[str], reason: str) -> None:
     """Stop crawling sources without deleting what was collected."""
@@ -143,6 +170,7 @@ def sources_disable(obj: Context, refs: Sequence[str], reason: str) -> None:
 
 
 @click.command("status")
+@database_option
 @click.pass_obj
 def status_cmd(obj: Context) -> None:
     """Due, overdue, failing and disabled sources, queue depth and the last crawls."""
@@ -161,7 +189,9 @@ def status_cmd(obj: Context) -> None:
                 table.add_column(col, overflow="fold")
             for src in rows:
                 reason = src.disabled_reason if title == "disabled" else src.last_error
-                table.add_row(str(src.id), src.title or src.home_url, str(src.consecutive_failures), reason or "")
+                table.add_row(
+                    str(src.id), src.title or src.home_url, str(src.consecutive_failures), reason or ""
+                )
             console.print(table)
     if st.recent:
         table = Table(title="last crawls")

@@ -67,7 +67,9 @@ class Session:
         crawler.signals.connect(collect, signal=signals.item_scraped)
         await self.process.crawl(crawler, urls=list(urls))
         by_url = {item.url: item for item in found}
-        return [by_url.get(url) or DiscoveredItem(url, error=f"{url}: no answer") for url in urls]
+        return [
+            by_url.get(url) or DiscoveredItem(url, error="no answer (-v shows Scrapy's log)") for url in urls
+        ]
 
     def save_discovered(
         self, items: Sequence[DiscoveredItem]
@@ -101,7 +103,9 @@ class Session:
         from scheduler.service import open_claimer, periodic_reconcile
 
         claimer = open_claimer(self.settings, self.engine, self.sessions)
-        reconciler = periodic_reconcile(claimer.queue, self.sessions, reconcile_every) if reconcile_every else None
+        reconciler = (
+            periodic_reconcile(claimer.queue, self.sessions, reconcile_every) if reconcile_every else None
+        )
         settings = self.settings.copy()
         settings.set("DOCLISTEN_WORKER", True, priority=CRAWLER_PRIORITY)
         try:

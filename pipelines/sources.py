@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.urls import short_url
 from pipelines.exceptions import SourceError
 from pipelines.models import Source
 from pipelines.repository import insert_for
@@ -65,7 +66,7 @@ def find_source(session: Session, ref: str) -> Source:
             select(Source).where(Source.home_url.in_(variants) | Source.feed_url.in_(variants)).limit(1)
         ).scalar()
     if found is None:
-        raise SourceError(f"no source {ref!r} (see `doclisten sources list`)")
+        raise SourceError(f"no source {short_url(ref)!r} (see `doclisten sources list`)")
     return found
 
 
