@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import click
 
-from crawler.cli_common import Context, guarded
+from crawler.cli_common import Context, database_option, guarded
 
 FILTERS = [
     click.option("--since", metavar="DATE", help="From this day or time (UTC, YYYY-MM-DD[THH:MM])."),
@@ -48,11 +48,17 @@ def connection(obj: Context) -> Iterator[Any]:
 
 
 @contextmanager
-def text_output(path: Path | None) -> Iterator[IO[str]]:
+def output_file(path: Path | None, binary: bool = False) -> Iterator[IO[Any] | None]:
+    """``path`` opened for writing (None: standard output, or None for a binary format); a file that
+    cannot be created is a one-line error naming it."""
     if path is None:
-        yield sys.stdout
+        yield None if binary else sys.stdout
         return
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    try:
+        out = open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+    with out:
         yield out
 
 
@@ -72,6 +78,7 @@ def text_output(path: Path | None) -> Iterator[IO[str]]:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
 )
+@database_option
 @click.pass_obj
 def export(obj: Context, kind: str, fmt: str, output: Path | None, **filters: Any) -> None:
     """Export every post, comment or keyword mention (streamed, no row limit)."""
@@ -79,12 +86,11 @@ def export(obj: Context, kind: str, fmt: str, output: Path | None, **filters: An
     from pipelines.analyst.filters import Filters
 
     f = guarded(lambda: Filters.from_options(**filters))
-    with connection(obj) as conn:
+    with connection(obj) as conn, output_file(output, binary=fmt == "parquet") as out:
         if fmt == "parquet":
-            n = guarded(run_export, conn, kind, fmt, f, None, str(output) if output else None)
+            n = guarded(run_export, conn, kind, fmt, f, None, out)
         else:
-            with text_output(output) as out:
-                n = guarded(run_export, conn, kind, fmt, f, out, None)
+            n = guarded(run_export, conn, kind, fmt, f, out, None)
     click.echo(f"exported {n} {kind}" + (f" to {output}" if output else ""), err=True)
 
 
@@ -101,6 +107,7 @@ TABLE_FORMAT = click.option(
 @click.command()
 @click.argument("query")
 @TABLE_FORMAT
+@database_option
 @click.pass_obj
 def sql(obj: Context, query: str, fmt: str) -> None:
     """Run one SQL query on a read-only connection ("-" reads it from standard input); writes are refused."""
@@ -135,6 +142,7 @@ def sql(obj: Context, query: str, fmt: str) -> None:
     show_envvar=True,
     help="At most this many results (0: all).",
 )
+@database_option
 @click.pass_obj
 def search(obj: Context, query: str, fmt: str, limit: int) -> None:
     """Search every post and comment: AND, OR, NOT, "phrases", NEAR/n, prefix*, (…),
@@ -200,6 +208,7 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also draw the volume as a chart: FILE.png, FILE.svg or FILE.pdf.",
 )
+@database_option
 @click.pass_obj
 def report(obj: Context, by: str, top: int, plot: Path | None, **filters: Any) -> None:
     """Mention volume over time, share of voice, top authors and mean sentiment of keywords."""

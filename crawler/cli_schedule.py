@@ -9,7 +9,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from crawler.cli_common import Context, guarded
+from crawler.cli_common import Context, database_option, guarded, private_networks_option
 from crawler.output import console
 
 WORKER_OPTIONS = [
@@ -76,6 +76,8 @@ def worker_overrides(verbose: bool = False, delay: float | None = None, **opts: 
 @click.command("run")
 @worker_options
 @click.option("--every", type=float, help="Seconds between reconciliations of the Redis queue (default 60).")
+@database_option
+@private_networks_option
 @click.pass_obj
 def run_cmd(obj: Context, **opts: Any) -> None:
     """Crawl due sources on their schedule until stopped (scheduler and worker in one process).
@@ -96,6 +98,8 @@ def run_cmd(obj: Context, **opts: Any) -> None:
 
 @click.command("worker")
 @worker_options
+@database_option
+@private_networks_option
 @click.pass_obj
 def worker_cmd(obj: Context, **opts: Any) -> None:
     """A long-running crawler worker: claims due sources from the queue while it has capacity."""
@@ -107,7 +111,14 @@ def worker_cmd(obj: Context, **opts: Any) -> None:
 
 @click.command("scheduler")
 @click.option("--every", type=float, help="Seconds between reconciliations (default 60).")
-@click.option("-v", "--verbose", is_flag=True, help="Log every reconciliation.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log the reconciliations that change the queue (sources added or removed) and the rounds "
+    "skipped because another scheduler holds the lock.",
+)
+@database_option
 @click.pass_obj
 def scheduler_cmd(obj: Context, every: float | None, verbose: bool) -> None:
     """Keep the Redis due queue in step with the sources table (reconciler), until stopped.
@@ -132,6 +143,7 @@ def scheduler_cmd(obj: Context, every: float | None, verbose: bool) -> None:
 
 @click.command("trigger")
 @click.argument("refs", nargs=-1, required=True)
+@database_option
 @click.pass_obj
 def trigger_cmd(obj: Context, refs: Sequence[str]) -> None:
     """Make sources (by id or URL) due now; running workers crawl them at their next poll."""
@@ -142,6 +154,7 @@ def trigger_cmd(obj: Context, refs: Sequence[str]) -> None:
 
 
 @click.command("migrate")
+@database_option
 @click.pass_obj
 def migrate_cmd(obj: Context) -> None:
     """Create or upgrade the database schema (other commands also do it on first use)."""
@@ -153,6 +166,7 @@ def migrate_cmd(obj: Context) -> None:
 
 @click.command("enable")
 @click.argument("refs", nargs=-1, required=True)
+@database_option
 @click.pass_obj
 def sources_enable(obj: Context, refs: Sequence[str]) -> None:
     """Re-enable sources disabled after repeated failures (they are due at once)."""
@@ -167,6 +181,7 @@ def sources_enable(obj: Context, refs: Sequence[str]) -> None:
 @click.option(
     "--reason", default="disabled by hand", show_default=True, help="Recorded in sources.disabled_reason."
 )
+@database_option
 @click.pass_obj
 def sources_disable(obj: Context, refs: Sequence[str], reason: str) -> None:
     """Stop crawling sources without deleting what was collected."""
@@ -177,6 +192,7 @@ def sources_disable(obj: Context, refs: Sequence[str], reason: str) -> None:
 
 
 @click.command("status")
+@database_option
 @click.pass_obj
 def status_cmd(obj: Context) -> None:
     """Due, overdue, failing and disabled sources, queue depth and the last crawls."""

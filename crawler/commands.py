@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from crawler.config import Config
 from crawler.runner import Session, run
 from crawler.spiders.discover import DiscoveredItem
+from crawler.urls import InvalidURL, web_url
 from pipelines.db import open_database, session_factory
 from pipelines.exceptions import SourceError
 from pipelines.models import Comment, FetchError, Post, Source, SourceCrawl
@@ -21,24 +21,14 @@ from pipelines.sources import list_sources as _list_sources
 from pipelines.sources import remove_source as _remove
 
 
-def normalize_input_url(url: str) -> str:
-    """``example.com`` -> ``https://example.com/``; refuses what cannot be a web address."""
-    url = url.strip()
-    if "://" not in url:
-        url = "https://" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SourceError(f"{url!r} is not an http(s) URL")
-    return url if parts.path else url + "/"
-
-
 def add_sources(config: Config, urls: Sequence[str], overrides: dict[str, Any]) -> list[tuple]:
+    """(item, source id, created) per URL; ``item.error`` says why a URL was not added."""
     valid, rejected = [], []
     for url in urls:
         try:
-            valid.append(normalize_input_url(url))
-        except SourceError as exc:
-            rejected.append((DiscoveredItem(url, error=str(exc)), None, False))
+            valid.append(web_url(url, default_scheme="https"))
+        except InvalidURL as exc:
+            rejected.append((DiscoveredItem(url, error=exc.reason), None, False))
     if not valid:
         return rejected
 

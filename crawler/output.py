@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from crawler.urls import short_url
 
 # Wide tables when piped (a terminal gets its own width).
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
+# More failed URLs than this (`sources import` of a big OPML file) are counted by reason.
+FAILURES_LISTED = 10
+REASONS_LISTED = 8
+EXAMPLES_PER_REASON = 3
+_ANY_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+?(?=[:,;.)]?(?:\s|$))")
+
+
 def print_added(results: Sequence[tuple]) -> int:
-    """Print the outcome of `sources add`; returns how many failed."""
-    failed = 0
+    """Print the outcome of `sources add` / `sources import`; returns how many failed."""
+    failed = [item for item, _, _ in results if item.discovery is None]
     for item, source_id, created in results:
         if item.discovery is None:
-            failed += 1
-            err_console.print(f"[red]error[/red]: {item.error}", highlight=False)
             continue
         d = item.discovery
         verb = "added" if created else "updated"
@@ -29,12 +38,50 @@ def print_added(results: Sequence[tuple]) -> int:
         extras = ", ".join(
             x for x in (d.comments_feed_url and "comment feed", d.rest_root and "REST API") if x
         )
-        console.print(
-            f"{verb} source {source_id}: {d.title or d.home_url} [{d.platform}] feed: {feed}"
-            + (f" ({extras})" if extras else ""),
+        line = f"{verb} source {source_id}: {d.title or d.home_url} [{d.platform}] feed: {feed}"
+        console.print(escape(line + (f" ({extras})" if extras else "")), highlight=False, emoji=False)
+    print_failures(failed, len(results))
+    return len(failed)
+
+
+def _error(text: str) -> None:
+    err_console.print(f"[red]error[/red]: {escape(text)}", highlight=False, soft_wrap=True, emoji=False)
+
+
+def reason_key(url: str, error: str) -> str:
+    """The reason a URL failed, with URLs and its host left out: the same reason for every blog."""
+    key = _ANY_URL.sub("<URL>", error)
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        host = None
+    return key.replace(host, "<host>") if host else key
+
+
+def print_failures(items: Sequence[Any], total: int) -> None:
+    """One line per failed URL, or, for many, the count of each reason with a few examples."""
+    if len(items) <= FAILURES_LISTED:
+        for item in items:
+            _error(f"{short_url(item.url)}: {item.error}")
+        return
+    by_reason: dict[str, list[str]] = {}
+    for item in items:
+        by_reason.setdefault(reason_key(item.url, item.error or "failed"), []).append(item.url)
+    reasons = sorted(by_reason.items(), key=lambda kv: -len(kv[1]))
+    _error(f"{len(items)} of {total} URLs failed, by reason:")
+    for reason, urls in reasons[:REASONS_LISTED]:
+        examples = ", ".join(short_url(u, 60) for u in urls[:EXAMPLES_PER_REASON])
+        more = ", …" if len(urls) > EXAMPLES_PER_REASON else ""
+        err_console.print(
+            f"  {len(urls)} × {escape(reason)} (e.g. {escape(examples)}{more})",
             highlight=False,
+            soft_wrap=True,
+            emoji=False,
         )
-    return failed
+    rest = reasons[REASONS_LISTED:]
+    if rest:
+        n = sum(len(urls) for _, urls in rest)
+        err_console.print(f"  {n} more with {len(rest)} other reasons", highlight=False)
 
 
 def print_sources(rows: Sequence[Any]) -> None:

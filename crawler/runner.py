@@ -98,7 +98,9 @@ class Session:
         crawler.signals.connect(collect, signal=signals.item_scraped)
         await self.process.crawl(crawler, urls=list(urls))
         by_url = {item.url: item for item in found}
-        return [by_url.get(url) or DiscoveredItem(url, error=f"{url}: no answer") for url in urls]
+        return [
+            by_url.get(url) or DiscoveredItem(url, error="no answer (-v shows Scrapy's log)") for url in urls
+        ]
 
     def save_discovered(
         self, items: Sequence[DiscoveredItem]

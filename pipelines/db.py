@@ -52,6 +52,17 @@ def mask_url(url: str) -> str:
     return parsed.set(query=query).render_as_string(hide_password=True)
 
 
+def is_in_memory(url: str) -> bool:
+    """``sqlite://`` and ``sqlite:///:memory:``: a database that vanishes with its connection."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return False
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    return parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, short_url
 from pipelines.exceptions import SourceError
 from pipelines.models import Source
 from pipelines.repository import insert_for
@@ -109,7 +109,7 @@ def resolve_sources(db: Session | Connection, refs: Sequence[str]) -> list[int]:
         ids = source_ids(db, ref)
         if not ids:
             raise SourceError(
-                f"no source {ref.strip()!r}: name one by id, home or feed URL, host or title "
+                f"no source {short_url(ref.strip())!r}: name one by id, home or feed URL, host or title "
                 "(see `doclisten sources list`)"
             )
         found.update(dict.fromkeys(ids))
@@ -121,7 +121,7 @@ def find_source(session: Session, ref: str) -> Source:
     ids = resolve_sources(session, [ref])
     if len(ids) > 1:
         shown = ", ".join(map(str, ids[:10])) + (", …" if len(ids) > 10 else "")
-        raise SourceError(f"{ref.strip()!r} means {len(ids)} sources (ids {shown}): name one by id or URL")
+        raise SourceError(f"{short_url(ref.strip())!r} means {len(ids)} sources (ids {shown}): name one by id or URL")
     return session.get_one(Source, ids[0])
 
 

@@ -87,12 +87,21 @@ def demo_site():  # type: ignore[no-untyped-def]
 FAST = ["--delay", "0", "--concurrency", "8"]
 
 
-def run_cli(*args: str, db: str, allow_private: bool = True, check: bool = True, timeout: float = 300):
-    """Run ``doclisten ARGS`` in a subprocess (a Twisted reactor runs once per process)."""
-    env = dict(
+def run_cli(
+    *args: str,
+    db: str,
+    allow_private: bool = True,
+    check: bool = True,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
+):
+    """Run ``doclisten ARGS`` in a subprocess (a Twisted reactor runs once per process); ``env`` adds
+    variables (without it, no ``DOCLISTEN_REDIS_URL``)."""
+    base = dict(
         os.environ, DOCLISTEN_DATABASE_URL=db, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1" if allow_private else "0"
     )
-    env.pop("DOCLISTEN_REDIS_URL", None)
+    base.pop("DOCLISTEN_REDIS_URL", None)
+    env = {**base, **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "crawler.cli", *args],
         cwd=ROOT,

@@ -122,7 +122,7 @@ def _arrow_type(name: str) -> Any:
     return pa.string()
 
 
-def write_parquet(path: str, names: list[str], rows: Iterator[tuple]) -> int:
+def write_parquet(path: str | IO[bytes], names: list[str], rows: Iterator[tuple]) -> int:
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
@@ -147,8 +147,10 @@ def _write_batch(writer: Any, schema: Any, batch: list[tuple]) -> int:
     return len(batch)
 
 
-def export(conn: Connection, kind: str, fmt: str, f: Filters, out: IO[str] | None, path: str | None) -> int:
-    """Write every matching row; returns how many."""
+def export(
+    conn: Connection, kind: str, fmt: str, f: Filters, out: IO[str] | None, path: str | IO[bytes] | None
+) -> int:
+    """Write every matching row to ``out`` (csv, jsonl) or ``path`` (parquet: a file name or binary file)."""
     if kind not in KINDS:
         raise AnalystError(f"cannot export {kind!r}: choose one of {', '.join(KINDS)}")
     if fmt == "parquet" and path is None:
