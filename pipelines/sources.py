@@ -121,7 +121,9 @@ def find_source(session: Session, ref: str) -> Source:
     ids = resolve_sources(session, [ref])
     if len(ids) > 1:
         shown = ", ".join(map(str, ids[:10])) + (", …" if len(ids) > 10 else "")
-        raise SourceError(f"{short_url(ref.strip())!r} means {len(ids)} sources (ids {shown}): name one by id or URL")
+        raise SourceError(
+            f"{short_url(ref.strip())!r} means {len(ids)} sources (ids {shown}): name one by id or URL"
+        )
     return session.get_one(Source, ids[0])
 
 
