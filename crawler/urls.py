@@ -66,14 +66,20 @@ class InvalidURL(ValueError):
         self.reason = reason
 
 
+# Scrapy's URLLENGTH_LIMIT default: longer URLs are dropped by its UrlLengthMiddleware without an answer.
+MAX_URL_LENGTH = 2083
+
+
 def web_url(text: str, *, default_scheme: str | None = None) -> str:
     """``text`` as an http(s) URL a request can be made for, else ``InvalidURL`` (before any request).
 
-    Refused: another scheme (``javascript:``, ``ftp://``), no host, a host with spaces or markup
+    Refused: longer than ``MAX_URL_LENGTH``, another scheme (``javascript:``, ``ftp://``), no host, a host with spaces or markup
     characters, a port that is not 1-65535, whatever Scrapy's URL parser (w3lib) rejects. With
     ``default_scheme``, text without ``://`` is a host: ``example.com`` -> ``https://example.com/``.
     """
     url = text.strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidURL(url, f"too long ({len(url):,} characters; at most {MAX_URL_LENGTH:,})")
     if "://" not in url:
         if not default_scheme or _OTHER_SCHEME.match(url):
             raise InvalidURL(url, "not an http(s) URL")

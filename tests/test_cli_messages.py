@@ -106,6 +106,8 @@ def test_long_urls_are_shortened_in_messages(sqlite_url: str) -> None:
         assert result.returncode != 0 and "Traceback" not in result.stderr
         assert "http://127.0.0.1/aaaa" in result.stderr and "…" in result.stderr
         assert len(result.stderr) < 400, len(result.stderr)
+        if args[1] == "add":  # refused before any request, with the reason (not "no answer")
+            assert "too long" in result.stderr, result.stderr
 
 
 def demo_hint(url: str, capsys: pytest.CaptureFixture[str]) -> str:

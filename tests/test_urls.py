@@ -160,3 +160,12 @@ def test_short_url_keeps_the_start_and_marks_the_cut() -> None:
     long = "https://example.com/" + "a" * 10_000
     short = short_url(long)
     assert short.startswith("https://example.com/aaa") and short.endswith("…") and len(short) <= 100
+
+
+def test_web_url_refuses_urls_scrapy_would_drop_unanswered() -> None:
+    from crawler.urls import MAX_URL_LENGTH
+
+    ok = "https://example.com/" + "a" * (MAX_URL_LENGTH - len("https://example.com/"))
+    assert web_url(ok) == ok
+    with pytest.raises(InvalidURL, match="too long"):
+        web_url(ok + "a")
