@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from pipelines.exceptions import DatabaseError
+from pipelines.spool import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -177,8 +178,7 @@ def open_existing(url: str) -> Engine:
         revision = current_revision(engine)
     except DBAPIError as exc:
         engine.dispose()
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise DatabaseError(f"cannot open database {where}: {reason}") from exc
+        raise DatabaseError(f"cannot open database {where}: {one_line(exc)}") from exc
     if revision != head_revision():
         engine.dispose()
         raise DatabaseError(_revision_problem(where, revision))

@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from pipelines.analyst.filters import AnalystError
+from pipelines.spool import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def prepare_readonly_role(raw: Any, dbapi_error: type[Exception]) -> None:
         raw.rollback()
         raise AnalystError(
             f"refused: doclisten sql runs queries as the read-only role {READONLY_ROLE}, which this database "
-            f"user cannot create or enter ({_first_line(exc)}); {ADMIN_HINT}"
+            f"user cannot create or enter ({one_line(exc)}); {ADMIN_HINT}"
         ) from exc
     cur.execute(PRIVILEGED)
     privileged = cur.fetchone()[0]
@@ -98,8 +99,4 @@ def _grant_select(cur: Any, raw: Any, dbapi_error: type[Exception]) -> None:
         raw.commit()
     except dbapi_error as exc:  # not the owner: queries of the tables not granted are refused
         raw.rollback()
-        logger.debug("cannot grant SELECT to %s: %s", READONLY_ROLE, _first_line(exc))
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        logger.debug("cannot grant SELECT to %s: %s", READONLY_ROLE, one_line(exc))

@@ -27,6 +27,7 @@ from pipelines.analyst.filters import AnalystError
 from pipelines.analyst.pg_readonly import READONLY_ROLE, prepare_readonly_role
 from pipelines.analyst.sql_guard import check_statement
 from pipelines.db import open_existing
+from pipelines.spool import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,7 @@ def lock_sqlite(conn: sqlite3.Connection) -> None:
 
 
 def _explain(exc: Exception) -> AnalystError:
-    message = str(exc).strip()
-    message = message.splitlines()[0] if message else type(exc).__name__
+    message = one_line(exc)
     if "permission denied for table" in message or "permission denied for view" in message:
         hint = f"the tables' owner can run: GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READONLY_ROLE}"
         return AnalystError(f"refused: {message} ({READONLY_ROLE} may not read it; {hint})")

@@ -16,6 +16,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
 from pipelines.analyst.filters import AnalystError
+from pipelines.spool import one_line
 
 DIALECTS = {"postgresql": "postgres", "sqlite": "sqlite"}
 ALLOWED = "one SELECT, WITH … SELECT, VALUES or EXPLAIN of one of those"
@@ -53,7 +54,7 @@ def _tokens(dialect: Dialect, sql: str) -> list[Token]:
     try:
         tokens = dialect.tokenize(sql)
     except TokenError as exc:
-        raise AnalystError(f"SQL error: {_first_line(exc)}") from exc
+        raise AnalystError(f"SQL error: {one_line(exc)}") from exc
     if not tokens:
         raise AnalystError("SQL error: no statement to run")
     return tokens
@@ -90,7 +91,7 @@ def _check_query(dialect: Dialect, sql: str, tokens: list[Token]) -> None:
     try:
         tree = dialect.parse(sql)[0]
     except ParseError as exc:
-        raise AnalystError(f"SQL error: cannot parse the statement: {_first_line(exc)}") from exc
+        raise AnalystError(f"SQL error: cannot parse the statement: {one_line(exc)}") from exc
     if not isinstance(tree, QUERIES):
         raise refused(f"{type(tree).__name__.upper()} is not a query")
     for node in tree.walk():
@@ -116,7 +117,3 @@ def _describe(node: object) -> str:
     if isinstance(node, exp.Lock):
         return "FOR UPDATE/SHARE (it locks rows)"
     return f"a {type(node).__name__.upper()} statement"
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
