@@ -37,9 +37,9 @@ def filter_options(func: Any) -> Any:
 
 @contextmanager
 def connection(obj: Context) -> Iterator[Any]:
-    from pipelines.db import open_database
+    from pipelines.db import open_existing
 
-    engine = guarded(open_database, obj.config.database_url)
+    engine = guarded(open_existing, obj.config.database_url)
     try:
         with engine.connect() as conn:
             yield conn

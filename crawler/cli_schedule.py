@@ -157,7 +157,7 @@ def trigger_cmd(obj: Context, refs: Sequence[str]) -> None:
 @database_option
 @click.pass_obj
 def migrate_cmd(obj: Context) -> None:
-    """Create or upgrade the database schema (other commands also do it on first use)."""
+    """Create or upgrade the database schema (commands that write also do it; reads never do)."""
     from crawler import schedule_commands
 
     before, after = guarded(schedule_commands.apply_migrations, obj.config)

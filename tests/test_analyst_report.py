@@ -62,6 +62,7 @@ def test_report_cli_table_and_plot(sqlite_url: str, tmp_path) -> None:  # type: 
 
 
 def test_report_errors_are_one_line(sqlite_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    open_database(sqlite_url).dispose()  # an empty doclisten database (reads never create one)
     proc = run_cli("report", "--plot", str(tmp_path / "x.png"), db=sqlite_url, check=False)
     assert proc.returncode == 1 and proc.stderr.strip().startswith("Error: nothing to plot")
     proc = run_cli("report", "--since", "last week", db=sqlite_url, check=False)

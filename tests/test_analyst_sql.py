@@ -76,7 +76,9 @@ def test_table_fits_the_terminal(sqlite_url: str, monkeypatch) -> None:  # type:
     assert "…" in lines[2]
 
 
-def test_sql_error_is_one_line(sqlite_url: str) -> None:
-    proc = run_cli("sql", "SELEC nonsense", db=sqlite_url, check=False)
-    assert proc.returncode == 1 and proc.stderr.startswith("Error: SQL error:")
+@pytest.mark.parametrize("statement", ["SELEC nonsense", "SELECT nosuch FROM posts", "SELECT FROM WHERE ("])
+def test_sql_error_is_one_line(sqlite_url: str, statement: str) -> None:
+    open_database(sqlite_url).dispose()
+    proc = run_cli("sql", statement, db=sqlite_url, check=False)
+    assert proc.returncode == 1 and proc.stderr.startswith("Error: SQL error:"), proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
