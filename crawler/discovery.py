@@ -37,7 +37,7 @@ _LINK_HEADER = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
 
 
 class DiscoveryError(DoclistenError, ValueError):
-    """The body is neither an HTML page nor a feed."""
+    """The body is neither an HTML page nor a feed (the message does not repeat the URL)."""
 
 
 @dataclass
@@ -182,17 +182,17 @@ def discover(
     """
     content_type = content_type or next(iter(_header(headers, "content-type")), "")
     if not body or not body.strip():
-        raise DiscoveryError(f"{url}: empty response")
+        raise DiscoveryError("empty response")
     if _looks_like_feed(body, content_type):
         try:
             return _from_feed(parse_feed(body, url, content_type), url)
         except FeedError as exc:
-            raise DiscoveryError(f"{url}: looks like a feed but {exc}") from None
+            raise DiscoveryError(f"looks like a feed but {exc}") from None
     if "html" in content_type.lower() or _HTML_HINT.search(body[:4096]):
         if b"\x00" in body[:4096]:
-            raise DiscoveryError(f"{url}: binary content served as HTML")
+            raise DiscoveryError("binary content served as HTML")
         return _from_html(body, url, content_type, headers)
     try:
         return _from_feed(parse_feed(body, url, content_type), url)
     except FeedError as exc:
-        raise DiscoveryError(f"{url}: neither an HTML page nor a feed ({exc})") from None
+        raise DiscoveryError(f"neither an HTML page nor a feed ({exc})") from None

@@ -64,6 +64,7 @@ class FetchErrorItem:
     error: str
     status: int | None = None
     retry_after: datetime | None = None  # the server asked us not to come back before this
+    source_level: bool = False  # the crawl's entry point (feed or listing) failed: ``sources.last_error``
 
 
 @dataclass

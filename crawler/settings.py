@@ -44,6 +44,9 @@ DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ssrf.SSRFGuardMiddleware": 50,
+    # robots.txt per RFC 9309: a missing one allows all, a failing one (5xx) disallows all for a while
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robotstxt.RobotsTxtMiddleware": 100,
     "crawler.middlewares.charset.CharsetMiddleware": 575,  # after decompression (590)
     "crawler.middlewares.conditional.ConditionalGetMiddleware": 580,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
@@ -65,6 +68,7 @@ DOCLISTEN_CRAWL_ID = None  # set by the runner; the storage pipeline creates one
 DOCLISTEN_BACKFILL_MAX_PAGES = 20  # archive pages (/page/N/, "Older posts") followed for a new source
 DOCLISTEN_BACKFILL_MAX_POSTS = 1000  # posts collected by backfill per source and crawl
 DOCLISTEN_RETRY_AFTER_MAX_WAIT = 60.0  # seconds a crawl waits out a Retry-After before giving up
+DOCLISTEN_ROBOTS_UNAVAILABLE_SECONDS = 600.0  # a robots.txt answering 5xx disallows its site this long
 DOCLISTEN_JOB_LOADER = "pipelines.store.jobs.load_jobs_for_crawler"  # used by `scrapy crawl blogs`
 
 LOG_LEVEL = "INFO"

@@ -1,4 +1,5 @@
-"""The one URL module: canonical form, same site, crawl traps, listing pages and post-like URLs.
+"""The one URL module: canonical form, same site, crawl traps, listing pages, post-like URLs, and the
+rule for what a user may give as a web address (``web_url``).
 
 Three kinds of links on a blog: **traps** are never followed (reply, share and log-in links, searches,
 day-by-day calendar archives); **listings** are followed to find posts (the home page's pages, tags,
@@ -64,6 +65,66 @@ _PERMALINK = re.compile(r"/\d{4}/\d{2}/(?:\d{2}/)?[^/]+(?:/|\.html?)?$")
 _POST_ID = re.compile(r"(?:^|&)p=\d+(?:&|$)")  # WordPress ?p=123
 _TRAP_PATH_PARTS = ("/wp-login.php", "/wp-admin/", "/xmlrpc.php", "/trackback/")
 _TRAP_PARAMS = frozenset({"replytocom", "share", "action", "s", "like_comment"})
+
+
+WEB_SCHEMES = ("http", "https")
+SHORT_URL_LIMIT = 100
+# ``javascript:alert(1)``, ``mailto:x@y`` — but not ``localhost:8080`` (a host and a port)
+_OTHER_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?!\d*(?:[/?#]|$))")
+_BAD_HOST = re.compile(r"[\x00-\x20\x7f<>\"'`{}|\\^%]")
+
+
+def short_url(url: str, limit: int = SHORT_URL_LIMIT) -> str:
+    """``url`` for a user message: whole when short, else its start (scheme, host, …) and "…"."""
+    return url if len(url) <= limit else url[: limit - 1] + "…"
+
+
+class InvalidURL(ValueError):
+    """Text that cannot be fetched as a web page; ``reason`` says why, without repeating the URL."""
+
+    def __init__(self, url: str, reason: str):
+        super().__init__(f"{short_url(url)!r}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+# Scrapy's URLLENGTH_LIMIT default: longer URLs are dropped by its UrlLengthMiddleware without an answer.
+MAX_URL_LENGTH = 2083
+
+
+def web_url(text: str, *, default_scheme: str | None = None) -> str:
+    """``text`` as an http(s) URL a request can be made for, else ``InvalidURL`` (before any request).
+
+    Refused: longer than ``MAX_URL_LENGTH``, another scheme (``javascript:``, ``ftp://``), no host, a host with spaces or markup
+    characters, a port that is not 1-65535, whatever Scrapy's URL parser (w3lib) rejects. With
+    ``default_scheme``, text without ``://`` is a host: ``example.com`` -> ``https://example.com/``.
+    """
+    url = text.strip()
+    if len(url) > MAX_URL_LENGTH:
+        raise InvalidURL(url, f"too long ({len(url):,} characters; at most {MAX_URL_LENGTH:,})")
+    if "://" not in url:
+        if not default_scheme or _OTHER_SCHEME.match(url):
+            raise InvalidURL(url, "not an http(s) URL")
+        url = f"{default_scheme}://{url}"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        safe_url_string(url)
+    except ValueError as exc:
+        reason = str(exc)
+        if "Port" in reason or "port" in reason:
+            port_text = parts.netloc.rpartition("@")[2].rpartition(":")[2]
+            raise InvalidURL(url, f"invalid port {port_text!r} (expected 1-65535)") from None
+        raise InvalidURL(url, f"not a valid URL ({reason})") from None
+    if parts.scheme.lower() not in WEB_SCHEMES:
+        raise InvalidURL(url, "not an http(s) URL")
+    if not parts.hostname:
+        raise InvalidURL(url, "no host name")
+    if _BAD_HOST.search(parts.hostname):
+        raise InvalidURL(url, "invalid host name")
+    if port == 0:
+        raise InvalidURL(url, "invalid port '0' (expected 1-65535)")
+    return url if parts.path else url + "/"
 
 
 def _is_dropped(name: str) -> bool:

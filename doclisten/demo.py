@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from doclisten.commands.sources import crawl_summary
-from doclisten.config import Config
+from doclisten.config import DEFAULT_DATABASE_URL, Config
 from doclisten.demo_site import DemoSite
 from doclisten.output import summary as output
 from doclisten.runner import Session, run
 from pipelines.exceptions import SourceError
-from pipelines.store.db import open_database, session_factory
+from pipelines.store.db import is_in_memory, mask_url, open_database, session_factory
 from pipelines.store.models import Comment, Post, Source
 
 DEMO_OVERRIDES = {
@@ -31,7 +31,12 @@ DEMO_OVERRIDES = {
 def prepare_database(config: Config, fresh: bool) -> None:
     """Start from an empty SQLite file, unless it holds sources that are not demo sources."""
     url = make_url(config.database_url)
-    if not fresh or url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    if (
+        not fresh
+        or url.get_backend_name() != "sqlite"
+        or not url.database
+        or is_in_memory(config.database_url)
+    ):
         return
     path = Path(url.database)
     if not path.exists():
@@ -81,18 +86,28 @@ def print_report(config: Config) -> None:
             ).scalar()
             output.console.print(
                 f"\nfound {n_posts} posts and {n_comments} comments ({n_replies} of them replies) "
-                f"in {config.database_url}"
+                f"in {mask_url(config.database_url)}"
             )
             print_sample_posts(s)
             print_thread(s)
     finally:
         engine.dispose()
+    hint = explore_hint(config.database_url)
     output.console.print(
-        "\nexplore with SQL, e.g.:\n"
-        '  sqlite3 doclisten.db "SELECT p.title, count(c.id) FROM posts p '
-        'LEFT JOIN comments c ON c.post_id = p.id GROUP BY p.id ORDER BY 2 DESC LIMIT 5"',
-        highlight=False,
+        f"\nexplore with SQL, e.g.:\n  {hint}", highlight=False, markup=False, soft_wrap=True
     )
+
+
+EXAMPLE_QUERY = (
+    "SELECT p.title, count(c.id) FROM posts p LEFT JOIN comments c ON c.post_id = p.id "
+    "GROUP BY p.id ORDER BY 2 DESC LIMIT 5"
+)
+
+
+def explore_hint(database_url: str) -> str:
+    """A command that queries the database the demo used (its password masked)."""
+    where = "" if database_url == DEFAULT_DATABASE_URL else f"--database-url '{mask_url(database_url)}' "
+    return f'doclisten {where}sql "{EXAMPLE_QUERY}"'
 
 
 def print_sample_posts(s) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
+from scrapy.utils.ossignal import install_shutdown_handlers
 
 from crawler.discovery import Discovery
 from crawler.spiders.blogs import BlogSpider
@@ -29,6 +30,10 @@ logger = logging.getLogger(__name__)
 
 # Per-crawler settings must beat the process settings that Scrapy merges into each crawler.
 CRAWLER_PRIORITY = 50
+
+# on_stop(session, signum, forced): the first SIGINT/SIGTERM (forced=False: a graceful stop begins) or the
+# second (forced=True: the process aborts); called in the reactor thread, never inside the signal handler
+OnStop = Callable[["Session", int, bool], None]
 
 
 def build_settings(config: Config, overrides: dict[str, Any] | None = None) -> Settings:
@@ -50,6 +55,32 @@ class Session:
             quiet_scrapy_noise()
         self.engine = open_database(config.database_url)
         self.sessions = session_factory(self.engine)
+        self.aborted = False
+
+    def watch_signals(self, on_stop: OnStop) -> None:
+        """Tell ``on_stop`` about Scrapy's shutdown signals (which keep their meaning: the first stops
+        gracefully, the second aborts). Installed at once, so no signal of the startup is missed."""
+        from twisted.internet import reactor
+
+        process = self.process
+        graceful, kill = process._signal_shutdown, process._signal_kill
+
+        def shutdown(signum: int, frame: Any) -> None:
+            reactor.callFromThread(on_stop, self, signum, False)
+            graceful(signum, frame)  # installs process._signal_kill, i.e. ``forced``, for the next signal
+
+        def forced(signum: int, frame: Any) -> None:
+            self.aborted = True
+            reactor.callFromThread(on_stop, self, signum, True)
+            kill(signum, frame)
+
+        process._signal_shutdown = shutdown  # type: ignore[method-assign,assignment]
+        process._signal_kill = forced  # type: ignore[method-assign,assignment]
+        install_shutdown_handlers(shutdown)
+
+    def in_progress(self) -> int:
+        """Sources the running crawls have begun and not finished."""
+        return sum(len(getattr(crawler.spider, "started", ())) for crawler in self.process.crawlers)
 
     async def discover(self, urls: Sequence[str]) -> list[DiscoveredItem]:
         found: list[DiscoveredItem] = []
@@ -65,7 +96,9 @@ class Session:
         crawler.signals.connect(collect, signal=signals.item_scraped)
         await self.process.crawl(crawler, urls=list(urls))
         by_url = {item.url: item for item in found}
-        return [by_url.get(url) or DiscoveredItem(url, error=f"{url}: no answer") for url in urls]
+        return [
+            by_url.get(url) or DiscoveredItem(url, error="no answer (-v shows Scrapy's log)") for url in urls
+        ]
 
     def save_discovered(
         self, items: Sequence[DiscoveredItem]
@@ -99,7 +132,9 @@ class Session:
         from scheduler.service import open_claimer, periodic_reconcile
 
         claimer = open_claimer(self.settings, self.engine, self.sessions)
-        reconciler = periodic_reconcile(claimer.queue, self.sessions, reconcile_every) if reconcile_every else None
+        reconciler = (
+            periodic_reconcile(claimer.queue, self.sessions, reconcile_every) if reconcile_every else None
+        )
         settings = self.settings.copy()
         settings.set("DOCLISTEN_WORKER", True, priority=CRAWLER_PRIORITY)
         try:
@@ -138,10 +173,19 @@ class Outcome:
 
 
 def run(
-    config: Config, steps: Callable[[Session], Awaitable[Any]], overrides: dict[str, Any] | None = None
+    config: Config,
+    steps: Callable[[Session], Awaitable[Any]],
+    overrides: dict[str, Any] | None = None,
+    on_stop: OnStop | None = None,
 ) -> Any:
-    """Run ``steps(session)`` inside a Scrapy process; returns its result (re-raises its error)."""
+    """Run ``steps(session)`` inside a Scrapy process; returns its result (re-raises its error).
+
+    With ``on_stop``, shutdown signals are reported to it, and an abort (a second signal) raises
+    KeyboardInterrupt once the reactor has stopped.
+    """
     session = Session(config, build_settings(config, overrides))
+    if on_stop is not None:
+        session.watch_signals(on_stop)
     outcome = Outcome()
 
     async def main() -> None:
@@ -159,4 +203,6 @@ def run(
         session.close()
     if outcome.error is not None:
         raise outcome.error
+    if session.aborted:
+        raise KeyboardInterrupt
     return outcome.value

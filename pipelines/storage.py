@@ -25,7 +25,7 @@ from crawler.items import (
     SourceUpdateItem,
     ValidatorItem,
 )
-from crawler.middlewares.sourcestats import stat_key
+from crawler.middlewares.sourcestats import stat_key, total_key
 from pipelines.annotations import peek_annotations
 from pipelines.store import analysis, search_index
 from pipelines.store import repository as repo
@@ -171,6 +171,7 @@ class StoragePipeline:
     def _inc(self, source_id: int, name: str, value: int = 1) -> None:
         if value:
             self.crawler.stats.inc_value(stat_key(source_id, name), value)
+            self.crawler.stats.inc_value(total_key(name), value)
 
     def _store_post(self, s: Any, item: PostItem, now: Any) -> None:
         record = repo.PostRecord(
@@ -221,10 +222,13 @@ class StoragePipeline:
                 occurred_at=now,
             )
         )
-        values: dict[str, Any] = {"last_error": f"{item.url}: {item.error}"[:2000], "last_error_at": now}
+        values: dict[str, Any] = {}
+        if item.source_level:  # the feed or listing failed; a page's error stays in fetch_errors
+            values.update(last_error=f"{item.url}: {item.error}"[:2000], last_error_at=now)
         if item.retry_after is not None:
             values["not_before"] = item.retry_after
-        s.execute(update(Source).where(Source.id == item.source_id).values(**values))
+        if values:
+            s.execute(update(Source).where(Source.id == item.source_id).values(**values))
 
     # ------------------------------------------------------------------ end of a source
 

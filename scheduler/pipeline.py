@@ -33,12 +33,12 @@ def outcome_from_stats(stats: Any, source: Source, now: Any) -> CrawlOutcome:
     def get(name: str) -> int:
         return int(stats.get_value(stat_key(source.id, name), 0) or 0)
 
-    requests, errors = get("requests"), get("errors")
     retry_after = to_utc(source.not_before)
     return CrawlOutcome(
         new_items=get("new_posts") + get("new_comments"),
         known_items=get("known_items"),
-        failed=errors > 0 and requests <= errors,
+        # the feed (or a feedless blog's listing) could not be read; errors of single pages do not count
+        failed=not get("listing_read"),
         error=source.last_error,
         retry_after=retry_after if retry_after and retry_after > now else None,
         cache_max_age=get("cache_max_age") or None,
@@ -129,8 +129,8 @@ class SchedulePipeline:
             "lease_token": None,
             "lease_until": None,
         }
-        if not outcome.failed:
-            values["last_success_at"] = now
+        if not outcome.failed:  # the errors of its pages are in fetch_errors and the crawl's summary
+            values.update(last_success_at=now, last_error=None)
         if decision.disable:
             values.update(disabled=True, disabled_reason=decision.disable_reason)
             logger.warning("source %s disabled: %s", source_id, decision.disable_reason)

@@ -40,7 +40,7 @@ class SourceState:
 class CrawlOutcome:
     new_items: int = 0  # new posts + new comments
     known_items: int = 0  # feed entries / links already stored
-    failed: bool = False  # the source could not be reached at all
+    failed: bool = False  # the source's feed (or listing, without a feed) could not be read
     error: str | None = None
     retry_after: datetime | None = None
     cache_max_age: int | None = None  # seconds, from the feed's Cache-Control

@@ -24,6 +24,7 @@ from typing import Any, cast
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 from sqlalchemy import select
@@ -80,7 +81,8 @@ def connect_redis(
 ) -> redis.Redis:
     """A client that reconnects with exponential backoff (by default 8 retries, ~11 s in all).
 
-    Raises ``QueueUnavailable`` (password masked) when the URL is invalid or Redis stays unreachable.
+    Raises ``QueueUnavailable`` (password masked) when the URL is invalid, Redis stays unreachable or
+    refuses the connection (wrong password, ``DB index is out of range``, …).
     """
     retry = Retry(
         ExponentialBackoff(cap=backoff_cap, base=backoff_base),
@@ -102,6 +104,9 @@ def connect_redis(
     except UNAVAILABLE as exc:
         client.close()
         raise QueueUnavailable(f"Redis unavailable at {mask_url(url)}: {_reason(exc)}") from exc
+    except RedisError as exc:  # the server answered, with an error
+        client.close()
+        raise QueueUnavailable(f"Redis at {mask_url(url)} refused the connection: {_reason(exc)}") from exc
     return client
 
 

@@ -8,12 +8,16 @@ A claim is one ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING id`` stat
 the subquery locks with ``FOR UPDATE SKIP LOCKED`` so concurrent claimers never wait on or take the
 same rows; SQLite serialises writers (busy_timeout). Each method is its own short transaction and
 touches only the scheduling columns.
+
+A claiming process is a lease *holder* (``scheduler.holders``): its tokens name it, and it holds a
+lock that dies with it. ``release_orphans`` gives back at once the leases of holders that are
+provably gone (a `doclisten run` killed with kill -9 or a double Ctrl-C), so a restarted run does
+not wait out their 30-minute leases; a live process's leases are never touched.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from crawler.extract.dates import to_utc
 from pipelines.store.db import utcnow
 from pipelines.store.models import Source
+from scheduler.holders import Holders, holder_of, holders_for, new_token
 from scheduler.queue import Claim, ReconcileReport
 
 logger = logging.getLogger(__name__)
@@ -36,6 +41,9 @@ class SqlDueQueue:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._skip_locked = engine.dialect.name == "postgresql"
+        self._holders: Holders | None = None
+        self._holder: str | None = None
+        self._registered = False
 
     def _write(self, stmt: Any) -> int:
         """Run one UPDATE in its own transaction; the number of rows it changed."""
@@ -51,7 +59,7 @@ class SqlDueQueue:
             return []
         now = to_utc(now or utcnow())
         until = now + timedelta(seconds=lease_seconds)
-        token = uuid.uuid4().hex
+        token = new_token(self._register())
         due = (
             select(Source.id)
             .where(Source.disabled.is_(False), Source.next_due_at <= now)
@@ -111,8 +119,66 @@ class SqlDueQueue:
         return self._count(*SCHEDULED, Source.next_due_at <= to_utc(now or utcnow()))
 
     def reconcile(self, sessions: sessionmaker[Session] | None = None, **_: Any) -> ReconcileReport:
-        """Nothing to re-seed: the table is the queue. Reports the scheduled sources as kept."""
+        """Nothing to re-seed (the table is the queue): takes back the leases of gone holders and
+        reports the scheduled sources as kept."""
+        self.release_orphans()
         return ReconcileReport(kept=self.depth())
 
+    # ------------------------------------------------------------------ holders
+
+    def _locks(self) -> Holders | None:
+        if self._holders is None:
+            self._holders = holders_for(self._engine)
+        return self._holders
+
+    def _register(self) -> str | None:
+        """Become a holder before the first claim (and take back what gone holders left)."""
+        if not self._registered:
+            locks = self._locks()
+            self._holder = locks.acquire() if locks else None
+            self._registered = True
+            self.release_orphans()
+        return self._holder
+
+    def _gone_holders(self, locks: Holders) -> set[str]:
+        """Holders named by current leases whose process provably ended."""
+        with self._engine.connect() as conn:
+            tokens = conn.execute(
+                select(Source.lease_token).distinct().where(Source.lease_token.is_not(None))
+            )
+            holders = {holder_of(t) for t in tokens.scalars()}
+        return {h for h in holders if h is not None and h != self._holder and locks.is_gone(h)}
+
+    def release_orphans(self) -> int:
+        """Make the sources leased by gone holders due now; how many there were."""
+        locks, released = self._locks(), 0
+        if locks is None:
+            return 0
+        for holder in sorted(self._gone_holders(locks)):
+            released += self._write(
+                update(Source)
+                .where(Source.lease_token.startswith(f"{holder}.", autoescape=True))
+                .values(next_due_at=utcnow(), lease_token=None, lease_until=None)
+            )
+            locks.forget(holder)
+        if released:
+            logger.warning("took back %d sources claimed by a process that is gone", released)
+        return released
+
+    def stale_leases(self, now: datetime | None = None) -> int:
+        """Unexpired leases whose holder is gone (``status``: claimed, but nobody is crawling them)."""
+        locks = self._locks()
+        gone = self._gone_holders(locks) if locks else set()
+        if not gone:
+            return 0
+        with self._engine.connect() as conn:
+            tokens = conn.execute(
+                select(Source.lease_token).where(Source.lease_until > to_utc(now or utcnow()))
+            )
+            return sum(1 for t in tokens.scalars() if holder_of(t) in gone)
+
     def close(self) -> None:
-        """Nothing to release: each call borrows a connection from the caller's engine."""
+        """Stop being a holder; connections are borrowed from the caller's engine, which stays open."""
+        if self._holders is not None:
+            self._holders.close()
+

@@ -38,8 +38,25 @@ def _pg_connect(dbname: str | None = None):  # type: ignore[no-untyped-def]
     )
 
 
+@pytest.fixture(scope="session")
+def _pg_roles_cleanup() -> Iterator[None]:
+    """Drop ``doclisten_readonly`` (cluster-wide, made by ``doclisten sql``) at the end if this run made it."""
+    import psycopg
+
+    role = "doclisten_readonly"
+    try:
+        with _pg_connect() as admin:
+            existed = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+    except psycopg.OperationalError:  # PostgreSQL unavailable: pg_url skips or fails with the reason
+        existed = True
+    yield
+    if not existed:
+        with _pg_connect() as admin:
+            admin.execute(f"DROP ROLE IF EXISTS {role}")  # its grants went with the throwaway databases
+
+
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(_pg_roles_cleanup: None) -> Iterator[str]:
     """A throwaway PostgreSQL database, dropped afterwards."""
     import psycopg
     from sqlalchemy.engine import make_url
@@ -87,12 +104,21 @@ def demo_site():  # type: ignore[no-untyped-def]
 FAST = ["--delay", "0", "--concurrency", "8"]
 
 
-def run_cli(*args: str, db: str, allow_private: bool = True, check: bool = True, timeout: float = 300):
-    """Run ``doclisten ARGS`` in a subprocess (a Twisted reactor runs once per process)."""
-    env = dict(
+def run_cli(
+    *args: str,
+    db: str,
+    allow_private: bool = True,
+    check: bool = True,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
+):
+    """Run ``doclisten ARGS`` in a subprocess (a Twisted reactor runs once per process); ``env`` adds
+    variables (without it, no ``DOCLISTEN_REDIS_URL``)."""
+    base = dict(
         os.environ, DOCLISTEN_DATABASE_URL=db, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1" if allow_private else "0"
     )
-    env.pop("DOCLISTEN_REDIS_URL", None)
+    base.pop("DOCLISTEN_REDIS_URL", None)
+    env = {**base, **(env or {})}
     proc = subprocess.run(
         [sys.executable, "-m", "doclisten.cli.main", *args],
         cwd=ROOT,

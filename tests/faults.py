@@ -177,6 +177,10 @@ class Blog:
             match = pattern.match(path)
             if match:
                 return reply(self, match)
+        return self.normal(path)
+
+    def normal(self, path: str) -> Reply:
+        """What a well-behaved blog answers."""
         if path == "/robots.txt":
             return Reply(body=b"User-agent: *\nAllow: /\n", ctype="text/plain")
         if path == "/":
@@ -202,6 +206,16 @@ def once(bad: Reply) -> Route:
             return bad
         post = next(p for p in blog.posts if p.path == match.group(0))
         return Reply(body=post_page(post).encode())
+
+    return reply
+
+
+def after_first(bad: Reply) -> Route:
+    """The first request of the path (``sources add``) gets the normal answer, the next ones ``bad``."""
+
+    def reply(blog: Blog, match: re.Match[str]) -> Reply:
+        assert blog.site is not None
+        return blog.normal(match.group(0)) if blog.site.hits(blog.key, match.group(0)) == 1 else bad
 
     return reply
 
@@ -253,8 +267,12 @@ def slow() -> Blog:
     return blog.route(r"/feed/", feed)
 
 
+def _bomb(maxsize: int) -> bytes:
+    return gzip.compress(b"<html><body>" + b" " * (maxsize * 4), compresslevel=9)
+
+
 def huge(maxsize: int) -> Blog:
-    bomb = gzip.compress(b"<html><body>" + b" " * (maxsize * 4), compresslevel=9)
+    bomb = _bomb(maxsize)
     big = b"<html><body>" + b"<p>insulin</p>" * (maxsize // 14 + 1000)
     return (
         Blog("huge", ok_posts("small-post", "gzip-bomb", "oversize", "oversize-stream"))
@@ -524,6 +542,42 @@ def hostile(secret_uri: str) -> Blog:
         )
         .route(r"/2024/01/(laughs|xxe)/", page)
     )
+
+
+def health_blogs(maxsize: int) -> list[Blog]:
+    """Blogs for the source-health rules: one broken page is a page error, an unreadable feed or
+    listing (the entry point of a crawl) is a failed crawl; a robots.txt that is missing or failing."""
+    big = b"<html><body>" + b"<p>insulin</p>" * (maxsize // 14 + 1000)
+    toobig = Blog("toobig", ok_posts("fine-one", "fine-two", "too-big")).route(
+        r"/2024/01/too-big/", fixed(Reply(body=big))
+    )
+    stalled = Blog("stalled", ok_posts("fine-three", "fine-four", "never-ends")).route(
+        r"/2024/01/never-ends/", fixed(Reply(body=b"<html>" + b"x" * 200, drip=1.0))
+    )
+    bomb = _bomb(maxsize)
+    feedbomb = feed_fault(
+        "feedbomb", lambda blog: Reply(body=bomb, ctype=RSS, headers={"Content-Encoding": "gzip"})
+    )
+    garbage = feed_fault("garbagefeed", lambda blog: Reply(body=GARBAGE, ctype=RSS))
+    nofeed = Blog("nofeed", ok_posts("listed-one", "listed-two"), feed=False)
+    garbage_home = Blog("garbagehome", ok_posts("unlisted"), feed=False).route(
+        r"/", after_first(Reply(body=GARBAGE, ctype="text/html"))
+    )
+
+    def feed_later(blog: Blog, match: re.Match[str]) -> Reply:  # missing on the first crawl only
+        assert blog.site is not None
+        if blog.site.hits(blog.key, "/feed/") == 1:
+            return Reply(404, b"not found", "text/plain")
+        return blog.normal("/feed/")
+
+    recovers = Blog("recovers", ok_posts("back-again")).route(r"/feed/", feed_later)
+    norobots = Blog("norobots", ok_posts("no-robots-post")).route(
+        r"/robots\.txt", fixed(Reply(404, b"<html>not found</html>"))
+    )
+    robots503 = Blog("robots503", ok_posts("unreachable-robots")).route(
+        r"/robots\.txt", after_first(Reply(503, b"down for maintenance", "text/plain"))
+    )
+    return [toobig, stalled, feedbomb, garbage, nofeed, garbage_home, recovers, norobots, robots503]
 
 
 def fault_blogs(maxsize: int) -> list[Blog]:

@@ -59,6 +59,7 @@ def test_parquet(sqlite_url: str, tmp_path) -> None:  # type: ignore[no-untyped-
 
 
 def test_parquet_needs_a_file_and_bad_dates_are_one_line(sqlite_url: str) -> None:
+    open_database(sqlite_url).dispose()  # an empty doclisten database (reads never create one)
     proc = run_cli("export", "posts", "--format", "parquet", db=sqlite_url, check=False)
     assert (
         proc.returncode == 1

@@ -62,6 +62,7 @@ def test_report_cli_table_and_plot(sqlite_url: str, tmp_path) -> None:  # type: 
 
 
 def test_report_errors_are_one_line(sqlite_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    open_database(sqlite_url).dispose()  # an empty doclisten database (reads never create one)
     proc = run_cli("report", "--plot", str(tmp_path / "x.png"), db=sqlite_url, check=False)
     assert proc.returncode == 1 and proc.stderr.strip().startswith("Error: nothing to plot")
     proc = run_cli("report", "--since", "last week", db=sqlite_url, check=False)
@@ -90,3 +91,22 @@ def test_report_after_crawling_the_sample_site(demo_site, sqlite_url: str, tmp_p
     assert out.splitlines()[1].split(maxsplit=1)[1].startswith(top)  # the most mentioned brand leads
     width, height = png_size(chart.read_bytes())
     assert width >= 800 and height >= 400
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [(".svg", b"<svg"), (".pdf", b"%PDF-"), (".PNG", b"\x89PNG")])
+def test_plot_format_follows_the_extension(sqlite_url: str, tmp_path, suffix: str, magic: bytes) -> None:  # type: ignore[no-untyped-def]
+    fill(sqlite_url)
+    chart = tmp_path / f"trend{suffix}"
+    run_cli("report", "--plot", str(chart), db=sqlite_url)
+    data = chart.read_bytes()
+    assert magic in data[:400], data[:40]
+
+
+def test_plot_refuses_other_extensions_before_any_work(sqlite_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fill(sqlite_url)
+    for name in ("trend.gif", "trend"):
+        proc = run_cli("report", "--plot", str(tmp_path / name), db=sqlite_url, check=False)
+        message = proc.stderr.strip()
+        assert proc.returncode == 1 and len(message.splitlines()) == 1, message
+        assert ".png, .svg or .pdf" in message and proc.stdout == ""
+        assert not (tmp_path / name).exists()

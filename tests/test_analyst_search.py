@@ -9,11 +9,12 @@ import json
 import re
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from pipelines.analyst.search import search
+from pipelines.analyst.search import COLUMNS, search
+from pipelines.exceptions import SourceError
 from pipelines.store.db import open_database
 from pipelines.store.models import Post
 from pipelines.store.search_index import reindex_all
@@ -81,6 +82,15 @@ def test_snippets_and_limit(conn) -> None:  # type: ignore[no-untyped-def]
         ("in:blogs dexcom", 4),
         ("x* dexcom", 1),
         ("dexcom AND", 11),
+        ("dexcom author:", 15),
+        ("source: dexcom", 8),
+        ('dexcom author:""', 15),
+        ("dexcom NEAR/x roche", 8),
+        ("dexcom NEAR roche", 8),
+        ("dexcom NEAR/0 roche", 8),
+        ("dexcom NEAR/2 roche NEAR/0 sensors", 21),
+        ("dexcom AND " + "(" * 2000 + "roche" + ")" * 2000, 12 + 100),
+        ("dexcom " + "NOT " * 2000 + "roche", 8 + 4 * 100),
     ],
 )
 def test_malformed_query_says_where(sqlite_url: str, query: str, column: int) -> None:
@@ -89,6 +99,44 @@ def test_malformed_query_says_where(sqlite_url: str, query: str, column: int) ->
     message = proc.stderr.strip()
     assert len(message.splitlines()) == 1 and "Traceback" not in message
     assert f"at column {column}:" in message, message
+    assert len(message) < 300, "a long query is shown cut around the mistake"
+
+
+def test_a_source_reference_means_an_id_a_url_a_host_or_a_title(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.execute(
+        text("UPDATE sources SET home_url = 'http://127.0.0.1:8021/', title = 'Type 2 Talk' WHERE id = 1")
+    )
+    conn.execute(text("UPDATE sources SET home_url = 'http://www.blog2.test/' WHERE id = 2"))
+    assert found(conn, "source:2 abbott") == [(3, None), (4, None)]  # not source 1, whose URL has a 2
+    assert found(conn, "source:1 abbott") == [(1, None)]
+    assert found(conn, "source:127.0.0.1 abbott") == [(1, None)]
+    assert found(conn, "source:127.0.0.1:8021 abbott") == [(1, None)]
+    assert found(conn, "source:blog2.test abbott") == [(3, None), (4, None)]  # a subdomain of the host
+    assert found(conn, "source:http://www.blog2.test abbott") == [(3, None), (4, None)]
+    assert found(conn, 'source:"type 2 talk" abbott') == [(1, None)]  # a title, ignoring case
+    assert found(conn, "source:1 source:2 abbott") == [(1, None), (3, None), (4, None)]  # either
+    for nothing in ("source:0.0.1", "source:talk", "source:blog2", "source:99"):
+        with pytest.raises(SourceError, match="no source"):
+            found(conn, f"{nothing} abbott")
+
+
+def test_source_filters_of_export_and_report_follow_the_same_rule(sqlite_url: str) -> None:
+    fill(sqlite_url)
+    out = run_cli("export", "posts", "--source", "blog2.test", db=sqlite_url).stdout
+    assert [r["id"] for r in csv.DictReader(io.StringIO(out))] == ["3", "4"]
+    out = run_cli("export", "mentions", "--source", "BLOG 1", db=sqlite_url).stdout
+    assert {r["post_id"] for r in csv.DictReader(io.StringIO(out))} == {"1", "2"}
+    assert "Share of voice (8 mentions)" in run_cli("report", "--source", "blog 1", db=sqlite_url).stdout
+    assert "Share of voice (6 mentions)" in run_cli("report", "--source", "blog2.test", db=sqlite_url).stdout
+    for command in (
+        ["export", "posts", "--source", "99"],
+        ["report", "--source", "x.test"],
+        ["search", "source:99 a"],
+    ):
+        proc = run_cli(*command, db=sqlite_url, check=False)
+        message = proc.stderr.strip()
+        assert proc.returncode == 1 and len(message.splitlines()) == 1, message
+        assert message.startswith("Error: no source "), message
 
 
 def test_formats(sqlite_url: str) -> None:
@@ -106,6 +154,24 @@ def test_formats(sqlite_url: str) -> None:
     table = run_cli("search", "dexcom", "--limit", "1", db=sqlite_url)
     assert table.stdout.splitlines()[0].split()[:3] == ["kind", "post_id", "comment_id"]
     assert "1 results (--limit 1)" in table.stderr
+
+
+def test_times_are_iso_8601_utc_and_the_table_fits_the_terminal(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    fill(db_url)
+    engine = open_database(db_url)
+    with engine.begin() as c:
+        reindex_all(c)
+    engine.dispose()
+    when = "2024-01-07T23:30:00+00:00"  # post 4
+    rows = list(csv.DictReader(io.StringIO(run_cli("search", "libre", "--format", "csv", db=db_url).stdout)))
+    assert [r["published_at"] for r in rows] == [when]
+    lines = run_cli("search", "libre", "--format", "jsonl", db=db_url).stdout.splitlines()
+    assert [json.loads(line)["published_at"] for line in lines] == [when]
+    monkeypatch.setenv("COLUMNS", "120")
+    lines = run_cli("search", "libre OR dexcom", db=db_url).stdout.splitlines()
+    assert lines[0].split() == COLUMNS  # every column, none dropped
+    assert max(map(len, lines)) <= 120, lines
+    assert when in lines[2] and "…" in "".join(lines)  # long text is cut, times are not
 
 
 @pytest.mark.slow

@@ -54,7 +54,31 @@ def test_writes_are_refused(db_url: str, statement: str) -> None:
     engine.dispose()
 
 
-def test_sql_error_is_one_line(sqlite_url: str) -> None:
-    proc = run_cli("sql", "SELEC nonsense", db=sqlite_url, check=False)
-    assert proc.returncode == 1 and proc.stderr.startswith("Error: SQL error:")
+def test_times_are_iso_8601_utc_as_in_exports(db_url: str) -> None:
+    fill(db_url)
+    query = "SELECT id, published_at, max(published_at) AS latest FROM posts WHERE id = 4 GROUP BY id, published_at"
+    table = run_cli("sql", query, db=db_url).stdout.splitlines()
+    assert table[2].split() == ["4", "2024-01-07T23:30:00+00:00", "2024-01-07T23:30:00+00:00"]
+    rows = list(csv.reader(io.StringIO(run_cli("sql", query, "--format", "csv", db=db_url).stdout)))
+    assert rows[1] == ["4", "2024-01-07T23:30:00+00:00", "2024-01-07T23:30:00+00:00"]
+    texts = run_cli("sql", "SELECT '2024-01-07 23:30:00' AS t", "--format", "csv", db=db_url).stdout
+    assert texts.splitlines()[1] == "2024-01-07 23:30:00"  # a text that is not a stored time stays as it is
+
+
+def test_table_fits_the_terminal(sqlite_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    fill(sqlite_url)
+    monkeypatch.setenv("COLUMNS", "60")
+    query = "SELECT id, url, published_at, content_text, title FROM posts ORDER BY id"
+    lines = run_cli("sql", query, db=sqlite_url).stdout.splitlines()
+    assert lines[0].split() == ["id", "url", "published_at", "content_text", "title"]  # no column dropped
+    assert max(map(len, lines)) <= 60, lines
+    assert lines[2].split()[2] == "2024-01-01T10:00:00+00:00"  # times are never cut
+    assert "…" in lines[2]
+
+
+@pytest.mark.parametrize("statement", ["SELEC nonsense", "SELECT nosuch FROM posts", "SELECT FROM WHERE ("])
+def test_sql_error_is_one_line(sqlite_url: str, statement: str) -> None:
+    open_database(sqlite_url).dispose()
+    proc = run_cli("sql", statement, db=sqlite_url, check=False)
+    assert proc.returncode == 1 and proc.stderr.startswith("Error: SQL error:"), proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1

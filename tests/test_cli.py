@@ -30,7 +30,7 @@ def test_every_command_has_help(path: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["sources", "add", "ftp://example.com/feed"], "is not an http(s) URL"),
+        (["sources", "add", "ftp://example.com/feed"], "ftp://example.com/feed: not an http(s) URL"),
         (["sources", "remove", "42"], "no source '42'"),
         (["crawl"], "no sources to crawl"),
         (["crawl", "https://nowhere.example/"], "no source"),
@@ -126,3 +126,52 @@ def test_scrapy_crawl_blogs_works_for_scrapy_users(demo_site, sqlite_url) -> Non
         )
     engine.dispose()
     assert per_source == {1: len(demo_site.blogs["wp-block"].content.posts)}
+
+
+def leaf_commands() -> dict[str, click.Command]:
+    out = {}
+    for path in all_commands(main):
+        cmd: click.Command = main
+        for name in path:
+            assert isinstance(cmd, click.Group)
+            cmd = cmd.commands[name]
+        if not isinstance(cmd, click.Group):
+            out[" ".join(path)] = cmd
+    return out
+
+
+NO_DATABASE = {"keywords list", "keywords test", "extract"}
+FETCHING = {"sources add", "sources import", "crawl", "run", "worker", "extract"}
+
+
+def option_names(cmd: click.Command) -> set[str]:
+    return {o for p in cmd.params for o in (*p.opts, *getattr(p, "secondary_opts", ()))}
+
+
+@pytest.mark.parametrize("path", sorted(leaf_commands()))
+def test_database_and_private_network_options_on_every_command(path: str) -> None:
+    names = option_names(leaf_commands()[path])
+    assert ("--database-url" in names) == (path not in NO_DATABASE), path
+    assert ("--allow-private-networks" in names) == (path in FETCHING), path
+
+
+def test_database_url_after_the_command(sqlite_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner(env={"DOCLISTEN_DATABASE_URL": "nonsense://"})
+    result = runner.invoke(main, ["migrate", "--database-url", sqlite_url])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "doclisten.db").exists()
+    result = runner.invoke(main, ["sources", "list", "--database-url", sqlite_url])
+    assert result.exit_code == 0 and "no sources yet" in result.output, result.output
+    # before the command as well as after it; the one after the command wins
+    result = runner.invoke(
+        main, ["--database-url", "nonsense://", "sources", "list", "--database-url", sqlite_url]
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["--database-url", sqlite_url, "sources", "list"])
+    assert result.exit_code == 0, result.output
+
+
+def test_scheduler_verbose_help_says_what_it_logs() -> None:
+    result = CliRunner().invoke(main, ["scheduler", "--help"])
+    assert "every reconciliation" not in result.output
+    assert "added or removed" in result.output

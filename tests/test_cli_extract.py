@@ -69,9 +69,10 @@ def test_file_without_url_still_extracts():
     [
         (["no/such/page.html"], "no/such/page.html: no such file"),
         (["tests"], "tests: cannot read it"),
-        (["ftp://example.com/page"], "'ftp://example.com/page' is not an http(s) URL"),
-        (["http:///nohost"], "is not an http(s) URL"),
-        ([str(PAGES / "wp_classic.html"), "--url", "not a url"], "'not a url' is not an http(s) URL"),
+        (["ftp://example.com/page"], "'ftp://example.com/page': not an http(s) URL"),
+        (["http:///nohost"], "'http:///nohost': no host name"),
+        ([str(PAGES / "wp_classic.html"), "--url", "not a url"], "'not a url': not an http(s) URL"),
+        (["http://example.com:abc/"], "'http://example.com:abc/': invalid port 'abc'"),
     ],
 )
 def test_one_line_errors(args, message):

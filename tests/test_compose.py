@@ -29,6 +29,7 @@ DEMO_FILE = ROOT / "docker-compose.demo.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 INIT_DIR = ROOT / "deploy" / "postgres"
 ANALYST = "doclisten_analyst"
+READONLY = "doclisten_readonly"  # the NOLOGIN role `doclisten sql` runs statements as (pipelines/analyst/pg_readonly.py)
 
 CORE = ("redis", "postgres", "migrate", "scheduler", "worker")
 DEMO = ("demo-site", "demo-seed")
@@ -160,6 +161,7 @@ def test_postgres_volume_healthcheck_and_init_script(services: dict[str, dict[st
     env = environment(pg)
     assert REF.fullmatch(env["POSTGRES_PASSWORD"]) and "POSTGRES_PASSWORD" in env["POSTGRES_PASSWORD"]
     assert REF.fullmatch(env["ANALYST_PASSWORD"]) and "ANALYST_PASSWORD" in env["ANALYST_PASSWORD"]
+    assert REF.fullmatch(env["APP_PASSWORD"]) and "APP_PASSWORD" in env["APP_PASSWORD"]
 
 
 # ---------------------------------------------------------------------------- the analyst role
@@ -170,38 +172,85 @@ def init_scripts() -> list[Path]:
 
 
 def sql_statements(text: str) -> list[str]:
+    """The SQL of the init scripts: psql here-documents of the shell scripts, whole .sql files."""
+    text = "\n".join(re.findall(r"<<'SQL'\n(.*?)\nSQL\n", text, re.S)) or text
     text = re.sub(r"--[^\n]*", "", text)
-    return [" ".join(s.split()) for s in text.split(";") if s.strip()]
+    return [" ".join(s.split()) for s in re.split(r";|\\gexec", text) if s.strip()]
 
 
-def test_analyst_role_is_read_only() -> None:
+def init_statements() -> tuple[str, list[str]]:
     scripts = init_scripts()
     assert scripts, f"no init script in {INIT_DIR}"
-    text = "\n".join(p.read_text() for p in scripts)
-    statements = sql_statements(text)
-    grants = [s for s in statements if re.search(rf"\bGRANT\b.*\bTO {ANALYST}\b", s, re.I)]
-    assert grants
+    return "\n".join(p.read_text() for p in scripts), [
+        s for p in scripts for s in sql_statements(p.read_text())
+    ]
+
+
+def grants_to(role: str, statements: list[str]) -> list[str]:
+    return [s for s in statements if re.search(rf"\bGRANT\b.*\bTO {role}\b", s, re.I)]
+
+
+def assert_reads_only(role: str, statements: list[str], member_of: set[str]) -> None:
+    grants = grants_to(role, statements)
+    assert grants, role
     for statement in grants:
         privileges = re.search(r"\bGRANT (.+?) ON ", statement, re.I)
-        # no role membership (GRANT doclisten TO ...) and nothing but reading
-        assert privileges, f"grants a role, not privileges: {statement}"
+        if privileges is None:  # role membership: only in the read-only role
+            granted_role = re.search(r"\bGRANT (\S+) TO ", statement, re.I)
+            assert granted_role and granted_role.group(1).lower() in member_of, f"grants a role: {statement}"
+            continue
         granted = {p.strip().upper() for p in privileges.group(1).split(",")}
         assert granted <= {"SELECT", "CONNECT", "USAGE"}, statement
         assert "WITH GRANT OPTION" not in statement.upper(), statement
     flat = " ".join(statements).upper()
+    assert re.search(
+        rf"ALTER DEFAULT PRIVILEGES .*IN SCHEMA PUBLIC GRANT SELECT ON TABLES TO {role.upper()}", flat
+    )
+    assert f"GRANT USAGE ON SCHEMA PUBLIC TO {role.upper()}" in flat
+
+
+def role_attributes(role: str, statements: list[str]) -> str:
+    return " ".join(s.upper() for s in statements if re.match(rf"(CREATE|ALTER) ROLE {role}\b", s, re.I))
+
+
+def test_analyst_role_is_read_only() -> None:
+    text, statements = init_statements()
+    assert_reads_only(ANALYST, statements, member_of={READONLY})
+    flat = " ".join(statements).upper()
     analyst = ANALYST.upper()
     assert f"GRANT SELECT ON ALL TABLES IN SCHEMA PUBLIC TO {analyst}" in flat
-    assert re.search(
-        rf"ALTER DEFAULT PRIVILEGES .*IN SCHEMA PUBLIC GRANT SELECT ON TABLES TO {analyst}", flat
-    )
     assert re.search(rf"GRANT CONNECT ON DATABASE \S+ TO {analyst}", flat)
-    assert f"GRANT USAGE ON SCHEMA PUBLIC TO {analyst}" in flat
     assert f"ALTER ROLE {analyst} SET DEFAULT_TRANSACTION_READ_ONLY = ON" in flat
+    assert f"GRANT {READONLY.upper()} TO {analyst}" in flat  # so `doclisten sql` works as the analyst
     for attribute in ("SUPERUSER", "CREATEDB", "CREATEROLE", "REPLICATION", "BYPASSRLS"):
         assert not re.search(rf"(?<!NO){attribute}", flat), attribute
-    # the password comes from the environment, never from the file
+    # the passwords come from the environment, never from the files
     assert "$ANALYST_PASSWORD" in text or "${ANALYST_PASSWORD" in text
     assert not re.search(r"PASSWORD\s+'", text, re.I)
+
+
+def test_the_sql_commands_role_is_read_only_and_cannot_log_in() -> None:
+    _, statements = init_statements()
+    assert_reads_only(READONLY, statements, member_of=set())
+    attributes = role_attributes(READONLY, statements)
+    assert "NOLOGIN" in attributes and not re.search(r"(?<!NO)LOGIN", attributes), attributes
+
+
+def test_the_app_connects_as_a_role_that_is_not_a_superuser(services: dict[str, dict[str, Any]]) -> None:
+    """The official image makes POSTGRES_USER a superuser: the app must connect as another role."""
+    text, statements = init_statements()
+    app = urlsplit(REF.sub("secret", environment(services["migrate"])["DOCLISTEN_DATABASE_URL"])).username
+    pg_env = environment(services["postgres"])
+    assert app and app != pg_env["POSTGRES_USER"]
+    attributes = role_attributes(app, statements)
+    assert "LOGIN" in attributes and "NOSUPERUSER" in attributes, attributes
+    for attribute in ("SUPERUSER", "CREATEDB", "CREATEROLE", "REPLICATION", "BYPASSRLS"):
+        assert not re.search(rf"(?<!NO){attribute}", attributes), attribute
+    flat = " ".join(statements).upper()
+    assert re.search(rf"ALTER DATABASE \S+ OWNER TO {app.upper()}", flat)  # it runs the migrations
+    assert f"GRANT {READONLY.upper()} TO {app.upper()}" in flat  # `doclisten sql` with the app's URL
+    assert re.search(rf"ALTER DEFAULT PRIVILEGES FOR ROLE \S*{app.upper()}\S* ", flat)
+    assert "$APP_PASSWORD" in text or "${APP_PASSWORD" in text
 
 
 # ---------------------------------------------------------------------------- commands
@@ -261,9 +310,9 @@ def test_app_services_share_the_environment_anchor(
     pg_env = environment(services["postgres"])
     assert db.scheme in ("postgresql", "postgresql+psycopg")
     assert (db.hostname, db.port) == ("postgres", 5432)
-    assert db.username == pg_env["POSTGRES_USER"] and db.path == "/" + pg_env["POSTGRES_DB"]
+    assert db.username != pg_env["POSTGRES_USER"] and db.path == "/" + pg_env["POSTGRES_DB"]
     userinfo = shared["DOCLISTEN_DATABASE_URL"].split("://", 1)[1].rsplit("@", 1)[0]
-    assert re.fullmatch(r"[a-z_]+:\$\{POSTGRES_PASSWORD(?::?[-?][^}]*)?\}", userinfo), userinfo
+    assert re.fullmatch(r"[a-z_]+:\$\{APP_PASSWORD(?::?[-?][^}]*)?\}", userinfo), userinfo
     redis = urlsplit(shared["DOCLISTEN_REDIS_URL"])
     assert (redis.scheme, redis.hostname, redis.port) == ("redis", "redis", 6379)
 
@@ -292,7 +341,7 @@ def test_other_variables_are_documented_in_deployment(
         for _, value in scalars(document)
         for n in REF.findall(value)
     }
-    assert {"POSTGRES_PASSWORD", "ANALYST_PASSWORD"} <= interpolated
+    assert {"POSTGRES_PASSWORD", "APP_PASSWORD", "ANALYST_PASSWORD"} <= interpolated
     for name in interpolated - {n for n in interpolated if n.startswith("DOCLISTEN_")}:
         assert f"`{name}`" in doc, f"{name} is not documented in docs/deployment.md"
 
@@ -442,6 +491,8 @@ def test_deployment_is_documented() -> None:
         "docker-compose.demo.yml",
         "--profile demo",
         ANALYST,
+        READONLY,
+        "APP_PASSWORD",
         "--scale worker",
     ):
         assert needle in doc, needle

@@ -76,3 +76,28 @@ def test_every_env_var_and_setting_is_documented() -> None:
     assert names
     for name in [*names, "DOCLISTEN_REDIS_URL"]:
         assert f"`{name}`" in doc, f"{name} is not documented in docs/configuration.md"
+
+
+def command_sections() -> dict[str, str]:
+    """``docs/commands.md``: one ``### `doclisten PATH` `` section per command."""
+    text = (ROOT / "docs" / "commands.md").read_text()
+    parts = re.split(r"^### `doclisten ([a-z -]+)`\n", text, flags=re.M)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def test_every_command_and_option_is_documented() -> None:
+    import click
+
+    from tests.test_cli import leaf_commands
+
+    sections = command_sections()
+    for path, cmd in leaf_commands().items():
+        assert path in sections, f"`doclisten {path}` has no section in docs/commands.md"
+        for param in cmd.params:
+            if not isinstance(param, click.Option) or param.name == "help":
+                continue
+            names = [o for o in (*param.opts, *param.secondary_opts) if o.startswith("--")]
+            assert any(re.search(re.escape(n) + r"(?![\w-])", sections[path]) for n in names), (
+                f"doclisten {path} {names[0]} is not documented in docs/commands.md"
+            )
+    assert set(sections) == set(leaf_commands()), "docs/commands.md documents a command that does not exist"

@@ -169,11 +169,24 @@ def test_rule_with_variants_and_query_counts_the_variants() -> None:
         ("(a AND b) NEAR/3 c", "NEAR/3 needs terms"),
         ("a NEAR/500 b", "at most"),
         ("", "empty"),
+        ("a NEAR/x b", "'NEAR/x': write NEAR/n"),
+        ("a NEAR/ b", "'NEAR/': write NEAR/n"),
+        ("a NEAR b", "'NEAR': write NEAR/n"),
+        ("a near/x b", "'near/x': write NEAR/n"),
+        ("a NEAR/0 b", "NEAR/0: at least NEAR/1"),
+        ("(" * 2000 + "a" + ")" * 2000, "nested too deeply"),
+        ("NOT " * 2000 + "a", "nested too deeply"),
+        (" NEAR/1 ".join(["a"] * 2000), "nested too deeply"),
     ],
 )
 def test_query_errors_are_one_line(query: str, message: str) -> None:
-    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
         parse_query(query)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 200  # a long query is shown cut
+
+
+def test_nesting_within_the_limit_parses() -> None:
+    assert parse_query("(" * 30 + "a" + ")" * 30).render() == "a"
 
 
 def test_render_shows_structure() -> None:
@@ -193,6 +206,9 @@ def test_rules_file_errors(tmp_path) -> None:  # type: ignore[no-untyped-def]
         "[[brand]]\nname = 'x'\nquery = 'NOT y'": "finds nothing",
         "[[brand]\nname = 'x'": "not valid TOML",
         "include_default = 'yes'": "include_default",
+        "[[brand]]\nname = 'x'\nquery = 'a NEAR/x b'": r"\[\[brand\]\] #1 \(x\): 'NEAR/x': write NEAR/n",
+        "[[brand]]\nname = 'x'\nquery = 'a NEAR/0 b'": r"\(x\): NEAR/0: at least NEAR/1",
+        f"[[brand]]\nname = 'x'\nquery = '{'(' * 2000}a{')' * 2000}'": r"\(x\): .*nested too deeply",
     }
     for number, (text, message) in enumerate(bad.items()):
         path = tmp_path / f"r{number}.toml"

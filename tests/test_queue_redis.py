@@ -204,3 +204,13 @@ def test_open_queue_with_url_is_redis(engine: Engine, redis_client: redis.Redis)
             assert queue.due_count(now=T0 + timedelta(seconds=1)) == 1
         finally:
             queue.close()
+
+
+def test_a_refused_connection_is_a_one_line_error() -> None:
+    """Redis answering SELECT with an error (DB index out of range) is no traceback and no "unexpected error"."""
+    shared_redis().close()
+    base = REDIS_URL.rsplit("/", 1)[0]
+    with pytest.raises(QueueUnavailable) as err:
+        connect_redis(f"{base}/99", retries=1)
+    message = str(err.value)
+    assert "DB index is out of range" in message and "/99" in message and "\n" not in message

@@ -14,7 +14,7 @@ from pipelines.store import repository as repo
 from pipelines.store import search_index
 from pipelines.store.db import current_revision, head_revision, migrate, open_database, session_factory
 from pipelines.store.models import Base, Comment, Post, UrlValidator
-from pipelines.store.sources import SourceRecord, add_source, find_source, remove_source
+from pipelines.store.sources import SourceRecord, add_source, find_source, find_sources, remove_source
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
@@ -144,3 +144,15 @@ def test_sources_add_is_idempotent_and_remove_cascades(sessions, source_id):  # 
         assert s.execute(select(Comment)).first() is None
         with pytest.raises(SourceError, match="no source"):
             find_source(s, "42")
+
+
+def test_a_reference_meaning_several_sources_is_refused_where_one_is_needed(sessions, source_id):  # type: ignore[no-untyped-def]
+    with sessions.begin() as s:
+        other, _ = add_source(s, SourceRecord("https://www.blog.example/", title="Second Blog"), NOW)
+        assert find_source(s, "second blog").id == other.id
+        assert find_source(s, "https://www.blog.example").id == other.id
+        assert [src.id for src in find_sources(s, ["blog.example"])] == [source_id, other.id]
+        with pytest.raises(SourceError, match=r"'blog.example' means 2 sources \(ids \d+, \d+\)"):
+            find_source(s, "blog.example")
+        with pytest.raises(SourceError, match="no source 'example'"):
+            find_sources(s, [str(source_id), "example"])

@@ -1,6 +1,14 @@
 import pytest
 
-from crawler.urls import canonical_url, is_trap, looks_like_post_url, same_site
+from crawler.urls import (
+    InvalidURL,
+    canonical_url,
+    is_trap,
+    looks_like_post_url,
+    same_site,
+    short_url,
+    web_url,
+)
 
 CANONICAL = [
     # tracking parameters, any utm_*, fragment
@@ -129,3 +137,63 @@ def test_same_site():
 )
 def test_looks_like_post_url(url: str, expected: bool) -> None:
     assert looks_like_post_url(url, "https://sugar.example/") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("javascript:alert(1)", "not an http(s) URL"),
+        ("mailto:kerri@example.com", "not an http(s) URL"),
+        ("ftp://example.com/feed", "not an http(s) URL"),
+        ("http://example.com:abc/", "invalid port 'abc'"),
+        ("http://example.com:99999/", "invalid port '99999'"),
+        ("http://example.com:0/", "invalid port '0'"),
+        ("http:///nohost", "no host name"),
+        ("https://:80/", "no host name"),
+        ("http://exa mple.com/", "invalid host name"),
+        ("http://[::1/", "not a valid URL"),
+    ],
+)
+def test_web_url_refuses_what_no_request_could_fetch(text: str, reason: str) -> None:
+    with pytest.raises(InvalidURL) as err:
+        web_url(text, default_scheme="https")
+    assert reason in err.value.reason
+    assert str(err.value).startswith(repr(text)) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("example.com", "https://example.com/"),
+        ("  sixuntilme.com/feed/ ", "https://sixuntilme.com/feed/"),
+        ("localhost:8080", "https://localhost:8080/"),
+        ("127.0.0.1:8000/blog", "https://127.0.0.1:8000/blog"),
+        ("http://example.com:8080", "http://example.com:8080/"),
+        ("HTTPS://Example.com/x?y=1", "HTTPS://Example.com/x?y=1"),
+        ("http://[::1]:8000/", "http://[::1]:8000/"),
+        ("http://bücher.example/", "http://bücher.example/"),
+    ],
+)
+def test_web_url_accepts_web_addresses(text: str, expected: str) -> None:
+    assert web_url(text, default_scheme="https") == expected
+
+
+def test_web_url_without_a_default_scheme_needs_one() -> None:
+    with pytest.raises(InvalidURL, match="not an http"):
+        web_url("example.com")
+
+
+def test_short_url_keeps_the_start_and_marks_the_cut() -> None:
+    assert short_url("https://example.com/a") == "https://example.com/a"
+    long = "https://example.com/" + "a" * 10_000
+    short = short_url(long)
+    assert short.startswith("https://example.com/aaa") and short.endswith("…") and len(short) <= 100
+
+
+def test_web_url_refuses_urls_scrapy_would_drop_unanswered() -> None:
+    from crawler.urls import MAX_URL_LENGTH
+
+    ok = "https://example.com/" + "a" * (MAX_URL_LENGTH - len("https://example.com/"))
+    assert web_url(ok) == ok
+    with pytest.raises(InvalidURL, match="too long"):
+        web_url(ok + "a")

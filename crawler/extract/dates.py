@@ -91,6 +91,11 @@ def to_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def iso_utc(value: datetime) -> str:
+    """A time as every output writes it: ISO 8601, UTC (a naive value is UTC, as the database stores it)."""
+    return to_utc(value).isoformat()
+
+
 def plausible(value: datetime | None, now: datetime | None = None) -> datetime | None:
     """``value`` in UTC, or None when it cannot be a publication date: before :data:`EARLIEST` or more
     than :data:`FUTURE_SLACK` after ``now``."""

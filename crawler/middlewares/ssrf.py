@@ -15,6 +15,7 @@ from scrapy.utils.datatypes import LocalCache
 from twisted.internet.error import DNSLookupError
 
 from crawler.ssrf import check_address, is_forbidden, parse_ip_literal
+from crawler.urls import short_url
 
 logger = logging.getLogger(__name__)
 
@@ -79,14 +80,14 @@ class SSRFGuardMiddleware:
     def process_request(self, request: Any) -> None:
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https"):
-            raise IgnoreRequest(f"refusing non-HTTP URL {request.url}")
+            raise IgnoreRequest(f"refusing non-HTTP URL {short_url(request.url)}")
         host = parts.hostname or ""
         address = parse_ip_literal(host)
         if host.lower().rstrip(".") == "localhost" or host.lower().endswith(".localhost"):
-            raise IgnoreRequest(f"refusing to fetch {request.url}: localhost is not public")
+            raise IgnoreRequest(f"refusing to fetch {short_url(request.url)}: localhost is not public")
         if address is not None and is_forbidden(address):
             raise IgnoreRequest(
-                f"refusing to fetch {request.url}: non-public address {address} "
+                f"refusing to fetch {short_url(request.url)}: non-public address {address} "
                 "(set DOCLISTEN_ALLOW_PRIVATE_NETWORKS=1 to allow)"
             )
         return None

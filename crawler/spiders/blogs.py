@@ -89,8 +89,10 @@ class BlogSpider(SourceSpider):
                 yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
             return
         yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
-        robots = urljoin(job.home_url, "/robots.txt")
-        yield self.request(job, robots, self.parse_robots, "robots", dont_obey_robotstxt=True)
+        robots = urljoin(job.home_url, "/robots.txt")  # for its Sitemap: lines
+        yield self.request(
+            job, robots, self.parse_robots, "robots", dont_obey_robotstxt=True, handle_httpstatus_all=True
+        )
         yield SourceUpdateItem(job.source_id, backfilled=True)
 
     def archive_fallback(self, job: SourceJob) -> Output:
@@ -119,11 +121,30 @@ class BlogSpider(SourceSpider):
         self.crawler.stats.inc_value(stat_key(job.source_id, name))
 
     def fail(
-        self, job: SourceJob, url: str, message: str, status: int | None = None, retry_at: Any = None
+        self,
+        job: SourceJob,
+        url: str,
+        message: str,
+        status: int | None = None,
+        retry_at: Any = None,
+        entry: bool = False,
     ) -> Any:
-        """A recorded error of the source (``fetch_errors``, ``sources.last_error``, the summary's count)."""
+        """A recorded error of the source (``fetch_errors``, the summary's count); an ``entry`` error (the
+        feed or listing could not be read: the crawl failed) is also the source's ``last_error``."""
         self.count(job, "errors")
-        return FetchErrorItem(job.source_id, url, message, status, retry_at)
+        return FetchErrorItem(job.source_id, url, message, status, retry_at, source_level=entry)
+
+    def is_entry(self, job: SourceJob, meta: Any) -> bool:
+        """Whether a request is the entry point of the crawl: the posts feed, or (no feed) the homepage."""
+        if meta.get("page", 1) != 1 or meta.get("gap"):
+            return False
+        if job.feed_url:
+            return meta.get("kind") == "feed" and meta.get("key_url") == job.feed_url
+        return meta.get("kind") == "listing" and meta.get("key_url") == job.home_url
+
+    def listing_read(self, job: SourceJob, response: Any) -> None:
+        if self.is_entry(job, response.meta):
+            self.crawler.stats.set_value(stat_key(job.source_id, "listing_read"), 1)
 
     def job_of(self, response: Any) -> SourceJob:
         return self.jobs[response.meta["source_id"]]
@@ -133,14 +154,17 @@ class BlogSpider(SourceSpider):
     def parse_feed(self, response: Any) -> Output:
         job = self.job_of(response)
         if response.status == 304:
+            self.listing_read(job, response)
             return
         try:
             feed = parse_feed(response.body, response.url, _content_type(response))
         except FeedError as exc:
-            yield self.fail(job, response.url, f"feed unreadable: {exc}", response.status)
+            first = self.is_entry(job, response.meta)
+            yield self.fail(job, response.url, f"feed unreadable: {exc}", response.status, entry=first)
             if response.meta.get("page", 1) == 1:
                 yield from self.archive_fallback(job)
             return
+        self.listing_read(job, response)
         etag, modified = response_validators(response)
         yield ValidatorItem(job.source_id, response.meta["key_url"], etag, modified)
         entries = [(e, url) for e in unique_entries(feed.entries) if (url := entry_url(e, response.url))]
@@ -214,8 +238,15 @@ class BlogSpider(SourceSpider):
     def parse_listing(self, response: Any) -> Output:
         job = self.job_of(response)
         if response.status == 304:
+            self.listing_read(job, response)
             return
         links = extract_links(response.body, response.url)
+        if self.is_entry(job, response.meta):
+            if not links.post_links and not links.next_page:
+                message = "listing unreadable: nothing readable on the page (no post links, no older posts)"
+                yield self.fail(job, response.url, message, response.status, entry=True)
+                return
+            self.listing_read(job, response)
         caught_up = False
         for link in links.post_links:
             url = canonical_url(link, response.url)
@@ -232,7 +263,13 @@ class BlogSpider(SourceSpider):
             yield self.request(job, next_url, self.parse_listing, "listing", False, page=page + 1, gap=gap)
 
     def parse_robots(self, response: Any) -> Output:
+        """Sitemaps to backfill from. A robots.txt that is missing (4xx) allows everything (RFC 9309): the
+        default sitemaps; one that fails (5xx) is no error here (the robots.txt middleware keeps the site
+        off limits, and the feed's error says so)."""
         job = self.job_of(response)
+        if response.status >= 500:
+            logger.debug("%s answered %s: no sitemaps from it", response.url, response.status)
+            return
         text = response.body.decode("utf-8", "replace") if response.status == 200 else ""
         sitemaps = sitemaps_from_robots(text, job.home_url) or plan.default_sitemaps(
             job.home_url, job.platform
@@ -398,8 +435,14 @@ class BlogSpider(SourceSpider):
         job = self.jobs[request.meta["source_id"]]
         kind = request.meta.get("kind")
         status, retry_at = None, None
+        entry = self.is_entry(job, request.meta)
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             self.count(job, "robots_denied")
+            if entry:  # nothing of the source can be read
+                yield self.fail(job, request.meta["key_url"], error_message(failure), entry=True)
+            return
+        if kind == "robots":  # only asked for its Sitemap: lines
+            logger.debug("no robots.txt from %s: %s", request.url, error_message(failure))
             return
         if failure.check(HttpError):
             response = failure.value.response
@@ -421,7 +464,7 @@ class BlogSpider(SourceSpider):
         if request.meta.get("quiet") and status in (404, 410):
             return
         # the URL the spider asked for (a redirect's target is in the message)
-        yield self.fail(job, request.meta.get("key_url", request.url), message, status, retry_at)
+        yield self.fail(job, request.meta.get("key_url", request.url), message, status, retry_at, entry)
 
 
 def _content_type(response: Any) -> str | None:

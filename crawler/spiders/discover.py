@@ -17,14 +17,14 @@ from crawler.discovery import Discovery, DiscoveryError, discover
 from crawler.extract.model import GENERIC
 from crawler.feeds import FeedError, parse_feed
 from crawler.spiders.errors import error_message
-from crawler.urls import canonical_url
+from crawler.urls import canonical_url, short_url
 
 
 @dataclass
 class DiscoveredItem:
     url: str  # as given by the user
     discovery: Discovery | None = None
-    error: str | None = None
+    error: str | None = None  # why nothing usable was found (without the URL: printers add it)
 
 
 def _headers(response: Any) -> dict[str, list[str]]:
@@ -51,7 +51,8 @@ class DiscoverSpider(Spider):
         try:
             found = discover(response.body, response.url, headers=_headers(response))
         except DiscoveryError as exc:
-            yield DiscoveredItem(given, error=str(exc))
+            where = "" if response.url == given else f" (at {short_url(response.url)})"
+            yield DiscoveredItem(given, error=f"{exc}{where}")
             return
         if not found.home_url:
             found.home_url = response.url
@@ -112,4 +113,4 @@ class DiscoverSpider(Spider):
             message = f"HTTP {failure.value.response.status}"
         else:
             message = error_message(failure)
-        yield DiscoveredItem(given, error=f"cannot fetch {given}: {message}")
+        yield DiscoveredItem(given, error=f"fetch failed: {message}")

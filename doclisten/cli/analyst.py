@@ -10,12 +10,18 @@ from typing import IO, Any
 
 import click
 
-from doclisten.cli.common import Context, guarded
+from doclisten.cli.common import Context, database_option, guarded
 
 FILTERS = [
     click.option("--since", metavar="DATE", help="From this day or time (UTC, YYYY-MM-DD[THH:MM])."),
     click.option("--until", metavar="DATE", help="Up to this day (inclusive) or time (exclusive), UTC."),
-    click.option("--source", "sources", multiple=True, metavar="ID|URL", help="Only this blog (repeatable)."),
+    click.option(
+        "--source",
+        "sources",
+        multiple=True,
+        metavar="SOURCE",
+        help="Only this blog: id, URL, host or title (repeatable).",
+    ),
     click.option("--keyword", "keywords", multiple=True, help="Only this keyword, e.g. Dexcom (repeatable)."),
     click.option(
         "--group", "groups", multiple=True, help="Only this keyword group, e.g. brand (repeatable)."
@@ -31,9 +37,9 @@ def filter_options(func: Any) -> Any:
 
 @contextmanager
 def connection(obj: Context) -> Iterator[Any]:
-    from pipelines.store.db import open_database
+    from pipelines.store.db import open_existing
 
-    engine = guarded(open_database, obj.config.database_url)
+    engine = guarded(open_existing, obj.config.database_url)
     try:
         with engine.connect() as conn:
             yield conn
@@ -42,11 +48,17 @@ def connection(obj: Context) -> Iterator[Any]:
 
 
 @contextmanager
-def text_output(path: Path | None) -> Iterator[IO[str]]:
+def output_file(path: Path | None, binary: bool = False) -> Iterator[IO[Any] | None]:
+    """``path`` opened for writing (None: standard output, or None for a binary format); a file that
+    cannot be created is a one-line error naming it."""
     if path is None:
-        yield sys.stdout
+        yield None if binary else sys.stdout
         return
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    try:
+        out = open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+    with out:
         yield out
 
 
@@ -66,6 +78,7 @@ def text_output(path: Path | None) -> Iterator[IO[str]]:
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
 )
+@database_option
 @click.pass_obj
 def export(obj: Context, kind: str, fmt: str, output: Path | None, **filters: Any) -> None:
     """Export every post, comment or keyword mention (streamed, no row limit)."""
@@ -73,12 +86,11 @@ def export(obj: Context, kind: str, fmt: str, output: Path | None, **filters: An
     from pipelines.analyst.filters import Filters
 
     f = guarded(lambda: Filters.from_options(**filters))
-    with connection(obj) as conn:
+    with connection(obj) as conn, output_file(output, binary=fmt == "parquet") as out:
         if fmt == "parquet":
-            n = guarded(run_export, conn, kind, fmt, f, None, str(output) if output else None)
+            n = guarded(run_export, conn, kind, fmt, f, None, out)
         else:
-            with text_output(output) as out:
-                n = guarded(run_export, conn, kind, fmt, f, out, None)
+            n = guarded(run_export, conn, kind, fmt, f, out, None)
     click.echo(f"exported {n} {kind}" + (f" to {output}" if output else ""), err=True)
 
 
@@ -95,10 +107,11 @@ TABLE_FORMAT = click.option(
 @click.command()
 @click.argument("query")
 @TABLE_FORMAT
+@database_option
 @click.pass_obj
 def sql(obj: Context, query: str, fmt: str) -> None:
     """Run one SQL query on a read-only connection ("-" reads it from standard input); writes are refused."""
-    from doclisten.output.tables import format_table, write_csv
+    from doclisten.output.tables import format_table, terminal_width, write_csv
     from pipelines.analyst.sql import run_sql
 
     if query == "-":
@@ -107,7 +120,7 @@ def sql(obj: Context, query: str, fmt: str) -> None:
     if fmt == "csv":
         guarded(write_csv, sys.stdout, names, rows)
     else:
-        click.echo(guarded(lambda: format_table(names, list(rows))))
+        click.echo(guarded(lambda: format_table(names, list(rows), terminal_width())))
 
 
 @click.command()
@@ -129,6 +142,7 @@ def sql(obj: Context, query: str, fmt: str) -> None:
     show_envvar=True,
     help="At most this many results (0: all).",
 )
+@database_option
 @click.pass_obj
 def search(obj: Context, query: str, fmt: str, limit: int) -> None:
     """Search every post and comment: AND, OR, NOT, "phrases", NEAR/n, prefix*, (…),
@@ -142,7 +156,7 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
     """
     import json
 
-    from doclisten.output.tables import format_table, write_csv
+    from doclisten.output.tables import format_table, plain, terminal_width, write_csv
     from pipelines.analyst.search import COLUMNS
     from pipelines.analyst.search import search as run_search
     from pipelines.analyst.search_query import parse_search
@@ -155,13 +169,13 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
         elif fmt == "jsonl":
             rows = guarded(list, hits)
             for row in rows:
-                click.echo(json.dumps(dict(zip(COLUMNS, row, strict=True)), default=str, ensure_ascii=False))
+                click.echo(json.dumps(dict(zip(COLUMNS, map(plain, row), strict=True)), ensure_ascii=False))
             n = len(rows)
         else:
             rows = guarded(list, hits)
             n = len(rows)
             if rows:
-                click.echo(format_table(COLUMNS, rows))
+                click.echo(format_table(COLUMNS, rows, terminal_width()))
     click.echo(f"{n} results" + (f" (--limit {limit})" if limit and n >= limit else ""), err=True)
 
 
@@ -170,7 +184,13 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
 @click.option("--keyword", "keywords", multiple=True, help="Only this keyword, e.g. Dexcom (repeatable).")
 @click.option("--since", metavar="DATE", help="From this day or time (UTC, YYYY-MM-DD[THH:MM]).")
 @click.option("--until", metavar="DATE", help="Up to this day (inclusive) or time (exclusive), UTC.")
-@click.option("--source", "sources", multiple=True, metavar="ID|URL", help="Only this blog (repeatable).")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    metavar="SOURCE",
+    help="Only this blog: id, URL, host or title (repeatable).",
+)
 @click.option(
     "--by",
     type=click.Choice(["day", "week", "month"]),
@@ -184,17 +204,22 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
     "--top", type=click.IntRange(1, 50), default=10, show_default=True, help="Keywords and authors shown."
 )
 @click.option(
-    "--plot", type=click.Path(dir_okay=False, path_type=Path), help="Also draw the volume as a PNG chart."
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw the volume as a chart: FILE.png, FILE.svg or FILE.pdf.",
 )
+@database_option
 @click.pass_obj
 def report(obj: Context, by: str, top: int, plot: Path | None, **filters: Any) -> None:
     """Mention volume over time, share of voice, top authors and mean sentiment of keywords."""
     from doclisten.output.report import print_report
     from pipelines.analyst.filters import Filters
-    from pipelines.analyst.report import build_report
+    from pipelines.analyst.report import build_report, plot_format
     from pipelines.analyst.report import plot as draw
 
     f = guarded(lambda: Filters.from_options(**filters))
+    if plot is not None:
+        guarded(plot_format, str(plot))
     with connection(obj) as conn:
         result = guarded(build_report, conn, f, by, top)
     print_report(result)

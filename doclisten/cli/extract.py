@@ -10,13 +10,13 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import click
 
 from crawler.extract import extract_page
 from crawler.extract.model import ExtractedComment, ExtractedPost
-from doclisten.cli.common import Context, guarded
+from crawler.urls import InvalidURL, web_url
+from doclisten.cli.common import Context, guarded, private_networks_option
 from doclisten.config import Config
 
 # one page and its robots.txt: no crawl delay to spread, no items to store
@@ -34,11 +34,11 @@ def is_url(value: str) -> bool:
 
 
 def check_url(value: str) -> str:
-    """``value`` when it is an http(s) URL with a host, else a one-line error."""
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise click.ClickException(f"{value!r} is not an http(s) URL")
-    return value.strip()
+    """``value`` when it is an http(s) URL a request can be made for, else a one-line error."""
+    try:
+        return web_url(value)
+    except InvalidURL as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def read_file(path: str) -> bytes:
@@ -163,6 +163,7 @@ LABELS = (
     show_default=True,
     help="Readable text, or JSON with stable keys.",
 )
+@private_networks_option
 @click.pass_obj
 def extract(obj: Context | None, source: str, page_url: str | None, output: str) -> None:
     """Extract one page the way the crawler does and print title, author, published time (UTC), platform,

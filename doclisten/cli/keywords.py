@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from crawler.exceptions import DoclistenError
+from doclisten.cli.common import database_option
 from pipelines.keywords.rules import ENV_KEYWORDS_FILE, RuleSet, load_rules
 
 FILE_OPTION = click.option(
@@ -99,6 +100,7 @@ def keywords_test(text: str, rules_file: Path | None, show_all: bool) -> None:
 @click.option(
     "--enrich", is_flag=True, help="Also recompute the language and sentiment of every post and comment."
 )
+@database_option
 @click.pass_obj
 def keywords_retag(obj: Any, rules_file: Path | None, batch_size: int, enrich: bool) -> None:
     """Re-apply the current rules to every stored post and comment, replacing old matches."""

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from crawler.opml import OpmlError, parse_opml
-from doclisten.cli.common import Context, guarded
+from doclisten.cli.common import Context, database_option, guarded, private_networks_option
 from doclisten.config import ENV_ALLOW_PRIVATE, ENV_DATABASE_URL
 from doclisten.output import summary as output
 
@@ -74,24 +74,17 @@ def overrides(
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--database-url",
-    envvar=ENV_DATABASE_URL,
-    show_envvar=True,
-    help="SQLAlchemy URL of the database (default: sqlite:///doclisten.db).",
-)
-@click.option(
-    "--allow-private-networks/--no-allow-private-networks",
-    default=None,
-    envvar=ENV_ALLOW_PRIVATE,
-    show_envvar=True,
-    help="Allow fetching loopback/private addresses (off by default: SSRF guard).",
-)
+@database_option(envvar=ENV_DATABASE_URL, show_envvar=True)
+@private_networks_option(envvar=ENV_ALLOW_PRIVATE, show_envvar=True)
 @click.version_option(package_name="doclisten")
 @click.pass_context
-def main(ctx: click.Context, database_url: str | None, allow_private_networks: bool | None) -> None:
-    """doclisten: collect posts and comments of diabetes blogs into a database analysts query with SQL."""
-    ctx.obj = Context(database_url, allow_private_networks)
+def main(ctx: click.Context) -> None:
+    """doclisten: collect posts and comments of diabetes blogs into a database analysts query with SQL.
+
+    --database-url and --allow-private-networks are also taken after the command name, by the
+    commands that use them.
+    """
+    ctx.ensure_object(Context)
 
 
 @main.group()
@@ -102,18 +95,20 @@ def sources() -> None:
 @sources.command("add")
 @click.argument("urls", nargs=-1, required=True)
 @crawl_options
+@database_option
+@private_networks_option
 @click.pass_obj
 def sources_add(obj: Context, urls: Sequence[str], **opts: Any) -> None:
     """Add blogs by homepage or feed URL: discovers feeds, comment feeds, REST API and platform."""
     from doclisten.commands import sources as commands
 
     results = guarded(commands.add_sources, obj.config, list(urls), overrides(**opts))
-    failed = output.print_added(results)
-    if failed == len(results):
-        sys.exit(1)
+    if output.print_added(results) == len(results):
+        sys.exit(1)  # nothing added: the reasons are above
 
 
 @sources.command("list")
+@database_option
 @click.pass_obj
 def sources_list(obj: Context) -> None:
     """List sources with their platform, counts, last crawl and last error."""
@@ -124,6 +119,7 @@ def sources_list(obj: Context) -> None:
 
 @sources.command("remove")
 @click.argument("refs", nargs=-1, required=True)
+@database_option
 @click.pass_obj
 def sources_remove(obj: Context, refs: Sequence[str]) -> None:
     """Remove sources (by id or URL) and everything crawled from them."""
@@ -137,6 +133,8 @@ def sources_remove(obj: Context, refs: Sequence[str]) -> None:
 @sources.command("import")
 @click.argument("opml_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @crawl_options
+@database_option
+@private_networks_option
 @click.pass_obj
 def sources_import(obj: Context, opml_file: Path, **opts: Any) -> None:
     """Add every feed of an OPML file (as exported by feed readers)."""
@@ -149,7 +147,9 @@ def sources_import(obj: Context, opml_file: Path, **opts: Any) -> None:
     urls = [o.xml_url or o.html_url for o in outlines if o.xml_url or o.html_url]
     if not urls:
         raise click.ClickException(f"{opml_file}: no feeds in this OPML file")
-    output.print_added(guarded(commands.add_sources, obj.config, urls, overrides(**opts)))
+    results = guarded(commands.add_sources, obj.config, urls, overrides(**opts))
+    if output.print_added(results) == len(results):
+        sys.exit(1)  # nothing added: the reasons are above
 
 
 @main.command()
@@ -164,6 +164,8 @@ def sources_import(obj: Context, opml_file: Path, **opts: Any) -> None:
     callback=parse_settings,
     help="Override a Scrapy/doclisten setting, e.g. -s DOWNLOAD_TIMEOUT=10 (repeatable; wins over other options).",
 )
+@database_option
+@private_networks_option
 @click.pass_obj
 def crawl(obj: Context, refs: Sequence[str], settings: dict[str, str], **opts: Any) -> None:
     """Crawl all (or the named) sources once, now; a second run is incremental."""
@@ -176,6 +178,7 @@ def crawl(obj: Context, refs: Sequence[str], settings: dict[str, str], **opts: A
 @main.command()
 @click.option("--fresh/--keep", default=True, help="Start from an empty demo database (default).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+@database_option
 @click.pass_obj
 def demo(obj: Context, fresh: bool, verbose: bool) -> None:
     """Serve the bundled sample DOC site on 127.0.0.1, crawl it into the database, show what was found."""

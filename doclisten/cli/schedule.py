@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Sequence
 from typing import Any
 
 import click
 from rich.table import Table
 
-from doclisten.cli.common import Context, guarded
+from doclisten.cli.common import Context, database_option, guarded, private_networks_option
 from doclisten.output.summary import console
 
 WORKER_OPTIONS = [
-    click.option("--sources-per-worker", type=int, help="Sources crawled at once by this worker (default 8)."),
+    click.option(
+        "--sources-per-worker", type=int, help="Sources crawled at once by this worker (default 8)."
+    ),
     click.option("--lease", type=float, help="Seconds a claimed source stays leased (default 1800)."),
-    click.option("--poll", type=float, help="Seconds between two looks at the due queue when idle (default 5)."),
+    click.option(
+        "--poll", type=float, help="Seconds between two looks at the due queue when idle (default 5)."
+    ),
     click.option("--min-interval", type=int, help="Shortest polling interval in seconds (default 900)."),
     click.option("--max-interval", type=int, help="Longest polling interval in seconds (default 86400)."),
     click.option("--delay", type=float, help="Seconds between requests to one host (default 1.0)."),
@@ -31,6 +36,23 @@ SETTING_OF = {
     "concurrency": "CONCURRENT_REQUESTS_PER_DOMAIN",
     "every": "DOCLISTEN_RECONCILE_SECONDS",
 }
+
+
+def stopping(redis: bool) -> Any:
+    """What `run` and `worker` say on the first Ctrl-C (or SIGTERM) and on the second."""
+
+    def on_stop(session: Any, signum: int, forced: bool) -> None:
+        n = session.in_progress()
+        if not forced:
+            doing = f": finishing {n} sources" if n else ""
+            again = " (Ctrl-C again to abort)" if signum == signal.SIGINT else ""
+            click.echo(f"stopping{doing}{again}", err=True)
+        elif redis:
+            click.echo(f"aborted: {n} unfinished sources are crawled again when their lease ends", err=True)
+        else:
+            click.echo(f"aborted: the next run takes back the {n} unfinished sources", err=True)
+
+    return on_stop
 
 
 def worker_options(func: Any) -> Any:
@@ -54,32 +76,49 @@ def worker_overrides(verbose: bool = False, delay: float | None = None, **opts: 
 @click.command("run")
 @worker_options
 @click.option("--every", type=float, help="Seconds between reconciliations of the Redis queue (default 60).")
+@database_option
+@private_networks_option
 @click.pass_obj
 def run_cmd(obj: Context, **opts: Any) -> None:
     """Crawl due sources on their schedule until stopped (scheduler and worker in one process).
 
     Uses Redis when DOCLISTEN_REDIS_URL is set, else the embedded SQL queue. Ctrl-C or SIGTERM
-    stops it; unfinished sources are released and crawled again later.
+    stops it (downloads in flight finish, the other sources are released); a second Ctrl-C
+    aborts. On the embedded queue, the next run takes back at once what an aborted or killed run
+    still held.
     """
     from doclisten.commands import schedule as schedule_commands
 
-    click.echo(f"running: {'Redis' if obj.config.redis_url else 'embedded SQL'} queue; Ctrl-C to stop", err=True)
-    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), True)
+    click.echo(
+        f"running: {'Redis' if obj.config.redis_url else 'embedded SQL'} queue; Ctrl-C to stop", err=True
+    )
+    on_stop = stopping(bool(obj.config.redis_url))
+    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), True, on_stop)
 
 
 @click.command("worker")
 @worker_options
+@database_option
+@private_networks_option
 @click.pass_obj
 def worker_cmd(obj: Context, **opts: Any) -> None:
     """A long-running crawler worker: claims due sources from the queue while it has capacity."""
     from doclisten.commands import schedule as schedule_commands
 
-    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), False)
+    on_stop = stopping(bool(obj.config.redis_url))
+    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), False, on_stop)
 
 
 @click.command("scheduler")
 @click.option("--every", type=float, help="Seconds between reconciliations (default 60).")
-@click.option("-v", "--verbose", is_flag=True, help="Log every reconciliation.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Log the reconciliations that change the queue (sources added or removed) and the rounds "
+    "skipped because another scheduler holds the lock.",
+)
+@database_option
 @click.pass_obj
 def scheduler_cmd(obj: Context, every: float | None, verbose: bool) -> None:
     """Keep the Redis due queue in step with the sources table (reconciler), until stopped.
@@ -91,15 +130,20 @@ def scheduler_cmd(obj: Context, every: float | None, verbose: bool) -> None:
 
     from doclisten.commands import schedule as schedule_commands
 
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(message)s"
+    )
     if not obj.config.redis_url:
-        click.echo("no DOCLISTEN_REDIS_URL: the embedded SQL queue needs no scheduler; waiting anyway", err=True)
+        click.echo(
+            "no DOCLISTEN_REDIS_URL: the embedded SQL queue needs no scheduler; waiting anyway", err=True
+        )
     rounds = guarded(schedule_commands.schedule_loop, obj.config, worker_overrides(every=every))
     click.echo(f"scheduler stopped after {rounds} rounds", err=True)
 
 
 @click.command("trigger")
 @click.argument("refs", nargs=-1, required=True)
+@database_option
 @click.pass_obj
 def trigger_cmd(obj: Context, refs: Sequence[str]) -> None:
     """Make sources (by id or URL) due now; running workers crawl them at their next poll."""
@@ -110,9 +154,10 @@ def trigger_cmd(obj: Context, refs: Sequence[str]) -> None:
 
 
 @click.command("migrate")
+@database_option
 @click.pass_obj
 def migrate_cmd(obj: Context) -> None:
-    """Create or upgrade the database schema (other commands also do it on first use)."""
+    """Create or upgrade the database schema (commands that write also do it; reads never do)."""
     from doclisten.commands import schedule as schedule_commands
 
     before, after = guarded(schedule_commands.apply_migrations, obj.config)
@@ -121,6 +166,7 @@ def migrate_cmd(obj: Context) -> None:
 
 @click.command("enable")
 @click.argument("refs", nargs=-1, required=True)
+@database_option
 @click.pass_obj
 def sources_enable(obj: Context, refs: Sequence[str]) -> None:
     """Re-enable sources disabled after repeated failures (they are due at once)."""
@@ -132,7 +178,10 @@ def sources_enable(obj: Context, refs: Sequence[str]) -> None:
 
 @click.command("disable")
 @click.argument("refs", nargs=-1, required=True)
-@click.option("--reason", default="disabled by hand", show_default=True, help="Recorded in sources.disabled_reason.")
+@click.option(
+    "--reason", default="disabled by hand", show_default=True, help="Recorded in sources.disabled_reason."
+)
+@database_option
 @click.pass_obj
 def sources_disable(obj: Context, refs: Sequence[str], reason: str) -> None:
     """Stop crawling sources without deleting what was collected."""
@@ -143,15 +192,18 @@ def sources_disable(obj: Context, refs: Sequence[str], reason: str) -> None:
 
 
 @click.command("status")
+@database_option
 @click.pass_obj
 def status_cmd(obj: Context) -> None:
     """Due, overdue, failing and disabled sources, queue depth and the last crawls."""
     from doclisten.commands import schedule as schedule_commands
 
     st = guarded(schedule_commands.status, obj.config)
+    stale = f" ({st.stale} stale: their run is gone, the next run takes them back)" if st.stale else ""
     console.print(
         f"sources: {st.total} ({st.enabled} enabled) · due now: {st.due} · overdue: {st.overdue} · "
-        f"crawling: {st.crawling} · queue ({st.queue_backend}): {st.queue_depth} scheduled, {st.queue_due} due",
+        f"crawling: {st.crawling}{stale} · queue ({st.queue_backend}): {st.queue_depth} scheduled, "
+        f"{st.queue_due} due",
         highlight=False,
     )
     for title, rows in (("failing", st.failing), ("disabled", st.disabled)):
@@ -161,7 +213,9 @@ def status_cmd(obj: Context) -> None:
                 table.add_column(col, overflow="fold")
             for src in rows:
                 reason = src.disabled_reason if title == "disabled" else src.last_error
-                table.add_row(str(src.id), src.title or src.home_url, str(src.consecutive_failures), reason or "")
+                table.add_row(
+                    str(src.id), src.title or src.home_url, str(src.consecutive_failures), reason or ""
+                )
             console.print(table)
     if st.recent:
         table = Table(title="last crawls")

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
 from doclisten.config import Config
-from doclisten.runner import Session, build_settings, run
+from doclisten.runner import OnStop, Session, build_settings, run
 from pipelines.exceptions import DatabaseError
 from pipelines.store.db import (
     create_db_engine,
@@ -46,8 +46,10 @@ def apply_migrations(config: Config) -> tuple[str | None, str | None]:
         engine.dispose()
 
 
-def work(config: Config, overrides: dict[str, Any], reconcile: bool) -> None:
-    """`doclisten worker` (reconcile=False) and `doclisten run` (scheduler and worker in one process)."""
+def work(config: Config, overrides: dict[str, Any], reconcile: bool, on_stop: OnStop | None = None) -> None:
+    """`doclisten worker` (reconcile=False) and `doclisten run` (scheduler and worker in one process).
+
+    ``on_stop`` hears of Ctrl-C / SIGTERM (see ``doclisten.runner.run``)."""
     every = float(
         overrides.get("DOCLISTEN_RECONCILE_SECONDS")
         or build_settings(config).getfloat("DOCLISTEN_RECONCILE_SECONDS")
@@ -56,7 +58,7 @@ def work(config: Config, overrides: dict[str, Any], reconcile: bool) -> None:
     async def steps(session: Session) -> None:
         await session.work(reconcile_every=every if reconcile else None)
 
-    run(config, steps, overrides)
+    run(config, steps, overrides, on_stop)
 
 
 def schedule_loop(config: Config, overrides: dict[str, Any]) -> int:
@@ -118,6 +120,7 @@ class Status:
     due: int = 0
     overdue: int = 0
     crawling: int = 0
+    stale: int = 0  # leased by a process that is gone (embedded queue): the next run takes them back
     failing: list[Source] = field(default_factory=list)
     disabled: list[Source] = field(default_factory=list)
     queue_backend: str = "sql"
@@ -173,6 +176,10 @@ def status(config: Config, overdue_after: timedelta = timedelta(minutes=15)) -> 
                 ).all()
             )
         st.queue_depth, st.queue_due = queue.depth(), queue.due_count()
+        stale_leases = getattr(queue, "stale_leases", None)  # the SQL queue knows its holders
+        if stale_leases is not None:
+            st.stale = stale_leases(now)
+            st.crawling = max(0, st.crawling - st.stale)
         return st
     finally:
         queue.close()

@@ -6,39 +6,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
 from crawler.spiders.discover import DiscoveredItem
+from crawler.urls import InvalidURL, web_url
 from doclisten.config import Config
 from doclisten.runner import Session, run
 from pipelines.exceptions import SourceError
 from pipelines.store.db import open_database, session_factory
-from pipelines.store.models import Comment, Post, Source, SourceCrawl
+from pipelines.store.models import Comment, FetchError, Post, Source, SourceCrawl
 from pipelines.store.sources import find_sources
 from pipelines.store.sources import list_sources as _list_sources
 from pipelines.store.sources import remove_source as _remove
 
 
-def normalize_input_url(url: str) -> str:
-    """``example.com`` -> ``https://example.com/``; refuses what cannot be a web address."""
-    url = url.strip()
-    if "://" not in url:
-        url = "https://" + url
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SourceError(f"{url!r} is not an http(s) URL")
-    return url if parts.path else url + "/"
-
-
 def add_sources(config: Config, urls: Sequence[str], overrides: dict[str, Any]) -> list[tuple]:
+    """(item, source id, created) per URL; ``item.error`` says why a URL was not added."""
     valid, rejected = [], []
     for url in urls:
         try:
-            valid.append(normalize_input_url(url))
-        except SourceError as exc:
-            rejected.append((DiscoveredItem(url, error=str(exc)), None, False))
+            valid.append(web_url(url, default_scheme="https"))
+        except InvalidURL as exc:
+            rejected.append((DiscoveredItem(url, error=exc.reason), None, False))
     if not valid:
         return rejected
 
@@ -100,7 +90,8 @@ def crawl(config: Config, refs: Sequence[str], overrides: dict[str, Any]) -> tup
     return crawl_id, crawl_summary(config, crawl_id)
 
 
-def crawl_summary(config: Config, crawl_id: int) -> list[tuple[Source, SourceCrawl]]:
+def crawl_summary(config: Config, crawl_id: int) -> list[tuple[Source, SourceCrawl, list[str]]]:
+    """Per source: its row, what the crawl did, and the errors the crawl recorded ("URL: message")."""
     engine = open_database(config.database_url)
     try:
         with session_factory(engine).begin() as s:
@@ -110,7 +101,14 @@ def crawl_summary(config: Config, crawl_id: int) -> list[tuple[Source, SourceCra
                 .where(SourceCrawl.crawl_id == crawl_id)
                 .order_by(Source.id)
             ).all()
-            return [(r[0], r[1]) for r in rows]
+            errors: dict[int | None, list[str]] = {}
+            for source_id, url, error in s.execute(
+                select(FetchError.source_id, FetchError.url, FetchError.error)
+                .where(FetchError.crawl_id == crawl_id)
+                .order_by(FetchError.id)
+            ):
+                errors.setdefault(source_id, []).append(f"{url}: {error}")
+            return [(r[0], r[1], errors.get(r[0].id, [])) for r in rows]
     finally:
         engine.dispose()
 

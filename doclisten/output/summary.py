@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from crawler.urls import short_url
 
 # Wide tables when piped (a terminal gets its own width).
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 
+# More failed URLs than this (`sources import` of a big OPML file) are counted by reason.
+FAILURES_LISTED = 10
+REASONS_LISTED = 8
+EXAMPLES_PER_REASON = 3
+_ANY_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+?(?=[:,;.)]?(?:\s|$))")
+
+
 def print_added(results: Sequence[tuple]) -> int:
-    """Print the outcome of `sources add`; returns how many failed."""
-    failed = 0
+    """Print the outcome of `sources add` / `sources import`; returns how many failed."""
+    failed = [item for item, _, _ in results if item.discovery is None]
     for item, source_id, created in results:
         if item.discovery is None:
-            failed += 1
-            err_console.print(f"[red]error[/red]: {item.error}", highlight=False)
             continue
         d = item.discovery
         verb = "added" if created else "updated"
@@ -28,12 +38,50 @@ def print_added(results: Sequence[tuple]) -> int:
         extras = ", ".join(
             x for x in (d.comments_feed_url and "comment feed", d.rest_root and "REST API") if x
         )
-        console.print(
-            f"{verb} source {source_id}: {d.title or d.home_url} [{d.platform}] feed: {feed}"
-            + (f" ({extras})" if extras else ""),
+        line = f"{verb} source {source_id}: {d.title or d.home_url} [{d.platform}] feed: {feed}"
+        console.print(escape(line + (f" ({extras})" if extras else "")), highlight=False, emoji=False)
+    print_failures(failed, len(results))
+    return len(failed)
+
+
+def _error(text: str) -> None:
+    err_console.print(f"[red]error[/red]: {escape(text)}", highlight=False, soft_wrap=True, emoji=False)
+
+
+def reason_key(url: str, error: str) -> str:
+    """The reason a URL failed, with URLs and its host left out: the same reason for every blog."""
+    key = _ANY_URL.sub("<URL>", error)
+    try:
+        host = urlsplit(url.strip()).hostname
+    except ValueError:
+        host = None
+    return key.replace(host, "<host>") if host else key
+
+
+def print_failures(items: Sequence[Any], total: int) -> None:
+    """One line per failed URL, or, for many, the count of each reason with a few examples."""
+    if len(items) <= FAILURES_LISTED:
+        for item in items:
+            _error(f"{short_url(item.url)}: {item.error}")
+        return
+    by_reason: dict[str, list[str]] = {}
+    for item in items:
+        by_reason.setdefault(reason_key(item.url, item.error or "failed"), []).append(item.url)
+    reasons = sorted(by_reason.items(), key=lambda kv: -len(kv[1]))
+    _error(f"{len(items)} of {total} URLs failed, by reason:")
+    for reason, urls in reasons[:REASONS_LISTED]:
+        examples = ", ".join(short_url(u, 60) for u in urls[:EXAMPLES_PER_REASON])
+        more = ", …" if len(urls) > EXAMPLES_PER_REASON else ""
+        err_console.print(
+            f"  {len(urls)} × {escape(reason)} (e.g. {escape(examples)}{more})",
             highlight=False,
+            soft_wrap=True,
+            emoji=False,
         )
-    return failed
+    rest = reasons[REASONS_LISTED:]
+    if rest:
+        n = sum(len(urls) for _, urls in rest)
+        err_console.print(f"  {n} more with {len(rest)} other reasons", highlight=False)
 
 
 def print_sources(rows: Sequence[Any]) -> None:
@@ -59,7 +107,8 @@ def print_sources(rows: Sequence[Any]) -> None:
     console.print(table)
 
 
-def print_summary(crawl_id: int, rows: Sequence[tuple]) -> None:
+def print_summary(crawl_id: int, rows: Sequence[tuple], shown: int = 3) -> None:
+    """The crawl's table; then, per source, why the crawl failed (``last_error``) and its page errors."""
     table = Table(title=f"crawl {crawl_id}")
     cols = ("source", "new posts", "updated", "new comments", "duplicates", "requests", "304", "errors")
     for col in cols:
@@ -68,7 +117,7 @@ def print_summary(crawl_id: int, rows: Sequence[tuple]) -> None:
         else:
             table.add_column(col, justify="right", no_wrap=True)
     totals = [0] * 7
-    for source, sc in rows:
+    for source, sc, _errors in rows:
         values = [
             sc.new_posts,
             sc.updated_posts,
@@ -82,8 +131,13 @@ def print_summary(crawl_id: int, rows: Sequence[tuple]) -> None:
         table.add_row(source.title or source.home_url, *(str(v) for v in values))
     table.add_row("[b]total[/b]", *(f"[b]{v}[/b]" for v in totals))
     console.print(table)
-    for source, sc in rows:
-        if sc.errors and source.last_error:
-            err_console.print(
-                f"[yellow]{source.title or source.home_url}[/yellow]: {source.last_error}", highlight=False
-            )
+    for source, _sc, errors in rows:
+        name = escape(source.title or source.home_url)
+        if source.last_error:  # the feed or listing could not be read: the crawl of this source failed
+            err_console.print(f"[red]{name}[/red]: failed: {escape(source.last_error)}", highlight=False)
+        pages = [e for e in errors if e != source.last_error]
+        for error in pages[:shown]:
+            err_console.print(f"[yellow]{name}[/yellow]: {escape(error)}", highlight=False)
+        if len(pages) > shown:
+            more = len(pages) - shown
+            err_console.print(f"[yellow]{name}[/yellow]: … and {more} more (fetch_errors)", highlight=False)

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from sqlalchemy import Connection, exists, select
 
-from crawler.extract.dates import to_utc
+from crawler.extract.dates import iso_utc, to_utc
 from pipelines.analyst.filters import AnalystError, Filters, match_time
 from pipelines.store.models import Comment, KeywordMatch, Post, Source
 
@@ -81,15 +81,13 @@ def columns(kind: str) -> list[str]:
 
 
 def stream(conn: Connection, kind: str, f: Filters) -> tuple[list[str], Iterator[tuple]]:
-    query = QUERIES[kind](f)
+    query = QUERIES[kind](f.resolved(conn))
     result = conn.execution_options(yield_per=BATCH).execute(query)
     return list(result.keys()), (tuple(row) for row in result)
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return to_utc(value).isoformat()
-    return value
+    return iso_utc(value) if isinstance(value, datetime) else value
 
 
 def write_csv(out: IO[str], names: list[str], rows: Iterator[tuple]) -> int:
@@ -123,7 +121,7 @@ def _arrow_type(name: str) -> Any:
     return pa.string()
 
 
-def write_parquet(path: str, names: list[str], rows: Iterator[tuple]) -> int:
+def write_parquet(path: str | IO[bytes], names: list[str], rows: Iterator[tuple]) -> int:
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
@@ -148,8 +146,10 @@ def _write_batch(writer: Any, schema: Any, batch: list[tuple]) -> int:
     return len(batch)
 
 
-def export(conn: Connection, kind: str, fmt: str, f: Filters, out: IO[str] | None, path: str | None) -> int:
-    """Write every matching row; returns how many."""
+def export(
+    conn: Connection, kind: str, fmt: str, f: Filters, out: IO[str] | None, path: str | IO[bytes] | None
+) -> int:
+    """Write every matching row to ``out`` (csv, jsonl) or ``path`` (parquet: a file name or binary file)."""
     if kind not in KINDS:
         raise AnalystError(f"cannot export {kind!r}: choose one of {', '.join(KINDS)}")
     if fmt == "parquet" and path is None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, func
 
 from crawler.exceptions import DoclistenError
 from crawler.extract.dates import to_utc
-from pipelines.store.models import TS, Comment, KeywordMatch, Post, Source
+from pipelines.store.models import TS, Comment, KeywordMatch, Post
+from pipelines.store.sources import resolve_sources
 
 
 class AnalystError(DoclistenError):
@@ -35,9 +36,16 @@ def parse_when(value: str | None, *, end: bool = False) -> datetime | None:
 class Filters:
     since: datetime | None = None
     until: datetime | None = None  # exclusive
-    sources: list[str] = field(default_factory=list)  # ids or home URLs
+    sources: list[str] = field(default_factory=list)  # as typed: ids, URLs, hosts or titles
     keywords: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
+    source_ids: list[int] | None = None  # what ``sources`` means, once resolved
+
+    def resolved(self, conn: Connection) -> Filters:
+        """These filters with ``sources`` resolved to ids (pipelines.store.sources.source_ids has the rule)."""
+        if not self.sources or self.source_ids is not None:
+            return self
+        return replace(self, source_ids=resolve_sources(conn, self.sources))
 
     @classmethod
     def from_options(
@@ -58,10 +66,9 @@ class Filters:
     def source_clause(self, column: Any) -> list[ColumnElement[bool]]:
         if not self.sources:
             return []
-        ids = [int(s) for s in self.sources if s.isdigit()]
-        urls = [s for s in self.sources if not s.isdigit()]
-        by_url = select(Source.id).where(or_(Source.home_url.in_(urls), Source.feed_url.in_(urls)))
-        return [or_(column.in_(ids), column.in_(by_url))]
+        if self.source_ids is None:
+            raise ValueError("Filters.resolved(conn) first: source references need the database")
+        return [column.in_(self.source_ids)]
 
     def match_clause(self) -> list[ColumnElement[bool]]:
         out: list[ColumnElement[bool]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import Connection, case, desc, func, select
@@ -12,6 +13,7 @@ from pipelines.analyst.filters import AnalystError, Filters, match_time
 from pipelines.store.models import Comment, KeywordMatch, Post
 
 PERIODS = ("day", "week", "month")
+PLOT_FORMATS = ("png", "svg", "pdf")
 
 
 @dataclass
@@ -54,7 +56,7 @@ def _base(f: Filters, *columns: Any) -> Any:
 
 
 def build_report(conn: Connection, f: Filters, by: str = "week", top: int = 10) -> Report:
-    report = Report(by)
+    report, f = Report(by), f.resolved(conn)
     period = bucket(conn.dialect.name, by, match_time()).label("period")
     mentions = func.sum(KeywordMatch.count).label("mentions")
     kw, group = KeywordMatch.keyword, KeywordMatch.keyword_group
@@ -109,8 +111,17 @@ def all_periods(first: str, last: str, by: str) -> list[str]:
     return out
 
 
+def plot_format(path: str) -> str:
+    """The chart's file format, from the name's extension (checked before any work is done)."""
+    fmt = PurePath(path).suffix.lower().removeprefix(".")
+    if fmt not in PLOT_FORMATS:
+        raise AnalystError(f"--plot {path}: the chart's file name must end in .png, .svg or .pdf")
+    return fmt
+
+
 def plot(report: Report, path: str) -> None:
     """A line chart of mention volume over time, one line per keyword (matplotlib, Agg backend)."""
+    fmt = plot_format(path)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -145,7 +156,7 @@ def plot(report: Report, path: str) -> None:
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="keyword")
         fig.autofmt_xdate()
         fig.tight_layout()
-        fig.savefig(path, format="png")
+        fig.savefig(path, format=fmt)
     except OSError as exc:
         raise AnalystError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:

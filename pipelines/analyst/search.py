@@ -16,7 +16,9 @@ from crawler.extract.dates import to_utc
 from pipelines.analyst.search_query import SearchQuery, fts5_query, parse_search, tsquery
 from pipelines.keywords.matcher import Matcher, snippet
 from pipelines.keywords.rules import Rule, RuleSet
+from pipelines.store.models import TS
 from pipelines.store.search_index import post_text
+from pipelines.store.sources import resolve_sources
 
 COLUMNS = ["kind", "post_id", "comment_id", "published_at", "source", "author", "title", "url", "snippet"]
 BATCH = 500
@@ -67,15 +69,13 @@ def _index_clause(dialect: str, kind: str, expression: Any) -> tuple[str, str, d
     return f"JOIN {table} f ON {column} = {key}", "AND f.body @@ to_tsquery('simple', :fts)", {"fts": query}
 
 
-def _field_clauses(sq: SearchQuery, kind: str) -> tuple[str, dict[str, Any]]:
+def _field_clauses(sq: SearchQuery, kind: str, source_ids: list[int]) -> tuple[str, dict[str, Any]]:
     parts: list[str] = []
     params: dict[str, Any] = {}
     row = "p" if kind == "posts" else "c"
-    for i, value in enumerate(sq.sources):
-        params[f"src{i}"] = value
-        params[f"srclike{i}"] = f"%{value.lower()}%"
-        match_id = f"CAST(s.id AS VARCHAR(20)) = :src{i} OR " if value.isdigit() else ""
-        parts.append(f"AND ({match_id}lower(s.home_url) LIKE :srclike{i} OR lower(s.title) LIKE :srclike{i})")
+    if sq.sources:
+        params["sources"] = source_ids
+        parts.append("AND s.id IN :sources")
     if sq.authors:
         params["authors"] = [a.lower() for a in sq.authors]
         parts.append(f"AND lower({row}.author) IN :authors")
@@ -85,12 +85,12 @@ def _field_clauses(sq: SearchQuery, kind: str) -> tuple[str, dict[str, Any]]:
     return " ".join(parts), params
 
 
-def _candidates(conn: Connection, sq: SearchQuery, kind: str) -> Any:
+def _candidates(conn: Connection, sq: SearchQuery, kind: str, source_ids: list[int]) -> Any:
     join, index_where, params = _index_clause(conn.dialect.name, kind, sq.expression)
-    fields, field_params = _field_clauses(sq, kind)
+    fields, field_params = _field_clauses(sq, kind, source_ids)
     sql = (POSTS_SQL if kind == "posts" else COMMENTS_SQL).format(index=join, where=f"{index_where} {fields}")
-    statement = text(sql)
-    for name in ("authors", "langs"):
+    statement = text(sql).columns(published_at=TS)  # a datetime on SQLite too, not its stored text
+    for name in ("sources", "authors", "langs"):
         if name in field_params:
             statement = statement.bindparams(bindparam(name, expanding=True))
     return conn.execution_options(yield_per=BATCH).execute(statement, {**params, **field_params})
@@ -100,11 +100,12 @@ def search(conn: Connection, query: str | SearchQuery, limit: int | None = None)
     """Posts and comments matching ``query`` (posts first, then comments; each newest first)."""
     sq = parse_search(query) if isinstance(query, str) else query
     matcher = Matcher(RuleSet([Rule("query", "search", query=sq.boolean)], "search")) if sq.boolean else None
+    source_ids = resolve_sources(conn, sq.sources)  # several source: fields: any of them
     found = 0
     for kind in ("posts", "comments"):
         if kind not in sq.kinds:
             continue
-        with _candidates(conn, sq, kind) as result:
+        with _candidates(conn, sq, kind, source_ids) as result:
             found = yield from _hits(result, kind, matcher, found, limit)
         if limit is not None and found >= limit:
             return
@@ -125,8 +126,9 @@ def _hits(
             cut = matches[0].snippet
         when = to_utc(row.published_at) if isinstance(row.published_at, datetime) else row.published_at
         yield Hit(
-            row.kind, row.post_id, row.comment_id, when, row.source, row.author, row.title, row.url, cut
-        )
+            row.kind, row.post_id, row.comment_id, when, row.source, row.author, row.title,
+            row.url, cut,
+        )  # fmt: skip
         found += 1
         if limit is not None and found >= limit:
             break

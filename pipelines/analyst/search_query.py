@@ -1,7 +1,8 @@
 """Search queries: the keyword query language plus fields, with errors that say where the query is wrong.
 
-``source:NAME`` (blog id, or part of its URL or title), ``author:NAME`` (quote names with spaces),
-``in:posts`` / ``in:comments`` and ``lang:CODE`` restrict where to look; the rest is a boolean query
+``source:REF`` (a blog by id, URL, host or title: :func:`pipelines.store.sources.source_ids`), ``author:NAME``
+(quote names with spaces), ``in:posts`` / ``in:comments`` and ``lang:CODE`` restrict where to look (a field
+without a value is an error); the rest is a boolean query
 (AND, OR, NOT, "phrases", NEAR/n, prefix*, parentheses) evaluated as keyword rules are
 (:mod:`pipelines.keywords.query`).
 """
@@ -17,7 +18,7 @@ from pipelines.keywords.parse import _TOKEN, Parser
 from pipelines.keywords.query import Group, Near, Node, Not, Term
 
 FIELDS = ("source", "author", "in", "lang")
-_FIELD = re.compile(r'(?<![^\s(])(?P<name>[A-Za-z]+):(?P<value>"[^"]*"|[^\s()"]+)')
+_FIELD = re.compile(r'(?<![^\s(])(?P<name>[A-Za-z]+):(?P<value>"[^"]*"|[^\s()"]*)')
 IN_VALUES = {"posts": "posts", "post": "posts", "comments": "comments", "comment": "comments"}
 
 
@@ -36,9 +37,14 @@ class SearchQuery:
     kinds: set[str] = field(default_factory=lambda: {"posts", "comments"})
 
 
-def where(query: str, col: int, message: str) -> SearchQueryError:
+def where(query: str, col: int, message: str, context: int = 40) -> SearchQueryError:
     col = max(0, min(col, len(query)))
-    return SearchQueryError(f"{message} at column {col + 1}: {query[:col]}⟨here⟩{query[col:]}")
+    before, after = query[:col], query[col:]
+    if len(before) > context:
+        before = "…" + before[-context:]
+    if len(after) > context:
+        after = after[:context] + "…"
+    return SearchQueryError(f"{message} at column {col + 1}: {before}⟨here⟩{after}")
 
 
 def token_offsets(query: str) -> list[int]:
@@ -58,11 +64,20 @@ def _error_column(query: str, parser: Parser | None, message: str) -> int:
     if m := re.search(r"write operators in capitals \((\S+)\)", message):
         found = re.search(rf"(?<!\S){re.escape(m.group(1))}(?!\S)", query, re.I)
         return found.start() if found else len(query)
-    if (m := re.match(r"'(.+?)'[: ]", message)) and (at := query.find(m.group(1))) >= 0:
-        return at
+    if m := re.match(r"'(.+?)'[: ]", message):  # the word quoted, as a whole token if it is one
+        token = re.search(rf"(?<![^\s(]){re.escape(m.group(1))}(?![^\s()])", query)
+        at = token.start() if token else query.find(m.group(1))
+        if at >= 0:
+            return at
     if parser is None:
         return len(query)
     offsets = token_offsets(query)
+    if "nested too deeply" in message:  # the parenthesis or NOT just taken
+        return offsets[max(0, parser.pos - 1)]
+    if m := re.match(r"(NEAR/\d+)[: ]", message):  # the last NEAR taken
+        for index in range(min(parser.pos, len(parser.tokens)) - 1, -1, -1):
+            if parser.tokens[index] == ("op", m.group(1)):
+                return offsets[index]
     if "missing ')'" in message or "incomplete" in message or parser.pos >= len(offsets):
         return offsets[parser.pos] if parser.pos < len(offsets) else len(query)
     if m := re.match(r"unexpected '(.*?)'", message):  # the token just taken, or the next one
@@ -78,8 +93,8 @@ def parse_boolean(query: str) -> Node:
         parser = Parser(query)
         return parser.parse()
     except QueryError as exc:
-        message = re.sub(r" in '.*'$", "", str(exc))
-        message = re.sub(r"^incomplete query '.*'$", "incomplete query", message)
+        message = re.sub(r" in (['\"]).*\1$", "", str(exc))
+        message = re.sub(r"^incomplete query (['\"]).*\1$", "incomplete query", message)
         raise where(query, _error_column(query, parser, message), message) from None
 
 

@@ -1,12 +1,16 @@
 """Engine, sessions and automatic migrations.
 
 ``open_database(url)`` returns an engine whose schema is at the latest Alembic revision
-(migrations run on first use). Callers own transactions: ``with sessions.begin() as s: ...``.
+(migrations run on first use): for commands that write. ``open_existing(url)`` is for commands that
+only read: it never creates, migrates or writes (SQLite is opened read-only) and refuses a database
+that is missing, is not a doclisten database, or is at another schema revision.
+Callers own transactions: ``with sessions.begin() as s: ...``.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,12 +18,15 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from pipelines.exceptions import DatabaseError
+from pipelines.store.spool import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +48,17 @@ def mask_url(url: str) -> str:
         return "<unparseable URL>"
     query = {k: ("***" if k.lower() in SECRET_PARAMS else v) for k, v in parsed.query.items()}
     return parsed.set(query=query).render_as_string(hide_password=True)
+
+
+def is_in_memory(url: str) -> bool:
+    """``sqlite://`` and ``sqlite:///:memory:``: a database that vanishes with its connection."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        return False
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    return parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -118,6 +136,70 @@ def open_database(url: str, *, auto_migrate: bool = True) -> Engine:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseError(f"cannot open database {mask_url(url)}: {reason}") from exc
     return engine
+
+
+CREATE_HINT = "create one with `doclisten migrate` (or `doclisten sources add URL`), or pass --database-url"
+
+
+def sqlite_file_uri(path: str, mode: str = "ro") -> str:
+    """A SQLite ``file:`` URI for ``path`` (``#``, ``?``, ``%`` and spaces escaped), e.g. mode ``ro``."""
+    return f"{Path(path).resolve().as_uri()}?mode={mode}"
+
+
+def _sqlite_read_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    dbapi_conn.execute("PRAGMA foreign_keys=ON")
+    dbapi_conn.execute("PRAGMA busy_timeout=30000")
+
+
+def _existing_sqlite_engine(path: str | None) -> tuple[Engine, str]:
+    if not path or path == ":memory:":
+        raise DatabaseError(f"no doclisten database at {path or 'sqlite://'} (in memory): {CREATE_HINT}")
+    if not Path(path).is_file():
+        raise DatabaseError(f"no doclisten database at {path}: {CREATE_HINT}")
+    uri = sqlite_file_uri(path, "ro")
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False),
+        poolclass=NullPool,
+    )
+    event.listen(engine, "connect", _sqlite_read_pragmas)
+    return engine, path
+
+
+def open_existing(url: str) -> Engine:
+    """An engine on an existing doclisten database at the latest revision, for reading.
+
+    Never creates or migrates; SQLite files are opened read-only (``mode=ro``).
+    """
+    engine, where = create_db_engine(url), mask_url(url)
+    parsed = engine.url
+    if parsed.get_backend_name() == "sqlite" and not parsed.query.get("uri"):
+        engine.dispose()
+        engine, where = _existing_sqlite_engine(parsed.database)
+    try:
+        revision = current_revision(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot open database {where}: {one_line(exc)}") from exc
+    if revision != head_revision():
+        engine.dispose()
+        raise DatabaseError(_revision_problem(where, revision))
+    return engine
+
+
+def _revision_problem(where: str, revision: str | None) -> str:
+    if revision is None:
+        return f"no doclisten database at {where} (it has no doclisten schema): {CREATE_HINT}"
+    try:
+        known = ScriptDirectory(str(MIGRATIONS)).get_revision(revision) is not None
+    except RevisionError:
+        known = False
+    if known:
+        return (
+            f"the database at {where} has an older doclisten schema ({revision}, this version needs "
+            f"{head_revision()}): run `doclisten migrate` first"
+        )
+    return f"the database at {where} was written by a newer doclisten (schema {revision}): upgrade doclisten"
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
