@@ -19,14 +19,16 @@ at-least-once, and storage is idempotent.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
 import weakref
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +141,7 @@ class AdvisoryHolders:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._conn: Any = None
         self._closer: weakref.finalize | None = None
 
     def acquire(self) -> str | None:
@@ -149,6 +152,7 @@ class AdvisoryHolders:
             conn.close()  # 60 random bits taken by another holder: never in practice
             return None
         conn.commit()  # a session lock outlives the transaction; the connection then sits idle
+        self._conn = conn
         self._closer = weakref.finalize(self, conn.close)
         return holder
 
@@ -164,8 +168,14 @@ class AdvisoryHolders:
         """Nothing to clean up: the server dropped the lock with the session."""
 
     def close(self) -> None:
-        if self._closer is not None:
-            self._closer()
+        if self._closer is None or not self._closer.alive:
+            return
+        # Unlock before disconnecting: the server ends a closed session (and drops its locks) asynchronously,
+        # so a holder asking right after our close() could still find the lock taken.
+        with contextlib.suppress(SQLAlchemyError):  # on failure the server drops it with the session anyway
+            self._conn.execute(text("SELECT pg_advisory_unlock_all()"))
+            self._conn.commit()
+        self._closer()
 
 
 def _key(holder: str) -> int:

@@ -23,7 +23,7 @@ from tests.conftest import FAST, run_cli
 from tests.faults import FaultSite, health_blogs
 
 MAXSIZE = 200_000
-TUNING = ["-s", "DOWNLOAD_TIMEOUT=2", "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}", "-s", "RETRY_TIMES=0"]
+TUNING = ["-s", "DOWNLOAD_TIMEOUT=8", "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}", "-s", "RETRY_TIMES=0"]
 HEALTHY = ("toobig", "stalled", "nofeed", "norobots")
 FAILING = ("feedbomb", "garbagefeed", "garbagehome")
 
