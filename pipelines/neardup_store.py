@@ -18,12 +18,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import delete, insert, select, union_all, update
+from sqlalchemy import bindparam, delete, insert, select, union_all, update
 from sqlalchemy.orm import Session
 
 from pipelines.db import utc
 from pipelines.models import NearDupBand, NearDupSignature, Post
-from pipelines.neardup import Signature
+from pipelines.neardup import BANDS, Signature
 
 logger = logging.getLogger(__name__)
 
@@ -57,17 +57,26 @@ def load_signature(session: Session, post_id: int) -> Signature | None:
     return Signature.from_bytes(stored.minhash, stored.words) if stored is not None else None
 
 
-def _candidates(post_id: int, signature: Signature) -> Any:
-    """The first ``BUCKET_LIMIT`` other posts of each of the signature's band buckets (a subquery)."""
+def _candidates_statement() -> Any:
+    """Signatures (and links) of the first ``BUCKET_LIMIT`` other posts of each of a signature's band
+    buckets; parameters ``post_id`` and ``band0`` .. ``band31``. Built once: it has 32 subqueries."""
     buckets = [
         select(NearDupBand.post_id)
-        .where(NearDupBand.hash == key, NearDupBand.post_id != post_id)
+        .where(NearDupBand.hash == bindparam(f"band{band}"), NearDupBand.post_id != bindparam("post_id"))
         .order_by(NearDupBand.post_id)
         .limit(BUCKET_LIMIT)
-        .subquery()
-        for key in dict.fromkeys(signature.band_keys())
+        .subquery(f"bucket{band}")
+        for band in range(BANDS)
     ]
-    return union_all(*(select(bucket.c.post_id) for bucket in buckets)).subquery()
+    candidates = union_all(*(select(bucket.c.post_id) for bucket in buckets)).subquery("candidates")
+    return (
+        select(NearDupSignature.post_id, NearDupSignature.minhash, NearDupSignature.words, Post.duplicate_of)
+        .join(Post, Post.id == NearDupSignature.post_id)
+        .where(NearDupSignature.post_id.in_(select(candidates.c.post_id)))
+    )
+
+
+CANDIDATES = _candidates_statement()
 
 
 def similar_posts(
@@ -84,12 +93,8 @@ def similar_posts(
     found = {other_id: root or other_id for other_id, root in same}
     if signature is None:
         return found
-    candidates = _candidates(post_id, signature)
-    rows = session.execute(
-        select(NearDupSignature.post_id, NearDupSignature.minhash, NearDupSignature.words, Post.duplicate_of)
-        .join(Post, Post.id == NearDupSignature.post_id)
-        .where(NearDupSignature.post_id.in_(select(candidates.c.post_id)))
-    )
+    keys = {f"band{band}": key for band, key in enumerate(signature.band_keys())}
+    rows = session.execute(CANDIDATES, {"post_id": post_id, **keys})
     for other_id, blob, words, root in rows:
         score = signature.similarity(Signature.from_bytes(blob, words))
         if score >= threshold:
