@@ -1,6 +1,8 @@
-"""Near-duplicate index: insert+query cost per document at 10k and 100k documents, and memory.
+"""Near-duplicate index: insert+query cost per document at 10k and 100k documents, per copy of one body
+at 10 to 10,000 copies, and memory.
 
     .venv/bin/python bench/neardup_bench.py [--database-url URL] [--sizes 10000,100000] [--window 500]
+                                            [--copies 10,100,1000,10000] [--copy-window 200]
 
 For each index size N, the database is first filled up to N posts (bulk: signatures, band keys and
 posts written in large transactions), then ``--window`` more posts go through the real path, one
@@ -8,6 +10,13 @@ transaction each as the storage pipeline does: MinHash signature, then ``index_a
 the band keys, query candidates by band key, verify, set ``duplicate_of``). One post in five of the
 window is a copy of an indexed post with a one-line prefix; the run checks they are all linked and
 that nothing else is. Flat cost means the per-document figures at 10k and 100k are about equal.
+
+Then one cluster grows: an original and copies of its body (same words, each with its own title and
+URL, published after it), all through the same real path, so each band bucket of that body holds one
+row per copy. When the cluster has 10, 100, 1,000 and 10,000 copies, the next ``--copy-window`` copies
+are timed (posts/s) and RSS is read; as a reference, as many posts with unique bodies are timed in the
+same run, and finally one copy published before the original, which repoints the whole cluster.
+Flat cost means posts/s at 10,000 copies is about that at 10.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import resource
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -129,6 +139,95 @@ def window(sessions, hasher: Hasher, corpus: Corpus, source_id: int, size: int, 
     }
 
 
+def post_url(n: int | str) -> str:
+    return f"https://bench.example/c/{n}/"
+
+
+def store_one(
+    sessions, hasher: Hasher, source_id: int, n: int | str, body: str, published: datetime
+) -> int | None:  # type: ignore[no-untyped-def]
+    """Post ``n`` through signature + upsert + index_and_link in its own transaction; its link."""
+    signature = hasher.signature(body)
+    record = repo.PostRecord(source_id, post_url(n), f"Copy {n}", None, published, None, body)
+    with sessions.begin() as s:
+        post_id, _ = repo.upsert_post(s, record, datetime.now(UTC))
+        return index_and_link(s, post_id, signature, THRESHOLD)
+
+
+@dataclass
+class Lane:
+    """One cluster: an original (post ``base``) and ``size`` copies of its body; timing of more copies."""
+
+    size: int
+    base: int
+    body: str
+    root: int | None = None
+    wall: float = 0.0
+    cpu: float = 0.0
+    timed: int = 0
+    rss_mb: float = 0.0
+
+    def when(self, n: int) -> datetime:
+        return START + timedelta(minutes=n)
+
+
+def fill_lane(sessions, hasher: Hasher, source_id: int, lane: Lane) -> None:  # type: ignore[no-untyped-def]
+    t0 = time.perf_counter()
+    assert store_one(sessions, hasher, source_id, lane.base, lane.body, lane.when(lane.base)) is None
+    with sessions.begin() as s:
+        lane.root = s.execute(select(Post.id).where(Post.url == post_url(lane.base))).scalar_one()
+    for n in range(lane.base + 1, lane.base + lane.size + 1):
+        assert store_one(sessions, hasher, source_id, n, lane.body, lane.when(n)) == lane.root
+    lane.rss_mb = rss_mb()
+    print(
+        f"cluster of {lane.size} copies filled in {time.perf_counter() - t0:.0f} s; RSS {lane.rss_mb:.0f} MB"
+    )
+
+
+def time_one(sessions, hasher: Hasher, source_id: int, lane: Lane, n: int, body: str) -> None:  # type: ignore[no-untyped-def]
+    t0, c0 = time.perf_counter(), time.process_time()
+    target = store_one(sessions, hasher, source_id, n, body, lane.when(n))
+    lane.wall += time.perf_counter() - t0
+    lane.cpu += time.process_time() - c0
+    lane.timed += 1
+    assert target == lane.root, f"post {n} linked to {target}, expected {lane.root}"
+
+
+def cluster_growth(sessions, source_id: int, checkpoints: list[int], count: int) -> dict:  # type: ignore[no-untyped-def]
+    """Copies of one body at each cluster size, timed in turns with posts of unique bodies, so that the
+    machine's load falls on every size alike; each timed copy is deleted again (the size stays exact)."""
+    hasher, corpus = Hasher(), Corpus()
+    lanes = [Lane(size, (k + 1) * 10**6, corpus.text(10**9 + k)) for k, size in enumerate(checkpoints)]
+    unique = Lane(0, (len(lanes) + 1) * 10**6, "")
+    for lane in lanes:
+        fill_lane(sessions, hasher, source_id, lane)
+    if sessions.kw["bind"].dialect.name == "postgresql":
+        with sessions.begin() as s:
+            s.execute(text("ANALYZE"))  # as after the bulk load: what autovacuum does on a live database
+    for i in range(count):
+        for lane in lanes:
+            n = lane.base + lane.size + 1 + i
+            time_one(sessions, hasher, source_id, lane, n, lane.body)
+            with sessions.begin() as s:
+                s.execute(delete(Post).where(Post.url == post_url(n)))
+        time_one(sessions, hasher, source_id, unique, unique.base + i, corpus.text(unique.base + i))
+    for lane in [*lanes, unique]:
+        what = f"{lane.size:>6} copies" if lane is not unique else "unique bodies"
+        print(
+            f"{what}: {lane.timed / lane.wall:.1f} posts/s, {1000 * lane.cpu / lane.timed:.2f} ms CPU per post "
+            f"({lane.timed} posts timed)"
+        )
+    largest = lanes[-1]
+    t0 = time.perf_counter()
+    early = START + timedelta(minutes=largest.base - 1)
+    assert store_one(sessions, hasher, source_id, f"{largest.base}-early", largest.body, early) is None
+    print(
+        f"one copy published before the original of {largest.size} copies: "
+        f"{1000 * (time.perf_counter() - t0):.0f} ms (repoints the cluster)"
+    )
+    return {"lanes": lanes, "unique": unique}
+
+
 def db_size(url: str) -> str:
     path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
     return f"{path.stat().st_size / 2**20:.0f} MB" if path and path.exists() else "n/a"
@@ -167,8 +266,11 @@ def main() -> None:
     parser.add_argument("--database-url", help="default: a SQLite file in a temporary directory")
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--window", type=int, default=500)
+    parser.add_argument("--copies", default="10,100,1000,10000", help="cluster sizes ('' to skip)")
+    parser.add_argument("--copy-window", type=int, default=200)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    checkpoints = [int(s) for s in args.copies.split(",") if s]
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/neardup.db"
         engine = open_database(url)
@@ -176,16 +278,30 @@ def main() -> None:
         with sessions.begin() as s:
             source_id = add_source(s, SourceRecord("https://bench.example/"), datetime.now(UTC))[0].id
         print(
-            f"database: {engine.dialect.name}; threshold {THRESHOLD}; window of {args.window} posts per size"
+            f"database: {engine.dialect.name}; threshold {THRESHOLD}; window of {args.window} posts per "
+            f"index size, {args.copy_window} copies per cluster size"
         )
-        results = measure(sessions, url, source_id, sizes, args.window)
+        results = measure(sessions, url, source_id, sizes, args.window) if sizes else {}
+        growth = cluster_growth(sessions, source_id, checkpoints, args.copy_window) if checkpoints else {}
         engine.dispose()
-    first, last = results[sizes[0]], results[sizes[-1]]
-    for key, label in (
-        ("index_link_ms", "index & link (database)"),
-        ("signature_ms", "signature (CPU only)"),
-    ):
-        print(f"{label} per post at {sizes[-1]} vs {sizes[0]}: {last[key] / first[key]:.2f}x (flat = 1.0)")
+    if sizes:
+        first, last = results[sizes[0]], results[sizes[-1]]
+        for key, label in (
+            ("index_link_ms", "index & link (database)"),
+            ("signature_ms", "signature (CPU only)"),
+        ):
+            print(
+                f"{label} per post at {sizes[-1]} vs {sizes[0]}: {last[key] / first[key]:.2f}x (flat = 1.0)"
+            )
+    if checkpoints:
+        lanes, unique = growth["lanes"], growth["unique"]
+        a, b = lanes[0], lanes[-1]
+        print(
+            f"copies: posts/s at {b.size} vs {a.size} copies: {(b.timed / b.wall) / (a.timed / a.wall):.2f}x, "
+            f"CPU per post {(b.cpu / b.timed) / (a.cpu / a.timed):.2f}x (flat = 1.0); RSS after filling "
+            f"{a.rss_mb:.0f} -> {b.rss_mb:.0f} MB; at {b.size} copies vs unique bodies: "
+            f"{(b.timed / b.wall) / (unique.timed / unique.wall):.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -26,11 +26,13 @@ from crawler.items import (
     ValidatorItem,
 )
 from crawler.middlewares.sourcestats import stat_key, total_key
+from pipelines import pseudonym
 from pipelines.annotations import peek_annotations
 from pipelines.store import analysis, search_index
 from pipelines.store import repository as repo
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.models import Crawl, FetchError, Source, SourceCrawl
+from pipelines.store.sources import mask_title
 from pipelines.store.spool import Spool, one_line
 
 logger = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ class StoragePipeline:
         self.retry_seconds = 60.0
         self.spool = Spool("doclisten-spool")
         self.close_reason = "finished"
+        self.pseudonymizer: pseudonym.Pseudonymizer | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -84,6 +87,7 @@ class StoragePipeline:
         pipe.worker = s.getbool("DOCLISTEN_WORKER")
         pipe.retry_seconds = s.getfloat("DOCLISTEN_DB_RETRY_SECONDS", 60.0)
         pipe.spool = Spool(s.get("DOCLISTEN_SPOOL_DIR") or "doclisten-spool")
+        pipe.pseudonymizer = pseudonym.from_env()
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         return pipe
 
@@ -198,6 +202,7 @@ class StoragePipeline:
         analysis.store_post_annotations(s, post_id, notes)
         analysis.store_comment_annotations(s, post_id, item.comments, notes)
         repo.save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
+        self._mask_source_title(s, item.source_id, [item.author, *(c.author for c in item.comments)])
 
     def _store_comments(self, s: Any, item: CommentsItem, now: Any) -> None:
         post_id = repo.post_id_for_url(s, item.post_url)
@@ -210,6 +215,14 @@ class StoragePipeline:
         analysis.store_comment_annotations(s, post_id, item.comments, peek_annotations(item))
         if item.fetched_url:
             repo.save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
+        self._mask_source_title(s, item.source_id, [c.author for c in item.comments])
+
+    def _mask_source_title(self, s: Any, source_id: int, authors: list[str | None]) -> None:
+        """Pseudonymized: the names of the authors stored for a source are masked in its title."""
+        masker = self.pseudonymizer
+        pseudonyms = {a for a in authors if a and a.startswith(pseudonym.NAME_PREFIX)}
+        if masker is not None and pseudonyms:
+            mask_title(s, source_id, lambda title: masker.mask(title, pseudonyms))
 
     def _store_error(self, s: Any, item: FetchErrorItem, now: Any) -> None:
         s.add(

@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from pipelines.neardup import BANDS, Hasher
 from pipelines.store import repository as repo
@@ -162,3 +162,77 @@ def test_short_identical_posts_are_linked_by_content_hash(sessions, sources, has
     assert links(sessions) == {first: None, second: first, third: None}
     with sessions.begin() as s:
         assert s.execute(select(func.count()).select_from(NearDupSignature)).scalar() == 0
+
+
+# --------------------------------------------------------------------------- cost of a growing cluster
+
+
+class LinkCost:
+    """SQL statements, bound parameters, rows loaded (SELECTs) and rows written (DML) of a Session."""
+
+    def __init__(self, engine, session) -> None:  # type: ignore[no-untyped-def]
+        self.statements = self.parameters = self.loaded = self.written = 0
+        self._engine, self._session = engine, session
+        event.listen(engine, "after_cursor_execute", self._after_cursor)
+        event.listen(session, "do_orm_execute", self._orm_execute)
+
+    def close(self) -> None:
+        event.remove(self._engine, "after_cursor_execute", self._after_cursor)
+        event.remove(self._session, "do_orm_execute", self._orm_execute)
+
+    def figures(self) -> tuple[int, int, int, int]:
+        return self.statements, self.parameters, self.loaded, self.written
+
+    def _after_cursor(self, conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        self.statements += 1
+        rows = parameters if executemany else [parameters]
+        self.parameters += sum(len(p) for p in rows if p)
+        if not statement.lstrip().upper().startswith(("SELECT", "WITH")) and cursor.rowcount > 0:
+            self.written += cursor.rowcount
+
+    def _orm_execute(self, state):  # type: ignore[no-untyped-def]
+        if not state.is_select:
+            return None
+        frozen = state.invoke_statement().freeze()
+        self.loaded += len(frozen.data)
+        return frozen()
+
+
+def link_cost(sessions, hasher, source_id: int, slug: str, text: str, days_ago: float):  # type: ignore[no-untyped-def]
+    """Store one post (as ``store`` does) and link it; what the linking cost in SQL."""
+    url = f"https://blog{source_id}.example/{slug}/"
+    record = repo.PostRecord(source_id, url, "T", "Kim", NOW - timedelta(days=days_ago), None, text)
+    signature = hasher.signature(text)
+    with sessions.begin() as s:
+        post_id, _ = repo.upsert_post(s, record, NOW)
+        cost = LinkCost(sessions.kw["bind"], s)
+        try:
+            index_and_link(s, post_id, signature, 0.7)
+        finally:
+            cost.close()
+    return post_id, cost.figures()
+
+
+@pytest.mark.parametrize("variant", ["identical", "reworded"])
+def test_linking_a_copy_costs_the_same_whatever_the_cluster_size(sessions, sources, hasher, variant) -> None:  # type: ignore[no-untyped-def]
+    """Copy N+1 of one body costs the same at 10 and at 300 copies (statements, parameters, rows), and
+    so does storing the original again (a recrawl)."""
+
+    def body(i: int) -> str:
+        return ORIGINAL if variant == "identical" else f"Reposted on blog number {i} today. " + ORIGINAL
+
+    original = store(sessions, hasher, sources[0], "original", ORIGINAL, days_ago=400)
+    figures, recrawl, stored = {}, {}, 1
+    for size in (10, 300):
+        for i in range(stored, size):
+            store(sessions, hasher, sources[1], f"copy{i}", body(i), days_ago=400 - i / 10)
+        stored = size
+        post_id, figures[size] = link_cost(sessions, hasher, sources[2], f"probe{size}", body(size), 1)
+        assert links(sessions)[post_id] == original
+        assert link_cost(sessions, hasher, sources[0], "original", ORIGINAL, 400)[0] == original
+        recrawl[size] = link_cost(sessions, hasher, sources[0], "original", ORIGINAL, 400)[1]
+    assert figures[300] == figures[10], f"(statements, parameters, rows loaded, rows written): {figures}"
+    assert recrawl[300] == recrawl[10], f"recrawl of the original: {recrawl}"
+    linked = links(sessions)
+    assert linked[original] is None
+    assert {target for post_id, target in linked.items() if post_id != original} == {original}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -10,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from crawler.extract.model import ExtractedComment
 from pipelines.pseudonym import PseudonymError, Pseudonymizer, from_env
-from pipelines.store.models import Comment, Post
+from pipelines.store.models import Comment, Post, Source
 from tests.conftest import FAST, ROOT, run_cli
 
 KEY = "correct horse battery staple"
@@ -38,6 +39,33 @@ def test_apply_to_items() -> None:
     )
 
 
+def test_names_inside_titles_are_masked() -> None:
+    p = Pseudonymizer(KEY)
+    kat, kim = p.name("Kat Lindqvist"), p.name("Kim")
+    known = {kat, kim}
+    assert p.mask("Latest writing · Kat Lindqvist", known) == f"Latest writing · {kat}"
+    assert p.mask("Guest post by KAT  lindqvist.", known) == f"Guest post by {kat}."
+    assert p.mask("Kat Lindqvist's notes (and Kim’s)", known) == f"{kat}'s notes (and {kim}’s)"
+    assert p.mask("Kat\u00a0Lindqvist — Kimberly and Kat", known) == f"{kat} — Kimberly and Kat"
+    assert p.mask("Latest writing · Kat Lindqvist", set()) == "Latest writing · Kat Lindqvist"
+    assert p.mask(None, known) is None
+
+
+def test_apply_masks_the_authors_names_in_the_post_title() -> None:
+    from crawler.items import PostItem
+
+    p = Pseudonymizer(KEY)
+    item = PostItem(source_id=1, url="http://x.test/p", fetched_url="http://x.test/p", platform="generic",
+                    title="Ask Megan: Ann Reyes on pumps, by Megan Hollis", author="Megan Hollis",
+                    published_at=None, updated_at=None, content_text="Megan Hollis wrote this.",
+                    comments=[ExtractedComment(text="hi", author="Ann Reyes")])  # fmt: skip
+    p.apply(item)
+    megan, ann = p.name("Megan Hollis"), p.name("Ann Reyes")
+    assert item.title == f"Ask Megan: {ann} on pumps, by {megan}"  # a first name alone is not a known name
+    assert item.author == megan and item.comments[0].author == ann
+    assert item.content_text == "Megan Hollis wrote this."  # bodies are not masked (documented)
+
+
 def test_settings_from_the_environment() -> None:
     assert from_env({}) is None
     assert from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "0", "DOCLISTEN_PSEUDONYM_KEY": ""}) is None
@@ -55,6 +83,9 @@ def test_settings_from_the_environment() -> None:
 def test_documented() -> None:
     doc = (ROOT / "docs" / "configuration.md").read_text()
     assert "`DOCLISTEN_PSEUDONYMIZE_AUTHORS`" in doc and "`DOCLISTEN_PSEUDONYM_KEY`" in doc
+    covered = doc[doc.index("### Pseudonymization") :]
+    for column in ("posts.title", "sources.title", "posts.content_text", "comments.content_text"):
+        assert f"`{column}`" in covered
 
 
 @pytest.mark.slow
@@ -74,8 +105,19 @@ def test_crawl_stores_pseudonyms(demo_site, db_url: str, monkeypatch) -> None:  
     with engine.connect() as conn:
         post_authors = [a for a in conn.execute(select(Post.author)).scalars() if a]
         comments = conn.execute(select(Comment.author, Comment.author_url)).all()
+        titles = [t for t in conn.execute(select(Source.title)).scalars() if t]
+        titles += [t for t in conn.execute(select(Post.title)).scalars() if t]
     engine.dispose()
     p = Pseudonymizer(KEY)
+    assert f"Latest writing · {p.name('Kat Lindqvist')}" in titles  # the generic blog's title
+    names = {
+        name
+        for blog in demo_site.blogs.values()
+        for post in blog.content.posts
+        for name in (post.author, *(c.author for c in post.comments))
+    }
+    leaks = [(n, t) for n in names for t in titles if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", t, re.I)]
+    assert not leaks
     assert post_authors and all(a.startswith("anon-") for a in post_authors)
     assert p.name("Megan Hollis") in post_authors  # stable: the same author, the same pseudonym
     assert comments and all(a is None or a.startswith("anon-") for a, _ in comments)

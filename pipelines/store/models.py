@@ -205,7 +205,8 @@ class NearDupBand(Base):
     """LSH band keys of a signature: posts sharing a key are near-duplicate candidates."""
 
     __tablename__ = "neardup_bands"
-    __table_args__ = (Index("ix_neardup_bands_hash", "hash"),)
+    # a bucket is read in post_id order up to a limit: an index range scan, however full the bucket
+    __table_args__ = (Index("ix_neardup_bands_hash_post", "hash", "post_id"),)
 
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)

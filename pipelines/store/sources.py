@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from ipaddress import ip_address
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from crawler.urls import canonical_url, short_url
@@ -141,3 +141,13 @@ def remove_source(session: Session, ref: str) -> Source:
     source = find_source(session, ref)
     session.delete(source)
     return source
+
+
+def mask_title(session: Session, source_id: int, mask: Callable[[str], str | None]) -> bool:
+    """Rewrite a source's title through ``mask`` (pseudonymization). Returns True when it changed."""
+    title = session.execute(select(Source.title).where(Source.id == source_id)).scalar()
+    masked = mask(title) if title else title
+    if masked == title:
+        return False
+    session.execute(update(Source).where(Source.id == source_id).values(title=masked))
+    return True
