@@ -9,14 +9,21 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Any
 
 import pytest
+from scrapy.utils.test import get_crawler
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from pipelines.models import Post
+from crawler.items import SourceDoneItem, SourceUpdateItem, ValidatorItem
+from pipelines import repository
+from pipelines.db import utcnow
+from pipelines.models import Post, Source, SourceCrawl, UrlValidator
+from pipelines.sources import SourceRecord, add_source
 from pipelines.spool import Spool
+from pipelines.storage import StoragePipeline
 from tests.conftest import FAST, ROOT, run_cli
 from tests.expect import check_comments, check_posts
 
@@ -129,3 +136,34 @@ def test_spool_replays_in_order_and_keeps_what_still_fails(tmp_path) -> None:  #
     assert spool.replay(flaky) == 2 and seen[:2] == [0, 1]
     assert len(spool.pending()) == 1  # the failing one stays for next time
     assert spool.replay(flaky) == 1 and spool.pending() == []
+
+
+def test_a_source_finished_during_an_outage_keeps_its_deferred_writes(sqlite_url, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The first attempt to write a finished source fails mid-transaction; the retry writes everything."""
+    storage = StoragePipeline.from_crawler(get_crawler(settings_dict={"DOCLISTEN_DATABASE_URL": sqlite_url}))
+    storage.open_spider()
+    with storage.sessions.begin() as s:
+        source, _ = add_source(
+            s, SourceRecord("https://blog.example/", "https://blog.example/feed/"), utcnow()
+        )
+    feed = ValidatorItem(source.id, "https://blog.example/feed/", '"v1"', None)
+    for item in (feed, SourceUpdateItem(source.id, backfilled=True)):
+        storage.process_item(item)
+    save_validator, calls = repository.save_validator, []
+
+    def server_gone_once(*args: Any) -> None:
+        calls.append(args)
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+        save_validator(*args)
+
+    monkeypatch.setattr(repository, "save_validator", server_gone_once)
+    done = SourceDoneItem(source.id, utcnow())
+    with pytest.raises(OperationalError):
+        storage.write(done)  # what process_item hands to its retry loop
+    storage.write(done)
+    storage.close_spider()
+    with storage.sessions.begin() as s:
+        assert s.get(UrlValidator, feed.url).etag == '"v1"'
+        assert s.get(Source, source.id).backfilled_at is not None
+        assert s.query(SourceCrawl).filter_by(source_id=source.id).count() == 1
