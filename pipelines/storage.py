@@ -171,6 +171,10 @@ class StoragePipeline:
                 repo.save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
             elif isinstance(item, FetchErrorItem):
                 self._store_error(s, item, now)
+        if isinstance(item, SourceDoneItem):  # committed: a failed attempt leaves all of it to the retry
+            self.deferred = [d for d in self.deferred if d.source_id != item.source_id]
+            self.done.add(item.source_id)
+            self.sources.add(item.source_id)
 
     def _inc(self, source_id: int, name: str, value: int = 1) -> None:
         if value:
@@ -247,9 +251,7 @@ class StoragePipeline:
 
     def _finish_source(self, s: Any, item: SourceDoneItem, now: Any) -> None:
         """Every request of the source was answered: its feed validators and marks can be written."""
-        mine = [d for d in self.deferred if d.source_id == item.source_id]
-        self.deferred = [d for d in self.deferred if d.source_id != item.source_id]
-        for deferred in mine:
+        for deferred in [d for d in self.deferred if d.source_id == item.source_id]:
             self._write_deferred(s, deferred, now)
         crawl_id = self.crawl_id
         if item.claim is not None:  # a worker: one crawls row per source round
@@ -258,8 +260,6 @@ class StoragePipeline:
             s.flush()
             crawl_id = crawl.id
         self._write_summary(s, crawl_id, item.source_id)
-        self.done.add(item.source_id)
-        self.sources.add(item.source_id)
 
     def _write_deferred(self, s: Any, item: Any, now: Any) -> None:
         if isinstance(item, ValidatorItem):

@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, func, select
 from pipelines.store.models import FetchError, Post, Source
 from tests.conftest import FAST, ROOT, run_cli
 from tests.expect import check_comments, check_posts
+from tests.test_recurring import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -64,19 +65,22 @@ def test_kill_9_mid_crawl_then_rerun_loses_and_duplicates_nothing(demo_site, sql
         stderr=subprocess.DEVNULL,
     )
     engine = create_engine(sqlite_url)
-    try:
-        deadline = time.monotonic() + 60
-        stored = 0
-        while time.monotonic() < deadline and proc.poll() is None:
-            with engine.connect() as conn:
-                stored = conn.execute(select(func.count(Post.id))).scalar()
-            if stored >= 8:
-                break
-            time.sleep(0.05)
+
+    def stored() -> int:
+        with engine.connect() as conn:
+            return conn.execute(select(func.count(Post.id))).scalar() or 0
+
+    def some_stored() -> bool:
         assert proc.poll() is None, "the crawl ended before it could be killed"
+        return stored() >= 8
+
+    try:
+        wait_for(some_stored, 120, "the crawl to store some posts")
+        os.kill(proc.pid, signal.SIGSTOP)  # frozen: what it stored cannot change before the kill
+        assert proc.poll() is None, "the crawl ended before it could be killed"
+        assert stored() < 36  # really mid-crawl
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        assert 0 < stored < 36
         run_cli("crawl", *FAST, db=sqlite_url)
         check_posts(engine, demo_site)
         check_comments(engine, demo_site)
