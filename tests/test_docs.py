@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -66,6 +67,22 @@ def test_readme_starts_with_demo_and_tests_and_ci_runs_the_same() -> None:
     assert demo.endswith("doclisten demo")
     assert "pytest" in tests
     assert tests in (ROOT / ".ci" / "run").read_text()
+
+
+def test_ci_runs_the_static_checks_after_the_tests() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    tests = readme_commands()[1]
+    for check in (
+        ".venv/bin/ruff check .",
+        ".venv/bin/ruff format --check .",
+        ".venv/bin/mypy",
+        ".venv/bin/lint-imports",
+    ):
+        assert check in ci, f".ci/run does not run {check}"
+        assert ci.index(check) > ci.index(tests), f"{check} runs before the tests"
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    layers = pyproject["tool"]["importlinter"]["contracts"][0]["layers"]
+    assert layers == ["doclisten", "scheduler", "pipelines", "crawler"]
 
 
 def test_every_env_var_and_setting_is_documented() -> None:
