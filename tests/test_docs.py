@@ -118,3 +118,14 @@ def test_every_command_and_option_is_documented() -> None:
                 f"doclisten {path} {names[0]} is not documented in docs/commands.md"
             )
     assert set(sections) == set(leaf_commands()), "docs/commands.md documents a command that does not exist"
+
+
+def test_architecture_names_only_modules_that_exist() -> None:
+    """docs/architecture.md draws the packages; every module or folder it names must exist."""
+    text = (ROOT / "docs" / "architecture.md").read_text()
+    named = set(re.findall(r"`((?:doclisten|crawler|pipelines|scheduler)/[\w/]*(?:\.py)?)`", text))
+    named |= set(re.findall(r"\b((?:doclisten|crawler|pipelines|scheduler)/[\w/]+\.py)\b", text))
+    assert len(named) > 20, named
+    missing = sorted(n for n in named if not (ROOT / n).exists())
+    assert not missing, f"docs/architecture.md names modules that do not exist: {missing}"
+    assert "docs/architecture.md" in (ROOT / "README.md").read_text()
