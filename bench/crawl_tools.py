@@ -245,8 +245,8 @@ PROFILE_PARTS: list[tuple[str, str, list[tuple[str, str]]]] = [
         [("~", "<method 'poll' of 'select.epoll' objects>"), ("selectors.py", "select")],
     ),
     ("pipeline: storage (all SQL work)", "incl", [("pipelines/storage.py", "process_item")]),
-    ("  storage: upsert_comments", "incl", [("pipelines/store/repository.py", "upsert_comments")]),
-    ("  storage: upsert_post", "incl", [("pipelines/store/repository.py", "upsert_post")]),
+    ("  storage: upsert_comments", "incl", [("pipelines/store/comments.py", "upsert_comments")]),
+    ("  storage: upsert_post", "incl", [("pipelines/store/posts.py", "upsert_post")]),
     (
         "  storage: post annotations (neardup, keywords)",
         "incl",

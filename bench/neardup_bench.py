@@ -35,12 +35,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import delete, func, insert, select, text
 
+from crawler.discovery import Discovery
+from crawler.items import PostItem
 from pipelines.neardup import Hasher
-from pipelines.store import repository as repo
 from pipelines.store.db import open_database, session_factory
+from pipelines.store.keys import text_hash
 from pipelines.store.models import NearDupBand, NearDupSignature, Post
 from pipelines.store.neardup import index_and_link
-from pipelines.store.sources import SourceRecord, add_source
+from pipelines.store.posts import upsert_post
+from pipelines.store.sources import add_source
 
 START = datetime(2010, 1, 1, tzinfo=UTC)
 THRESHOLD = 0.7
@@ -91,7 +94,7 @@ def post_values(source_id: int, n: int, body: str, now: datetime) -> dict:
         "title": f"Post {n}",
         "published_at": START + timedelta(minutes=n),
         "content_text": body,
-        "content_hash": repo.text_hash(f"Post {n}", body),
+        "content_hash": text_hash(f"Post {n}", body),
         "comment_count": 0,
         "first_seen_at": now,
         "last_seen_at": now,
@@ -119,9 +122,9 @@ def window(sessions, hasher: Hasher, corpus: Corpus, source_id: int, size: int, 
         signature = hasher.signature(body)
         t1 = time.perf_counter()
         url, published = f"https://bench.example/{n}/", START + timedelta(minutes=n)
-        record = repo.PostRecord(source_id, url, f"Post {n}", None, published, None, body)
+        record = PostItem(source_id, url, url, "generic", f"Post {n}", None, published, None, body)
         with sessions.begin() as s:
-            post_id, _ = repo.upsert_post(s, record, datetime.now(UTC))
+            post_id, _ = upsert_post(s, record, datetime.now(UTC))
             index_and_link(s, post_id, signature, THRESHOLD)
         sign_s += t1 - t0
         link_s += time.perf_counter() - t1
@@ -148,9 +151,10 @@ def store_one(
 ) -> int | None:  # type: ignore[no-untyped-def]
     """Post ``n`` through signature + upsert + index_and_link in its own transaction; its link."""
     signature = hasher.signature(body)
-    record = repo.PostRecord(source_id, post_url(n), f"Copy {n}", None, published, None, body)
+    url = post_url(n)
+    record = PostItem(source_id, url, url, "generic", f"Copy {n}", None, published, None, body)
     with sessions.begin() as s:
-        post_id, _ = repo.upsert_post(s, record, datetime.now(UTC))
+        post_id, _ = upsert_post(s, record, datetime.now(UTC))
         return index_and_link(s, post_id, signature, THRESHOLD)
 
 
@@ -276,7 +280,7 @@ def main() -> None:
         engine = open_database(url)
         sessions = session_factory(engine)
         with sessions.begin() as s:
-            source_id = add_source(s, SourceRecord("https://bench.example/"), datetime.now(UTC))[0].id
+            source_id = add_source(s, Discovery("https://bench.example/"), datetime.now(UTC))[0].id
         print(
             f"database: {engine.dialect.name}; threshold {THRESHOLD}; window of {args.window} posts per "
             f"index size, {args.copy_window} copies per cluster size"

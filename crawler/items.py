@@ -1,4 +1,10 @@
-"""Items the spiders yield; the pipelines clean, dedup, tag and store them."""
+"""Items the spiders yield; the pipelines clean, dedup, tag and store them.
+
+``PostItem`` and ``CommentsItem`` carry an ``annotations`` field the spiders leave empty: the processing
+pipelines (dedup, keywords, enrich) fill it with a ``pipelines.annotations.ItemAnnotations`` (one entry
+for the post body, one per comment in the order of ``comments``: near-duplicate signature, keyword
+matches, language, sentiment), and the storage pipeline writes it in the item's own transaction.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +33,8 @@ class PostItem:
     # validators of the page, stored in the same transaction as the post
     etag: str | None = None
     last_modified: str | None = None
+    # what the processing pipelines found (pipelines.annotations.ItemAnnotations); None until they run
+    annotations: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -40,6 +48,8 @@ class CommentsItem:
     fetched_url: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    # what the processing pipelines found (pipelines.annotations.ItemAnnotations); None until they run
+    annotations: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass

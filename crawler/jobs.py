@@ -1,6 +1,6 @@
 """What a spider is asked to crawl: one job per source, with what is already known of it.
 
-The store loads them (``pipelines.store.repository.load_jobs``); spiders only read them, so a spider
+The store loads them (``pipelines.store.jobs.load_jobs``); spiders only read them, so a spider
 never touches the database.
 """
 

@@ -18,7 +18,7 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import FetchErrorItem
-from crawler.middlewares.sourcestats import total_key
+from crawler.stats import total_key
 
 STORED = {"new posts": "new_posts", "new comments": "new_comments"}  # shown as: storage's counter
 

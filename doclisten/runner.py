@@ -17,14 +17,13 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 from scrapy.utils.ossignal import install_shutdown_handlers
 
-from crawler.discovery import Discovery
 from crawler.spiders.blogs import BlogSpider
 from crawler.spiders.discover import DiscoveredItem, DiscoverSpider
 from doclisten.config import Config
+from pipelines.store.crawls import start_crawl
 from pipelines.store.db import open_database, session_factory, utcnow
-from pipelines.store.models import Crawl
-from pipelines.store.repository import load_jobs
-from pipelines.store.sources import SourceRecord, add_source, find_sources
+from pipelines.store.jobs import load_jobs
+from pipelines.store.sources import add_source, find_sources
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +109,7 @@ class Session:
                 if item.discovery is None:
                     out.append((item, None, False))
                     continue
-                source, created = add_source(s, record_from(item.discovery), utcnow())
+                source, created = add_source(s, item.discovery, utcnow())
                 out.append((item, source.id, created))
         return out
 
@@ -118,10 +117,7 @@ class Session:
         """Crawl the named (or all enabled) sources once; returns the crawl id."""
         with self.sessions.begin() as s:
             jobs = load_jobs(s, find_sources(s, list(refs)))
-            crawl = Crawl(started_at=utcnow(), status="running")
-            s.add(crawl)
-            s.flush()
-            crawl_id = crawl.id
+            crawl_id = start_crawl(s, utcnow())
         settings = self.settings.copy()
         settings.set("DOCLISTEN_CRAWL_ID", crawl_id, priority=CRAWLER_PRIORITY)
         await self.process.crawl(Crawler(BlogSpider, settings), jobs=jobs)
@@ -152,18 +148,6 @@ def quiet_scrapy_noise() -> None:
     """Failures Scrapy logs with tracebacks that doclisten records itself (fetch_errors, summary)."""
     for name in ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-
-
-def record_from(d: Discovery) -> SourceRecord:
-    return SourceRecord(
-        home_url=d.home_url or "",
-        feed_url=d.feed_url,
-        feed_kind=d.feed_kind,
-        comments_feed_url=d.comments_feed_url,
-        rest_root=d.rest_root,
-        platform=d.platform,
-        title=d.title,
-    )
 
 
 @dataclass

@@ -1,19 +1,18 @@
 """What the processing pipelines learn about an item, handed to the storage pipeline.
 
 The dedup, keywords and enrich pipelines compute; storage writes, in the item's own transaction.
-Their results travel with the item in an :class:`ItemAnnotations` (one for the post body, one per
-comment, in the order of ``item.comments``), reached through :func:`annotations_of`.
+Their results travel with the item in its declared ``annotations`` field (``crawler.items.PostItem``,
+``CommentsItem``): an :class:`ItemAnnotations`, one entry for the post body and one per comment in the
+order of ``item.comments``. :func:`annotations_of` creates it on first use.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from crawler.items import CommentsItem, PostItem
 from pipelines.keywords.matcher import Match
 from pipelines.neardup import Signature
-
-_ATTRIBUTE = "_doclisten_annotations"
 
 
 @dataclass
@@ -45,16 +44,9 @@ class ItemAnnotations:
         return self.comments
 
 
-def annotations_of(item: Any) -> ItemAnnotations:
-    """The annotations travelling with ``item`` (a PostItem or CommentsItem), created on first use."""
-    found = peek_annotations(item)
-    if found is None:
-        found = ItemAnnotations()
-        item.__dict__[_ATTRIBUTE] = found
-    return found
-
-
-def peek_annotations(item: Any) -> ItemAnnotations | None:
-    """The annotations of ``item`` if a pipeline made some."""
-    found = item.__dict__.get(_ATTRIBUTE)
-    return found if isinstance(found, ItemAnnotations) else None
+def annotations_of(item: PostItem | CommentsItem) -> ItemAnnotations:
+    """``item.annotations``, created on first use."""
+    if item.annotations is None:
+        item.annotations = ItemAnnotations()
+    annotations: ItemAnnotations = item.annotations
+    return annotations

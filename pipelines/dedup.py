@@ -19,10 +19,10 @@ from scrapy.exceptions import DropItem
 from crawler.exceptions import DoclistenError
 from crawler.extract.model import ExtractedComment
 from crawler.items import CommentsItem, PostItem
-from crawler.middlewares.sourcestats import stat_key
+from crawler.stats import stat_key
 from pipelines.annotations import NearDupRequest, annotations_of
 from pipelines.neardup import DEFAULT_MIN_WORDS, DEFAULT_THRESHOLD, Hasher
-from pipelines.store.repository import text_hash
+from pipelines.store.keys import text_hash
 
 
 def unique_comments(comments: list[ExtractedComment]) -> tuple[list[ExtractedComment], int]:

@@ -13,10 +13,8 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
-from sqlalchemy import select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from crawler.extract.model import ExtractedComment
 from crawler.items import (
     CommentsItem,
     FetchErrorItem,
@@ -25,42 +23,15 @@ from crawler.items import (
     SourceUpdateItem,
     ValidatorItem,
 )
-from crawler.middlewares.sourcestats import stat_key, total_key
+from crawler.stats import SPOOLED, stat_key, total_key
 from pipelines import pseudonym
-from pipelines.annotations import peek_annotations
-from pipelines.store import analysis, search_index
-from pipelines.store import repository as repo
+from pipelines.store import analysis, comments, crawls, posts, search_index
 from pipelines.store.db import open_database, session_factory, utcnow
-from pipelines.store.models import Crawl, FetchError, Source, SourceCrawl
-from pipelines.store.sources import mask_title
+from pipelines.store.sources import mark_backfilled, mask_title, record_source_error
 from pipelines.store.spool import Spool, one_line
+from pipelines.store.validators import save_validator
 
 logger = logging.getLogger(__name__)
-
-SUMMARY_FIELDS = (
-    "requests",
-    "not_modified",
-    "new_posts",
-    "updated_posts",
-    "new_comments",
-    "duplicates",
-    "errors",
-)
-
-
-def comment_records(comments: list[ExtractedComment], via: str) -> list[repo.CommentRecord]:
-    return [
-        repo.CommentRecord(
-            content_text=c.text,
-            author=c.author,
-            author_url=c.author_url,
-            published_at=c.published_at,
-            external_id=c.external_id,
-            parent_external_id=c.parent_external_id,
-            via=c.via or via,
-        )
-        for c in comments
-    ]
 
 
 class StoragePipeline:
@@ -99,10 +70,7 @@ class StoragePipeline:
             logger.warning("stored %d items spooled while the database was unavailable", replayed)
         if self.crawl_id is None and not self.worker:  # a worker writes one crawls row per source round
             with self.sessions.begin() as s:
-                crawl = Crawl(started_at=utcnow(), status="running")
-                s.add(crawl)
-                s.flush()
-                self.crawl_id = crawl.id
+                self.crawl_id = crawls.start_crawl(s, utcnow())
         spider = self.crawler.spider
         self.sources = set(getattr(spider, "jobs", {}) or {})
 
@@ -119,10 +87,7 @@ class StoragePipeline:
             with self.sessions.begin() as s:
                 for source_id in sorted(self.sources - self.done):
                     self._write_summary(s, self.crawl_id, source_id)
-                crawl = s.get(Crawl, self.crawl_id)
-                if crawl is not None:
-                    crawl.finished_at = now
-                    crawl.status = "finished" if self.close_reason == "finished" else "interrupted"
+                crawls.finish_crawl(s, self.crawl_id, now, interrupted=self.close_reason != "finished")
         except (OperationalError, InterfaceError) as exc:  # only the crawl's bookkeeping is lost
             logger.warning("could not record the end of crawl %s: %s", self.crawl_id, one_line(exc))
         finally:
@@ -154,7 +119,7 @@ class StoragePipeline:
             except (OperationalError, InterfaceError) as again:
                 exc = again
         self.spool.put(item, exc)
-        self.crawler.stats.inc_value("doclisten/spooled")
+        self.crawler.stats.inc_value(SPOOLED)
         return item
 
     def write(self, item: Any) -> None:
@@ -168,9 +133,10 @@ class StoragePipeline:
             elif isinstance(item, CommentsItem):
                 self._store_comments(s, item, now)
             elif isinstance(item, ValidatorItem):
-                repo.save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
+                save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
             elif isinstance(item, FetchErrorItem):
-                self._store_error(s, item, now)
+                crawls.add_fetch_error(s, self.crawl_id, item, now)
+                record_source_error(s, item, now)
         if isinstance(item, SourceDoneItem):  # committed: a failed attempt leaves all of it to the retry
             self.deferred = [d for d in self.deferred if d.source_id != item.source_id]
             self.done.add(item.source_id)
@@ -182,43 +148,30 @@ class StoragePipeline:
             self.crawler.stats.inc_value(total_key(name), value)
 
     def _store_post(self, s: Any, item: PostItem, now: Any) -> None:
-        record = repo.PostRecord(
-            source_id=item.source_id,
-            url=item.url,
-            title=item.title,
-            author=item.author,
-            published_at=item.published_at,
-            updated_at=item.updated_at,
-            content_text=item.content_text,
-            guid=item.guid,
-            external_id=item.external_id,
-            entry_hash=item.entry_hash,
-        )
-        post_id, status = repo.upsert_post(s, record, now)
+        post_id, status = posts.upsert_post(s, item, now)
         self._inc(
             item.source_id, {"new": "new_posts", "updated": "updated_posts"}.get(status, "unchanged_posts")
         )
-        new = repo.upsert_comments(s, post_id, comment_records(item.comments, "html"), now)
+        new = comments.upsert_comments(s, post_id, item.comments, now)
         self._inc(item.source_id, "new_comments", new)
         search_index.index_post(s, post_id, item.title, item.content_text)
         search_index.index_comments(s, post_id)
-        notes = peek_annotations(item)
-        analysis.store_post_annotations(s, post_id, notes)
-        analysis.store_comment_annotations(s, post_id, item.comments, notes)
-        repo.save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
+        analysis.store_post_annotations(s, post_id, item.annotations)
+        analysis.store_comment_annotations(s, post_id, item.comments, item.annotations)
+        save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
         self._mask_source_title(s, item.source_id, [item.author, *(c.author for c in item.comments)])
 
     def _store_comments(self, s: Any, item: CommentsItem, now: Any) -> None:
-        post_id = repo.post_id_for_url(s, item.post_url)
+        post_id = posts.post_id_for_url(s, item.post_url)
         if post_id is None:
             logger.info("comments for unknown post %s skipped", item.post_url)
             return
-        new = repo.upsert_comments(s, post_id, comment_records(item.comments, item.via), now)
+        new = comments.upsert_comments(s, post_id, item.comments, now)
         self._inc(item.source_id, "new_comments", new)
         search_index.index_comments(s, post_id)
-        analysis.store_comment_annotations(s, post_id, item.comments, peek_annotations(item))
+        analysis.store_comment_annotations(s, post_id, item.comments, item.annotations)
         if item.fetched_url:
-            repo.save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
+            save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
         self._mask_source_title(s, item.source_id, [c.author for c in item.comments])
 
     def _mask_source_title(self, s: Any, source_id: int, authors: list[str | None]) -> None:
@@ -228,25 +181,6 @@ class StoragePipeline:
         if masker is not None and pseudonyms:
             mask_title(s, source_id, lambda title: masker.mask(title, pseudonyms))
 
-    def _store_error(self, s: Any, item: FetchErrorItem, now: Any) -> None:
-        s.add(
-            FetchError(
-                crawl_id=self.crawl_id,
-                source_id=item.source_id,
-                url=item.url,
-                status=item.status,
-                error=item.error[:2000],
-                occurred_at=now,
-            )
-        )
-        values: dict[str, Any] = {}
-        if item.source_level:  # the feed or listing failed; a page's error stays in fetch_errors
-            values.update(last_error=f"{item.url}: {item.error}"[:2000], last_error_at=now)
-        if item.retry_after is not None:
-            values["not_before"] = item.retry_after
-        if values:
-            s.execute(update(Source).where(Source.id == item.source_id).values(**values))
-
     # ------------------------------------------------------------------ end of a source
 
     def _finish_source(self, s: Any, item: SourceDoneItem, now: Any) -> None:
@@ -255,28 +189,18 @@ class StoragePipeline:
             self._write_deferred(s, deferred, now)
         crawl_id = self.crawl_id
         if item.claim is not None:  # a worker: one crawls row per source round
-            crawl = Crawl(started_at=item.started_at, finished_at=now, status="finished")
-            s.add(crawl)
-            s.flush()
-            crawl_id = crawl.id
+            crawl_id = crawls.add_finished_crawl(s, item.started_at, now)
         self._write_summary(s, crawl_id, item.source_id)
 
     def _write_deferred(self, s: Any, item: Any, now: Any) -> None:
         if isinstance(item, ValidatorItem):
-            repo.save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
+            save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
         elif isinstance(item, SourceUpdateItem) and item.backfilled:
-            s.execute(update(Source).where(Source.id == item.source_id).values(backfilled_at=now))
+            mark_backfilled(s, item.source_id, now)
 
     def _write_summary(self, s: Any, crawl_id: int | None, source_id: int) -> None:
-        if crawl_id is None or s.get(Source, source_id) is None:
-            return  # removed while crawling
+        if crawl_id is None:
+            return
         stats = self.crawler.stats
-        values = {f: int(stats.get_value(stat_key(source_id, f), 0)) for f in SUMMARY_FIELDS}
-        existing = s.execute(
-            select(SourceCrawl).where(SourceCrawl.crawl_id == crawl_id, SourceCrawl.source_id == source_id)
-        ).scalar()
-        if existing is None:
-            s.add(SourceCrawl(crawl_id=crawl_id, source_id=source_id, **values))
-        else:
-            for key, value in values.items():
-                setattr(existing, key, value)
+        counts = {name: stats.get_value(stat_key(source_id, name), 0) for name in crawls.SUMMARY_COLUMNS}
+        crawls.write_summary(s, crawl_id, source_id, counts)

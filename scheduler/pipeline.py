@@ -10,21 +10,23 @@ from __future__ import annotations
 
 import logging
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from crawler.extract.dates import to_utc
 from crawler.items import SourceDoneItem
-from crawler.middlewares.sourcestats import SOURCE_STATS, stat_key
+from crawler.stats import SOURCE_STATS, stat_key
 from pipelines.store.db import open_database, session_factory, utcnow
-from pipelines.store.models import Source
+from pipelines.store.sources import get_source, record_schedule
 from pipelines.store.spool import one_line
 from scheduler.exceptions import QueueUnavailable
 from scheduler.policy import CrawlOutcome, Decision, SourceState, next_schedule
 from scheduler.queue import open_queue
 from scheduler.settings import policy_config
+
+if TYPE_CHECKING:
+    from pipelines.store.models import Source
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ class SchedulePipeline:
     def finish(self, item: SourceDoneItem) -> None:
         now = utcnow()
         with self.sessions.begin() as s:
-            source = s.get(Source, item.source_id)
+            source = get_source(s, item.source_id)
             if source is None:
                 return
             state = SourceState(
@@ -120,19 +122,17 @@ class SchedulePipeline:
         return True
 
     def record(self, source_id: int, outcome: CrawlOutcome, decision: Decision, now: Any) -> None:
-        values: dict[str, Any] = {
-            "next_due_at": decision.next_due,
-            "interval_seconds": decision.interval_seconds,
-            "consecutive_failures": decision.consecutive_failures,
-            "crawl_count": Source.crawl_count + 1,
-            "last_crawled_at": now,
-            "lease_token": None,
-            "lease_until": None,
-        }
-        if not outcome.failed:  # the errors of its pages are in fetch_errors and the crawl's summary
-            values.update(last_success_at=now, last_error=None)
         if decision.disable:
-            values.update(disabled=True, disabled_reason=decision.disable_reason)
             logger.warning("source %s disabled: %s", source_id, decision.disable_reason)
         with self.sessions.begin() as s:
-            s.execute(update(Source).where(Source.id == source_id).values(**values))
+            record_schedule(
+                s,
+                source_id,
+                now,
+                next_due=decision.next_due,
+                interval_seconds=decision.interval_seconds,
+                consecutive_failures=decision.consecutive_failures,
+                succeeded=not outcome.failed,  # the errors of its pages are in fetch_errors and the summary
+                disabled=decision.disable,
+                disabled_reason=decision.disable_reason,
+            )

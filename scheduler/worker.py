@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import select
 
 from crawler.jobs import SourceJob
+from pipelines.store.jobs import load_jobs
 from pipelines.store.models import Source
-from pipelines.store.repository import load_jobs
 from scheduler.exceptions import QueueUnavailable
 from scheduler.policy import PolicyConfig, unconditional
 from scheduler.queue import Claim, DueQueue

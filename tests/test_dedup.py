@@ -11,8 +11,7 @@ from scrapy.utils.test import get_crawler
 from crawler.exceptions import DoclistenError
 from crawler.extract.model import ExtractedComment
 from crawler.items import CommentsItem, PostItem
-from crawler.middlewares.sourcestats import stat_key
-from pipelines.annotations import peek_annotations
+from crawler.stats import stat_key
 from pipelines.dedup import DedupPipeline
 from tests.test_neardup import ORIGINAL
 
@@ -69,10 +68,10 @@ def test_comments_are_unique_by_id_or_text(pipe: DedupPipeline) -> None:
 
 
 def test_signature_travels_with_the_post(pipe: DedupPipeline) -> None:
-    notes = peek_annotations(pipe.process_item(post()))
+    notes = pipe.process_item(post()).annotations
     assert notes is not None and notes.neardup is not None
     assert notes.neardup.threshold == 0.8 and notes.neardup.signature is not None
-    short = peek_annotations(pipe.process_item(post("https://blog.example/s/", text="Short post.")))
+    short = pipe.process_item(post("https://blog.example/s/", text="Short post.")).annotations
     assert short is not None and short.neardup is not None and short.neardup.signature is None
 
 

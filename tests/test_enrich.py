@@ -9,7 +9,6 @@ from scrapy.utils.test import get_crawler
 
 from crawler.extract.model import ExtractedComment
 from crawler.items import CommentsItem, PostItem
-from pipelines.annotations import peek_annotations
 from pipelines.enrich import Enricher, EnrichPipeline, sentence_spans
 from pipelines.keywords.pipeline import KeywordsPipeline
 
@@ -82,7 +81,7 @@ def test_keywords_then_enrich_annotate_posts_and_comments() -> None:
         comments=[ExtractedComment("Roche sent me a free meter, great service!", external_id="1")],
     )
     item = enrich.process_item(keywords.process_item(item))
-    notes = peek_annotations(item)
+    notes = item.annotations
     assert notes is not None
     assert notes.post.language == "en" and notes.post.enriched and notes.post.sentiment is not None
     (accu,) = [m for m in notes.post.matches or [] if m.keyword == "Accu-Chek"]
@@ -90,6 +89,6 @@ def test_keywords_then_enrich_annotate_posts_and_comments() -> None:
     (roche,) = [m for m in notes.comments[0].matches or [] if m.keyword == "Roche"]
     assert roche.sentiment is not None and roche.sentiment > 0.5
     comments = CommentsItem(1, "https://blog.example/a/", "feed", [ExtractedComment("Dexcom alarms, ugh.")])
-    notes = peek_annotations(enrich.process_item(keywords.process_item(comments)))
+    notes = enrich.process_item(keywords.process_item(comments)).annotations
     assert notes is not None and [m.keyword for m in notes.comments[0].matches or []] == ["Dexcom"]
     enrich.close_spider()

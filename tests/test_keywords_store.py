@@ -9,6 +9,7 @@ import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
+from crawler.discovery import Discovery
 from crawler.extract.model import ExtractedComment
 from crawler.items import CommentsItem, PostItem
 from pipelines.dedup import DedupPipeline
@@ -21,7 +22,7 @@ from pipelines.normalize import NormalizePipeline
 from pipelines.storage import StoragePipeline
 from pipelines.store.db import open_database, session_factory
 from pipelines.store.models import Comment, KeywordMatch, Post
-from pipelines.store.sources import SourceRecord, add_source
+from pipelines.store.sources import add_source
 from tests.test_neardup import ORIGINAL
 
 BODY = "We switched to an Omnipod last year.\n\nThe Dexcom G7 alarms at night are awful, but I love the data."
@@ -56,8 +57,8 @@ class Crawl:
 def sessions(db_url):  # type: ignore[no-untyped-def]
     engine = open_database(db_url)
     with session_factory(engine).begin() as s:
-        add_source(s, SourceRecord("https://blog.example/"), datetime(2026, 1, 1, tzinfo=UTC))
-        add_source(s, SourceRecord("https://other.example/"), datetime(2026, 1, 1, tzinfo=UTC))
+        add_source(s, Discovery("https://blog.example/"), datetime(2026, 1, 1, tzinfo=UTC))
+        add_source(s, Discovery("https://other.example/"), datetime(2026, 1, 1, tzinfo=UTC))
     yield session_factory(engine)
     engine.dispose()
 

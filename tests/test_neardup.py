@@ -8,12 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, func, select
 
+from crawler.discovery import Discovery
+from crawler.items import PostItem
 from pipelines.neardup import BANDS, Hasher
-from pipelines.store import repository as repo
 from pipelines.store.db import open_database, session_factory
 from pipelines.store.models import NearDupBand, NearDupSignature, Post
 from pipelines.store.neardup import index_and_link
-from pipelines.store.sources import SourceRecord, add_source
+from pipelines.store.posts import upsert_post
+from pipelines.store.sources import add_source
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 ORIGINAL = (
@@ -87,13 +89,16 @@ def sessions(db_url):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def sources(sessions) -> list[int]:  # type: ignore[no-untyped-def]
     with sessions.begin() as s:
-        return [add_source(s, SourceRecord(f"https://blog{i}.example/"), NOW)[0].id for i in range(3)]
+        return [add_source(s, Discovery(f"https://blog{i}.example/"), NOW)[0].id for i in range(3)]
 
 
 def store(sessions, hasher, source_id: int, slug: str, text: str, days_ago: float, title: str = "T") -> int:  # type: ignore[no-untyped-def]
-    record = repo.PostRecord(
+    url = f"https://blog{source_id}.example/{slug}/"
+    record = PostItem(
         source_id,
-        f"https://blog{source_id}.example/{slug}/",
+        url,
+        url,
+        "generic",
         title,
         "Kim",
         NOW - timedelta(days=days_ago),
@@ -101,7 +106,7 @@ def store(sessions, hasher, source_id: int, slug: str, text: str, days_ago: floa
         text,
     )
     with sessions.begin() as s:
-        post_id, _ = repo.upsert_post(s, record, NOW)
+        post_id, _ = upsert_post(s, record, NOW)
         index_and_link(s, post_id, hasher.signature(text), 0.7)
         return post_id
 
@@ -201,10 +206,10 @@ class LinkCost:
 def link_cost(sessions, hasher, source_id: int, slug: str, text: str, days_ago: float):  # type: ignore[no-untyped-def]
     """Store one post (as ``store`` does) and link it; what the linking cost in SQL."""
     url = f"https://blog{source_id}.example/{slug}/"
-    record = repo.PostRecord(source_id, url, "T", "Kim", NOW - timedelta(days=days_ago), None, text)
+    record = PostItem(source_id, url, url, "generic", "T", "Kim", NOW - timedelta(days=days_ago), None, text)
     signature = hasher.signature(text)
     with sessions.begin() as s:
-        post_id, _ = repo.upsert_post(s, record, NOW)
+        post_id, _ = upsert_post(s, record, NOW)
         cost = LinkCost(sessions.kw["bind"], s)
         try:
             index_and_link(s, post_id, signature, 0.7)

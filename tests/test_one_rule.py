@@ -22,7 +22,7 @@ from crawler.extract.wp_rest import parse_rest_comments
 from crawler.feeds import parse_comment_feed, parse_feed
 from crawler.sitemaps import parse_sitemap
 from pipelines.normalize import clean_text
-from pipelines.store.repository import text_hash
+from pipelines.store.keys import text_hash
 
 # A comment as a reader pasted it: a soft hyphen and a zero-width space from a word processor, a list,
 # a line break, a "Reply" control inside the content and an embedded share button.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from crawler import plan
+from crawler.jobs import KnownPost
 from crawler.middlewares.retry_after import parse_retry_after
-from pipelines.store.repository import KnownPost
 
 HOME = "https://sugar.example/"
 T0 = datetime(2015, 3, 4, tzinfo=UTC)

@@ -9,12 +9,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, select
 
+from crawler.discovery import Discovery
+from crawler.extract.model import ExtractedComment
+from crawler.items import PostItem
 from pipelines.exceptions import SourceError
-from pipelines.store import repository as repo
 from pipelines.store import search_index
+from pipelines.store.comments import upsert_comments
 from pipelines.store.db import current_revision, head_revision, migrate, open_database, session_factory
+from pipelines.store.jobs import load_jobs
 from pipelines.store.models import Base, Comment, Post, UrlValidator
-from pipelines.store.sources import SourceRecord, add_source, find_source, find_sources, remove_source
+from pipelines.store.posts import upsert_post
+from pipelines.store.sources import add_source, find_source, find_sources, remove_source
+from pipelines.store.validators import save_validator
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
@@ -29,15 +35,18 @@ def sessions(db_url):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def source_id(sessions) -> int:  # type: ignore[no-untyped-def]
     with sessions.begin() as s:
-        source, created = add_source(s, SourceRecord("https://blog.example/", platform="wordpress"), NOW)
+        source, created = add_source(s, Discovery("https://blog.example/", platform="wordpress"), NOW)
         assert created
         return source.id
 
 
-def post(source_id: int, text: str = "Body about glucagon.", **kw) -> repo.PostRecord:  # type: ignore[no-untyped-def]
-    return repo.PostRecord(
+def post(source_id: int, text: str = "Body about glucagon.", **kw) -> PostItem:  # type: ignore[no-untyped-def]
+    url = kw.pop("url", "https://blog.example/2015/03/04/a/")
+    return PostItem(
         source_id,
-        kw.pop("url", "https://blog.example/2015/03/04/a/"),
+        url,
+        url,
+        "wordpress",
         kw.pop("title", "A"),
         "Kim",
         NOW - timedelta(days=3),
@@ -65,12 +74,12 @@ def test_migrations_create_schema_matching_models(db_url):  # type: ignore[no-un
 
 def test_post_upsert_new_unchanged_updated(sessions, source_id):  # type: ignore[no-untyped-def]
     with sessions.begin() as s:
-        pid, status = repo.upsert_post(s, post(source_id), NOW)
+        pid, status = upsert_post(s, post(source_id), NOW)
         assert status == "new"
     with sessions.begin() as s:
-        assert repo.upsert_post(s, post(source_id), NOW) == (pid, "unchanged")
+        assert upsert_post(s, post(source_id), NOW) == (pid, "unchanged")
     with sessions.begin() as s:
-        assert repo.upsert_post(s, post(source_id, "Edited body."), NOW) == (pid, "updated")
+        assert upsert_post(s, post(source_id, "Edited body."), NOW) == (pid, "updated")
     with sessions.begin() as s:
         rows = s.execute(select(Post)).scalars().all()
         assert len(rows) == 1 and rows[0].content_text == "Edited body."
@@ -78,18 +87,18 @@ def test_post_upsert_new_unchanged_updated(sessions, source_id):  # type: ignore
 
 def test_comments_merge_across_sources_and_link_parents(sessions, source_id):  # type: ignore[no-untyped-def]
     with sessions.begin() as s:
-        pid, _ = repo.upsert_post(s, post(source_id), NOW)
+        pid, _ = upsert_post(s, post(source_id), NOW)
         html = [
-            repo.CommentRecord("Great post!", "Ann", None, NOW, "10", None, "html"),
-            repo.CommentRecord("Thanks Ann", "Kim", None, NOW, "11", "10", "html"),
+            ExtractedComment("Great post!", "Ann", None, NOW, "10", None, "html"),
+            ExtractedComment("Thanks Ann", "Kim", None, NOW, "11", "10", "html"),
         ]
-        assert repo.upsert_comments(s, pid, html, NOW) == 2
+        assert upsert_comments(s, pid, html, NOW) == 2
     with sessions.begin() as s:
         feed = [
-            repo.CommentRecord("Great post!", "Ann", "https://ann.example/", NOW, "10", None, "feed"),
-            repo.CommentRecord("A third one", "Lee", None, NOW, "12", "11", "feed"),
+            ExtractedComment("Great post!", "Ann", "https://ann.example/", NOW, "10", None, "feed"),
+            ExtractedComment("A third one", "Lee", None, NOW, "12", "11", "feed"),
         ]
-        assert repo.upsert_comments(s, pid, feed, NOW) == 1
+        assert upsert_comments(s, pid, feed, NOW) == 1
     with sessions.begin() as s:
         rows = {c.external_id: c for c in s.execute(select(Comment)).scalars()}
         assert len(rows) == 3
@@ -101,12 +110,10 @@ def test_comments_merge_across_sources_and_link_parents(sessions, source_id):  #
 
 def test_comment_without_id_adopts_id_later(sessions, source_id):  # type: ignore[no-untyped-def]
     with sessions.begin() as s:
-        pid, _ = repo.upsert_post(s, post(source_id), NOW)
-        repo.upsert_comments(s, pid, [repo.CommentRecord("No id here", "Ann", via="html")], NOW)
-        repo.upsert_comments(s, pid, [repo.CommentRecord("No id here", "Ann", via="html")], NOW)
-        repo.upsert_comments(
-            s, pid, [repo.CommentRecord("No  id here", "Ann", external_id="7", via="rest")], NOW
-        )
+        pid, _ = upsert_post(s, post(source_id), NOW)
+        upsert_comments(s, pid, [ExtractedComment("No id here", "Ann", via="html")], NOW)
+        upsert_comments(s, pid, [ExtractedComment("No id here", "Ann", via="html")], NOW)
+        upsert_comments(s, pid, [ExtractedComment("No  id here", "Ann", external_id="7", via="rest")], NOW)
     with sessions.begin() as s:
         rows = s.execute(select(Comment)).scalars().all()
         assert len(rows) == 1 and rows[0].external_id == "7" and rows[0].via == "rest"
@@ -114,28 +121,28 @@ def test_comment_without_id_adopts_id_later(sessions, source_id):  # type: ignor
 
 def test_validators_upsert_and_clear(sessions, source_id):  # type: ignore[no-untyped-def]
     with sessions.begin() as s:
-        repo.save_validator(s, "https://blog.example/feed/", source_id, '"a"', None, NOW)
-        repo.save_validator(
+        save_validator(s, "https://blog.example/feed/", source_id, '"a"', None, NOW)
+        save_validator(
             s, "https://blog.example/feed/", source_id, '"b"', "Tue, 03 Mar 2015 10:00:00 GMT", NOW
         )
     with sessions.begin() as s:
         v = s.get(UrlValidator, "https://blog.example/feed/")
         assert (v.etag, v.last_modified) == ('"b"', "Tue, 03 Mar 2015 10:00:00 GMT")
-        jobs = repo.load_jobs(s, [find_source(s, str(source_id))])
+        jobs = load_jobs(s, [find_source(s, str(source_id))])
         assert jobs[0].validators["https://blog.example/feed/"][0] == '"b"'
         assert jobs[0].needs_backfill
-        repo.save_validator(s, "https://blog.example/feed/", source_id, None, None, NOW)
+        save_validator(s, "https://blog.example/feed/", source_id, None, None, NOW)
         assert s.get(UrlValidator, "https://blog.example/feed/") is None
 
 
 def test_sources_add_is_idempotent_and_remove_cascades(sessions, source_id):  # type: ignore[no-untyped-def]
     with sessions.begin() as s:
         again, created = add_source(
-            s, SourceRecord("https://blog.example/", feed_url="https://blog.example/feed/"), NOW
+            s, Discovery("https://blog.example/", feed_url="https://blog.example/feed/"), NOW
         )
         assert not created and again.id == source_id and again.feed_url == "https://blog.example/feed/"
-        pid, _ = repo.upsert_post(s, post(source_id), NOW)
-        repo.upsert_comments(s, pid, [repo.CommentRecord("hi", external_id="1")], NOW)
+        pid, _ = upsert_post(s, post(source_id), NOW)
+        upsert_comments(s, pid, [ExtractedComment("hi", external_id="1")], NOW)
     with sessions.begin() as s:
         assert find_source(s, "https://blog.example").id == source_id
         remove_source(s, str(source_id))
@@ -148,7 +155,7 @@ def test_sources_add_is_idempotent_and_remove_cascades(sessions, source_id):  # 
 
 def test_a_reference_meaning_several_sources_is_refused_where_one_is_needed(sessions, source_id):  # type: ignore[no-untyped-def]
     with sessions.begin() as s:
-        other, _ = add_source(s, SourceRecord("https://www.blog.example/", title="Second Blog"), NOW)
+        other, _ = add_source(s, Discovery("https://www.blog.example/", title="Second Blog"), NOW)
         assert find_source(s, "second blog").id == other.id
         assert find_source(s, "https://www.blog.example").id == other.id
         assert [src.id for src in find_sources(s, ["blog.example"])] == [source_id, other.id]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 
-from crawler.middlewares.sourcestats import stat_key
+from crawler.stats import stat_key
 from crawler.urls import canonical_url
 from pipelines.store.db import open_database, session_factory
 from pipelines.store.models import FetchError, Source

@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from crawler.extract.dates import to_utc
+from crawler.stats import RETRY_AFTER_WAITS
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class RetryAfterMiddleware:
         if retries >= self.max_retries or wait > self.max_wait:
             return response  # the spider's errback records it (with the Retry-After time)
         logger.info("%s answered %s: retrying in %.1fs", request.url, response.status, wait)
-        self.stats.inc_value("doclisten/retry_after/waits")
+        self.stats.inc_value(RETRY_AFTER_WAITS)
         await asyncio.sleep(wait)
         retry = request.replace(dont_filter=True)
         retry.meta["retry_after_times"] = retries + 1

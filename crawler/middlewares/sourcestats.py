@@ -1,39 +1,13 @@
 """Counts requests and 304 answers per source (``meta["source_id"]``) in the crawler stats.
 
-The other per-source counters are kept by the spider and the storage pipeline; ``listing_read`` is 1
-once the entry point of the crawl (the posts feed, or the homepage listing of a blog without a feed)
-was read: a crawl without it failed, whatever its single pages did (``scheduler.pipeline``).
+The counters and what each one means: :mod:`crawler.stats`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-# Per-source counters of one crawl of that source (reset when the source is done).
-SOURCE_STATS = (
-    "requests",
-    "not_modified",
-    "new_posts",
-    "updated_posts",
-    "unchanged_posts",
-    "new_comments",
-    "duplicates",
-    "errors",
-    "robots_denied",
-    "known_items",
-    "feed_ttl",
-    "cache_max_age",
-    "listing_read",
-)
-
-
-def stat_key(source_id: int, name: str) -> str:
-    return f"doclisten/source/{source_id}/{name}"
-
-
-def total_key(name: str) -> str:
-    """A counter of the whole crawl (never reset), e.g. what storage wrote: the progress line shows it."""
-    return f"doclisten/total/{name}"
+from crawler.stats import stat_key
 
 
 class SourceStatsMiddleware:

@@ -24,7 +24,7 @@ from twisted.internet import task
 
 from crawler.items import FetchErrorItem, SourceDoneItem
 from crawler.jobs import SourceJob
-from crawler.middlewares.sourcestats import stat_key
+from crawler.stats import stat_key
 
 logger = logging.getLogger(__name__)
 

@@ -33,10 +33,10 @@ from crawler.items import CommentsItem, FetchErrorItem, PostItem, SourceUpdateIt
 from crawler.jobs import SourceJob
 from crawler.middlewares.conditional import response_validators
 from crawler.middlewares.retry_after import retry_until
-from crawler.middlewares.sourcestats import stat_key
 from crawler.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
 from crawler.spiders.base import Output, SourceSpider
 from crawler.spiders.errors import error_message
+from crawler.stats import stat_key
 from crawler.urls import canonical_url, is_trap, looks_like_post_url, same_site
 
 logger = logging.getLogger(__name__)

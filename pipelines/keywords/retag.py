@@ -12,14 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipelines.enrich import Enricher
 from pipelines.keywords.matcher import Match, Matcher
 from pipelines.keywords.text import post_text
+from pipelines.store import comments as comment_rows
+from pipelines.store import posts as post_rows
 from pipelines.store.matches import delete_matches_of_posts, insert_matches, match_rows
-from pipelines.store.models import Comment, Post
 
 logger = logging.getLogger(__name__)
 
@@ -47,12 +47,7 @@ class Retagger:
 
     def retag_batch(self, session: Session, after_id: int, limit: int, progress: RetagProgress) -> int | None:
         """Retag up to ``limit`` posts with id > ``after_id``. Returns the last id, None when done."""
-        posts = session.execute(
-            select(Post.id, Post.title, Post.content_text)
-            .where(Post.id > after_id)
-            .order_by(Post.id)
-            .limit(limit)
-        ).all()
+        posts = post_rows.posts_after(session, after_id, limit)
         if not posts:
             return None
         ids = [p.id for p in posts]
@@ -60,9 +55,7 @@ class Retagger:
         rows = []
         for post in posts:
             rows += match_rows(post.id, None, self._tag(post_text(post.title, post.content_text)))
-        comments = session.execute(
-            select(Comment.id, Comment.post_id, Comment.content_text).where(Comment.post_id.in_(ids))
-        ).all()
+        comments = comment_rows.comments_of_posts(session, ids)
         for comment in comments:
             rows += match_rows(comment.post_id, comment.id, self._tag(comment.content_text))
         insert_matches(session, rows)
@@ -74,19 +67,15 @@ class Retagger:
         return ids[-1]
 
     def _refresh_text_facts(self, session: Session, posts: Sequence[Any], comments: Sequence[Any]) -> None:
-        for model, items in ((Post, posts), (Comment, comments)):
-            if items:  # ORM bulk UPDATE by primary key
-                session.execute(
-                    update(model),
-                    [
-                        {
-                            "id": item.id,
-                            "language": self.enricher.language(item.content_text),
-                            "sentiment": self.enricher.sentiment(item.content_text),
-                        }
-                        for item in items
-                    ],
-                )
+        post_rows.set_text_facts(session, [self._text_facts(p.id, p.content_text) for p in posts])
+        comment_rows.set_text_facts(session, [self._text_facts(c.id, c.content_text) for c in comments])
+
+    def _text_facts(self, row_id: int, text: str) -> dict[str, Any]:
+        return {
+            "id": row_id,
+            "language": self.enricher.language(text),
+            "sentiment": self.enricher.sentiment(text),
+        }
 
 
 def retag(
@@ -96,7 +85,7 @@ def retag(
     report: Callable[[RetagProgress], None] | None = None,
 ) -> RetagProgress:
     with sessions.begin() as session:
-        progress = RetagProgress(total_posts=session.execute(select(func.count(Post.id))).scalar_one())
+        progress = RetagProgress(total_posts=post_rows.count_posts(session))
     last: int | None = 0
     while last is not None:
         with sessions.begin() as session:

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from crawler.extract.model import ExtractedComment
 from pipelines.annotations import ItemAnnotations, TextAnnotations
 from pipelines.keywords.matcher import Match
+from pipelines.store.keys import text_hash
 from pipelines.store.matches import replace_comment_matches, replace_post_matches
 from pipelines.store.models import Comment, Post
 from pipelines.store.neardup import index_and_link
-from pipelines.store.repository import text_hash
 
 logger = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ import logging
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -20,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.script.revision import RevisionError
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -216,3 +218,10 @@ def is_transient(exc: BaseException) -> bool:
     if code in TRANSIENT_PG_CODES:
         return True
     return "database is locked" in str(orig or exc)
+
+
+def insert_for(session: Session, table: Any) -> Any:
+    """The dialect's INSERT (which has on_conflict_do_* methods; typed Any: two dialect classes)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

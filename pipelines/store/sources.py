@@ -1,44 +1,40 @@
-"""Repository functions for the ``sources`` table (take a Session, never commit)."""
+"""Repository functions for the ``sources`` table (take a Session, never commit).
+
+A source is added from what discovery found (:class:`crawler.discovery.Discovery`); a crawl records its
+errors and backfill on it, the schedule pipeline its schedule state and health.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import datetime
 from ipaddress import ip_address
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
+from crawler.discovery import Discovery
+from crawler.items import FetchErrorItem
 from crawler.urls import canonical_url, short_url
 from pipelines.exceptions import SourceError
+from pipelines.store.db import insert_for
 from pipelines.store.models import Source
-from pipelines.store.repository import insert_for
 
 
-@dataclass
-class SourceRecord:
-    home_url: str
-    feed_url: str | None = None
-    feed_kind: str | None = None
-    comments_feed_url: str | None = None
-    rest_root: str | None = None
-    platform: str = "generic"
-    title: str | None = None
-
-
-def add_source(session: Session, rec: SourceRecord, now: datetime) -> tuple[Source, bool]:
+def add_source(session: Session, found: Discovery, now: datetime) -> tuple[Source, bool]:
     """Insert a source, or refresh what discovery found for an existing one. Returns (source, created)."""
+    home_url = found.home_url or ""
     values = {
-        "home_url": rec.home_url,
-        "feed_url": rec.feed_url,
-        "feed_kind": rec.feed_kind,
-        "comments_feed_url": rec.comments_feed_url,
-        "rest_root": rec.rest_root,
-        "platform": rec.platform,
-        "title": rec.title,
+        "home_url": home_url,
+        "feed_url": found.feed_url,
+        "feed_kind": found.feed_kind,
+        "comments_feed_url": found.comments_feed_url,
+        "rest_root": found.rest_root,
+        "platform": found.platform,
+        "title": found.title,
         "added_at": now,
         "next_due_at": now,
         "consecutive_failures": 0,
@@ -46,7 +42,7 @@ def add_source(session: Session, rec: SourceRecord, now: datetime) -> tuple[Sour
     }
     stmt = insert_for(session, Source).values(**values).on_conflict_do_nothing(index_elements=["home_url"])
     created = session.execute(stmt.returning(Source.id)).scalar() is not None
-    source = session.execute(select(Source).where(Source.home_url == rec.home_url)).scalar_one()
+    source = session.execute(select(Source).where(Source.home_url == home_url)).scalar_one()
     if not created:
         for key in ("feed_url", "feed_kind", "comments_feed_url", "rest_root", "platform", "title"):
             if values[key] is not None:
@@ -151,3 +147,60 @@ def mask_title(session: Session, source_id: int, mask: Callable[[str], str | Non
         return False
     session.execute(update(Source).where(Source.id == source_id).values(title=masked))
     return True
+
+
+def get_source(session: Session, source_id: int) -> Source | None:
+    """The source with this id; None when it was removed (e.g. while it was being crawled)."""
+    return session.get(Source, source_id)
+
+
+def record_source_error(session: Session, item: FetchErrorItem, now: datetime) -> None:
+    """What a failed fetch tells about its source: the entry point's error, and Retry-After's floor.
+
+    A single page's error stays in ``fetch_errors`` (:func:`pipelines.store.crawls.add_fetch_error`).
+    """
+    values: dict[str, Any] = {}
+    if item.source_level:  # the feed or listing failed
+        values.update(last_error=f"{item.url}: {item.error}"[:2000], last_error_at=now)
+    if item.retry_after is not None:
+        values["not_before"] = item.retry_after
+    if values:
+        session.execute(update(Source).where(Source.id == item.source_id).values(**values))
+
+
+def mark_backfilled(session: Session, source_id: int, now: datetime) -> None:
+    """The source's archive has been crawled once: later crawls read only its feed."""
+    session.execute(update(Source).where(Source.id == source_id).values(backfilled_at=now))
+
+
+def record_schedule(
+    session: Session,
+    source_id: int,
+    now: datetime,
+    *,
+    next_due: datetime,
+    interval_seconds: int,
+    consecutive_failures: int,
+    succeeded: bool,
+    disabled: bool = False,
+    disabled_reason: str | None = None,
+) -> None:
+    """A finished crawl of the source: its next due time, interval and health; the lease is released.
+
+    ``succeeded``: the entry point was read (the errors of single pages are in ``fetch_errors``);
+    ``disabled``: the policy gave up on the source (``disabled_reason`` says why).
+    """
+    values: dict[str, Any] = {
+        "next_due_at": next_due,
+        "interval_seconds": interval_seconds,
+        "consecutive_failures": consecutive_failures,
+        "crawl_count": Source.crawl_count + 1,
+        "last_crawled_at": now,
+        "lease_token": None,
+        "lease_until": None,
+    }
+    if succeeded:
+        values.update(last_success_at=now, last_error=None)
+    if disabled:
+        values.update(disabled=True, disabled_reason=disabled_reason)
+    session.execute(update(Source).where(Source.id == source_id).values(**values))

@@ -1,0 +1,87 @@
+"""Repository functions for the ``posts`` table (take a Session, never commit).
+
+Posts are upserted on their canonical URL, so storing a post again is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, func, select, update
+from sqlalchemy.orm import Session
+
+from crawler.items import PostItem
+from pipelines.store.db import insert_for
+from pipelines.store.keys import text_hash
+from pipelines.store.models import Post
+
+# filled in on a known post only when the item has a value (a page without them keeps the stored ones)
+_KEEP_WHEN_MISSING = ("guid", "external_id", "entry_hash", "author", "published_at", "updated_at")
+
+
+def upsert_post(session: Session, item: PostItem, now: datetime) -> tuple[int, str]:
+    """Insert or update a post by canonical URL. Returns (post id, "new" | "updated" | "unchanged").
+
+    The item's comments are not stored here (:func:`pipelines.store.comments.upsert_comments`).
+    """
+    digest = text_hash(item.title, item.content_text)
+    values = {
+        "source_id": item.source_id,
+        "url": item.url,
+        "guid": item.guid,
+        "external_id": item.external_id,
+        "entry_hash": item.entry_hash,
+        "title": item.title,
+        "author": item.author,
+        "published_at": item.published_at,
+        "updated_at": item.updated_at,
+        "content_text": item.content_text,
+        "content_hash": digest,
+        "comment_count": 0,
+        "first_seen_at": now,
+        "last_seen_at": now,
+        "last_changed_at": now,
+    }
+    stmt = insert_for(session, Post).values(**values).on_conflict_do_nothing(index_elements=["url"])
+    new_id = session.execute(stmt.returning(Post.id)).scalar()
+    if new_id is not None:
+        return new_id, "new"
+    row = session.execute(select(Post.id, Post.content_hash).where(Post.url == item.url)).one()
+    changes: dict[str, Any] = {"last_seen_at": now}
+    for column in _KEEP_WHEN_MISSING:
+        if values[column] is not None:
+            changes[column] = values[column]
+    status = "unchanged"
+    if row.content_hash != digest:
+        changes.update(
+            title=item.title, content_text=item.content_text, content_hash=digest, last_changed_at=now
+        )
+        status = "updated"
+    session.execute(update(Post).where(Post.id == row.id).values(**changes))
+    return row.id, status
+
+
+def post_id_for_url(session: Session, url: str) -> int | None:
+    return session.execute(select(Post.id).where(Post.url == url)).scalar()
+
+
+def set_text_facts(session: Session, facts: Sequence[dict[str, Any]]) -> None:
+    """Language and sentiment of several posts: ``{"id", "language", "sentiment"}`` each."""
+    if facts:  # ORM bulk UPDATE by primary key
+        session.execute(update(Post), list(facts))
+
+
+def count_posts(session: Session) -> int:
+    return session.execute(select(func.count(Post.id))).scalar_one()
+
+
+def posts_after(session: Session, after_id: int, limit: int) -> Sequence[Row[int, str | None, str]]:
+    """Up to ``limit`` posts with id > ``after_id``, by id: ``(id, title, content_text)`` rows."""
+    return session.execute(
+        select(Post.id, Post.title, Post.content_text)
+        .where(Post.id > after_id)
+        .order_by(Post.id)
+        .limit(limit)
+    ).all()
