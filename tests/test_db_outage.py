@@ -19,12 +19,14 @@ from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from crawler.discovery import Discovery
 from crawler.items import SourceDoneItem, SourceUpdateItem, ValidatorItem
+from pipelines import storage as storage_module
 from pipelines.storage import StoragePipeline
-from pipelines.store import repository
+from pipelines.store import validators
 from pipelines.store.db import utcnow
 from pipelines.store.models import Post, Source, SourceCrawl, UrlValidator
-from pipelines.store.sources import SourceRecord, add_source
+from pipelines.store.sources import add_source
 from pipelines.store.spool import Spool
 from tests.conftest import FAST, ROOT, run_cli
 from tests.expect import check_comments, check_posts
@@ -225,13 +227,11 @@ def test_a_source_finished_during_an_outage_keeps_its_deferred_writes(sqlite_url
     storage = StoragePipeline.from_crawler(get_crawler(settings_dict={"DOCLISTEN_DATABASE_URL": sqlite_url}))
     storage.open_spider()
     with storage.sessions.begin() as s:
-        source, _ = add_source(
-            s, SourceRecord("https://blog.example/", "https://blog.example/feed/"), utcnow()
-        )
+        source, _ = add_source(s, Discovery("https://blog.example/", "https://blog.example/feed/"), utcnow())
     feed = ValidatorItem(source.id, "https://blog.example/feed/", '"v1"', None)
     for item in (feed, SourceUpdateItem(source.id, backfilled=True)):
         storage.process_item(item)
-    save_validator, calls = repository.save_validator, []
+    save_validator, calls = validators.save_validator, []
 
     def server_gone_once(*args: Any) -> None:
         calls.append(args)
@@ -239,7 +239,7 @@ def test_a_source_finished_during_an_outage_keeps_its_deferred_writes(sqlite_url
             raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
         save_validator(*args)
 
-    monkeypatch.setattr(repository, "save_validator", server_gone_once)
+    monkeypatch.setattr(storage_module, "save_validator", server_gone_once)
     done = SourceDoneItem(source.id, utcnow())
     with pytest.raises(OperationalError):
         storage.write(done)  # what process_item hands to its retry loop
