@@ -22,6 +22,7 @@ from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.models import Source
 from scheduler.exceptions import QueueUnavailable
 from scheduler.queue import DueQueue
+from scheduler.reconciler import reconcile
 from scheduler.redis_queue import RedisDueQueue, connect_redis, to_ms
 from scheduler.sql_queue import SqlDueQueue
 from tests.test_queue_redis import REDIS_URL, free_port, scoped_prefix, shared_redis
@@ -203,7 +204,7 @@ def test_redis_restart_reconnects_and_reconcile_reseeds(private_redis: PrivateRe
     impatient = RedisDueQueue(connect_redis(private_redis.url, retries=1, backoff_base=0.01))
     loop = ClaimLoop(queue)
     try:
-        assert queue.reconcile(sessions).added == 100
+        assert reconcile(queue, sessions).added == 100
         loop.start()
         loop.wait_for(300)
         private_redis.kill()
@@ -213,7 +214,7 @@ def test_redis_restart_reconnects_and_reconcile_reseeds(private_redis: PrivateRe
         private_redis.start()  # same port, empty (no persistence)
         assert queue.depth() == 0  # same client object, reconnected; the due set was lost
         before = loop.claimed
-        report = queue.reconcile(sessions)  # SQL is the source of truth
+        report = reconcile(queue, sessions)  # SQL is the source of truth
         assert (report.added, report.removed, report.skipped) == (100, 0, False)
         loop.wait_for(before + 300)
         assert loop.errors == []  # the outage was absorbed by the retries

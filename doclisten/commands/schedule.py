@@ -28,7 +28,7 @@ from pipelines.store.db import (
 from pipelines.store.models import Crawl, Source, SourceCrawl
 from pipelines.store.sources import find_source
 from pipelines.store.spool import one_line
-from scheduler.queue import open_queue
+from scheduler.backends import open_queue
 from scheduler.service import run_scheduler
 
 
