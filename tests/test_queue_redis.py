@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from scheduler.exceptions import QueueUnavailable
 from scheduler.reconciler import reconcile
 from scheduler.redis_queue import RedisDueQueue, connect_redis, to_ms
 from tests.conftest import service_unavailable
+from tests.redis_server import free_port
 from tests.test_queue_sql import MIN, T0, MakeSources, QueueContract, insert_sources
 
 pytestmark = pytest.mark.redis
@@ -51,12 +51,6 @@ def scoped_prefix(client: redis.Redis) -> Iterator[str]:
         keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
         if keys:
             client.delete(*keys)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
