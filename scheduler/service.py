@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from twisted.internet import task
@@ -27,12 +28,22 @@ def periodic_reconcile(queue: DueQueue, sessions: Any, every: float) -> task.Loo
     return loop
 
 
-def run_scheduler(settings: Any, engine: Any, stop: threading.Event, every: float) -> int:
-    """`doclisten scheduler`: reconcile every ``every`` seconds until ``stop`` is set. Returns rounds."""
+def run_scheduler(
+    settings: Any,
+    engine: Any,
+    stop: threading.Event,
+    every: float,
+    on_ready: Callable[[], None] | None = None,
+) -> int:
+    """`doclisten scheduler`: reconcile every ``every`` seconds until ``stop`` is set. Returns rounds.
+
+    ``on_ready`` is called once the queue is open, before the first round."""
     sessions = session_factory(engine)
     queue = open_queue(settings.get("DOCLISTEN_REDIS_URL"), engine, settings.get("DOCLISTEN_REDIS_PREFIX"))
     rounds = 0
     try:
+        if on_ready is not None:
+            on_ready()
         while not stop.is_set():
             reconcile_round(queue, sessions)
             rounds += 1

@@ -24,6 +24,8 @@ from tests.expect import AssertionErrorsOnly, check_comments, check_posts
 
 pytestmark = pytest.mark.slow
 
+# what `run`, `worker` and `scheduler` print once Ctrl-C and SIGTERM stop them gracefully
+READY = "Ctrl-C to stop"
 SCHEDULE = ["--poll", "0.3", "--min-interval", "2", "--max-interval", "3", "--lease", "6", "--delay", "0",
             "--concurrency", "8"]
 
@@ -62,8 +64,13 @@ class Procs:
         self.procs[name] = (proc, log)
         return proc
 
-    def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
-        proc, log = self.procs.pop(name)
+    def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 120) -> int:
+        """Send ``sig`` and wait for the exit. SIGINT/SIGTERM wait for the process to say it is
+        ready (its handlers are in): before that, Python's default handler would kill it (-15)."""
+        proc, log = self.procs[name]
+        if sig != signal.SIGKILL:
+            wait_for(lambda: READY in self.log(name) or proc.poll() is not None, timeout, f"{name} to be ready")
+        self.procs.pop(name)
         if proc.poll() is None:
             proc.send_signal(sig)
         try:
