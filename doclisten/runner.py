@@ -125,7 +125,8 @@ class Session:
 
     async def work(self, reconcile_every: float | None = None) -> None:
         """Run as a long-lived worker: claim due sources until stopped (SIGINT/SIGTERM)."""
-        from scheduler.service import open_claimer, periodic_reconcile
+        from scheduler.claimer import open_claimer
+        from scheduler.service import periodic_reconcile
 
         claimer = open_claimer(self.settings, self.engine, self.sessions)
         reconciler = (

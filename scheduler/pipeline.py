@@ -20,9 +20,9 @@ from crawler.stats import SOURCE_STATS, stat_key
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.sources import get_source, record_schedule
 from pipelines.store.spool import one_line
+from scheduler.backends import open_queue
 from scheduler.exceptions import QueueUnavailable
 from scheduler.policy import CrawlOutcome, Decision, SourceState, next_schedule
-from scheduler.queue import open_queue
 from scheduler.settings import policy_config
 
 if TYPE_CHECKING:

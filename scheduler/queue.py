@@ -1,6 +1,6 @@
 """The due queue: which sources are due for a crawl, and who is crawling them (leases).
 
-One interface, two backends (see ARCHITECTURE.md):
+One protocol, two backends (see ARCHITECTURE.md), chosen by ``scheduler.backends.open_queue``:
 
 - ``scheduler.redis_queue.RedisDueQueue``: a sorted set ``<prefix>:due`` scored by the next-due
   time in ms; claims are atomic (Lua) and push the score to now+lease; completion sets the next
@@ -8,6 +8,7 @@ One interface, two backends (see ARCHITECTURE.md):
 - ``scheduler.sql_queue.SqlDueQueue``: the same semantics on the ``sources`` table
   (``next_due_at``, ``lease_token``, ``lease_until``) for the embedded, Redis-less mode.
 
+The ``sources`` table is the source of truth: ``scheduler.reconciler`` re-seeds a queue from it.
 Delivery is at-least-once; storage is idempotent, so a source crawled twice after a lost lease
 duplicates nothing.
 """
@@ -16,10 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -29,14 +27,6 @@ class Claim:
     source_id: int
     token: str
     lease_until: datetime
-
-
-@dataclass
-class ReconcileReport:
-    added: int = 0
-    removed: int = 0
-    kept: int = 0
-    skipped: bool = False  # another reconciler held the lock
 
 
 class DueQueue(Protocol):
@@ -66,27 +56,3 @@ class DueQueue(Protocol):
 
     def close(self) -> None:
         """Release connections."""
-
-
-def open_queue(redis_url: str | None, engine: Engine, prefix: str | None = "doclisten") -> DueQueue:
-    """The Redis queue when ``redis_url`` is given (``DOCLISTEN_REDIS_URL``), else the SQL queue.
-
-    The Redis client is created here and closed by ``queue.close()``; the engine stays the caller's.
-    ``prefix`` namespaces the Redis keys (None: the default ``doclisten``). Raises
-    ``scheduler.exceptions.QueueUnavailable`` when Redis cannot be reached.
-    """
-    if redis_url:
-        try:
-            from scheduler.redis_queue import RedisDueQueue, connect_redis
-        except ImportError as exc:
-            if exc.name != "redis":
-                raise
-            from scheduler.exceptions import SchedulerError
-
-            raise SchedulerError(
-                "DOCLISTEN_REDIS_URL is set but redis-py is missing: pip install redis"
-            ) from exc
-        return RedisDueQueue(connect_redis(redis_url), prefix or "doclisten")
-    from scheduler.sql_queue import SqlDueQueue
-
-    return SqlDueQueue(engine)

@@ -12,7 +12,8 @@ touches only the scheduling columns.
 A claiming process is a lease *holder* (``scheduler.holders``): its tokens name it, and it holds a
 lock that dies with it. ``release_orphans`` gives back at once the leases of holders that are
 provably gone (a `doclisten run` killed with kill -9 or a double Ctrl-C), so a restarted run does
-not wait out their 30-minute leases; a live process's leases are never touched.
+not wait out their 30-minute leases; a live process's leases are never touched. Each round of the
+reconciler (``scheduler.reconciler``) calls it too.
 """
 
 from __future__ import annotations
@@ -22,13 +23,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select, update
-from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.extract.dates import to_utc
 from pipelines.store.db import utcnow
 from pipelines.store.models import Source
 from scheduler.holders import Holders, holder_of, holders_for, new_token
-from scheduler.queue import Claim, ReconcileReport
+from scheduler.queue import Claim
 
 logger = logging.getLogger(__name__)
 
@@ -118,12 +118,6 @@ class SqlDueQueue:
     def due_count(self, now: datetime | None = None) -> int:
         return self._count(*SCHEDULED, Source.next_due_at <= to_utc(now or utcnow()))
 
-    def reconcile(self, sessions: sessionmaker[Session] | None = None, **_: Any) -> ReconcileReport:
-        """Nothing to re-seed (the table is the queue): takes back the leases of gone holders and
-        reports the scheduled sources as kept."""
-        self.release_orphans()
-        return ReconcileReport(kept=self.depth())
-
     # ------------------------------------------------------------------ holders
 
     def _locks(self) -> Holders | None:
@@ -181,4 +175,3 @@ class SqlDueQueue:
         """Stop being a holder; connections are borrowed from the caller's engine, which stays open."""
         if self._holders is not None:
             self._holders.close()
-

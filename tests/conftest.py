@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -11,6 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.redis_server import PrivateRedis, RedisServerError
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get("DOCLISTEN_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -135,3 +138,19 @@ def run_cli(
             f"doclisten {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
         )
     return proc
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    """A redis-server of the test's own (tests/redis_server.py), killed afterwards."""
+    if shutil.which("redis-server") is None:
+        service_unavailable("redis-server is not on PATH")
+    server = PrivateRedis(tmp_path)
+    try:
+        server.start()
+    except RedisServerError as exc:
+        service_unavailable(str(exc))
+    try:
+        yield server
+    finally:
+        server.kill()

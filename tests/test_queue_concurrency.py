@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
-import shutil
-import socket
+import os
 import subprocess
+import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -22,9 +21,12 @@ from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.models import Source
 from scheduler.exceptions import QueueUnavailable
 from scheduler.queue import DueQueue
+from scheduler.reconciler import reconcile
 from scheduler.redis_queue import RedisDueQueue, connect_redis, to_ms
 from scheduler.sql_queue import SqlDueQueue
-from tests.test_queue_redis import REDIS_URL, free_port, scoped_prefix, shared_redis
+from tests.conftest import ROOT
+from tests.redis_server import PrivateRedis
+from tests.test_queue_redis import REDIS_URL, scoped_prefix, shared_redis
 from tests.test_queue_sql import MIN, insert_sources
 
 SOURCES = 10_000
@@ -117,58 +119,6 @@ def test_four_claimers_on_sql_never_share_a_source(db_url: str) -> None:
         engine.dispose()
 
 
-class PrivateRedis:
-    """A throwaway redis-server (no persistence) on a free port, which we may kill and restart."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port = free_port()
-        self.workdir = workdir
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        args = [
-            "redis-server",
-            "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ]
-        self.proc = subprocess.Popen(
-            [*args, "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.02)
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()  # SIGKILL: no shutdown, nothing saved
-            self.proc.wait()
-            self.proc = None
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not on PATH")
-    server = PrivateRedis(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.kill()
-
-
 class ClaimLoop(threading.Thread):
     """A worker stand-in: claim, complete (due again at once), repeat — through the outage."""
 
@@ -203,7 +153,7 @@ def test_redis_restart_reconnects_and_reconcile_reseeds(private_redis: PrivateRe
     impatient = RedisDueQueue(connect_redis(private_redis.url, retries=1, backoff_base=0.01))
     loop = ClaimLoop(queue)
     try:
-        assert queue.reconcile(sessions).added == 100
+        assert reconcile(queue, sessions).added == 100
         loop.start()
         loop.wait_for(300)
         private_redis.kill()
@@ -213,7 +163,7 @@ def test_redis_restart_reconnects_and_reconcile_reseeds(private_redis: PrivateRe
         private_redis.start()  # same port, empty (no persistence)
         assert queue.depth() == 0  # same client object, reconnected; the due set was lost
         before = loop.claimed
-        report = queue.reconcile(sessions)  # SQL is the source of truth
+        report = reconcile(queue, sessions)  # SQL is the source of truth
         assert (report.added, report.removed, report.skipped) == (100, 0, False)
         loop.wait_for(before + 300)
         assert loop.errors == []  # the outage was absorbed by the retries
@@ -244,3 +194,26 @@ def test_claims_resume_after_backoff_without_a_new_client(private_redis: Private
         assert [c.source_id for c in queue.claim(10, LEASE)] == [2]  # scripts re-registered transparently
     finally:
         queue.close()
+
+
+@pytest.mark.parametrize("server", ["missing", "broken"])
+def test_private_redis_fails_in_ci_when_redis_server_cannot_run(server: str, tmp_path: Path) -> None:
+    """Under CI=true the fixture must not skip: no redis-server, or one that cannot start, is a failure."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if server == "broken":
+        fake = bin_dir / "redis-server"
+        fake.write_text("#!/bin/sh\necho 'Fatal error, cannot bind port' >&2\nexit 1\n")
+        fake.chmod(0o755)
+    env = dict(os.environ, CI="true", PATH=str(bin_dir))
+    target = "tests/test_queue_concurrency.py::test_claims_resume_after_backoff_without_a_new_client"
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", target, "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr  # 1: tests failed (not 0: all skipped)
+    assert "CI=true" in result.stdout and "skipped" not in result.stdout, result.stdout

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,11 +18,13 @@ from sqlalchemy import Engine, update
 
 from pipelines.store.db import open_database, session_factory
 from pipelines.store.models import Source
-from scheduler import redis_queue
+from scheduler import reconciler
+from scheduler.backends import open_queue
 from scheduler.exceptions import QueueUnavailable
-from scheduler.queue import open_queue
+from scheduler.reconciler import reconcile
 from scheduler.redis_queue import RedisDueQueue, connect_redis, to_ms
 from tests.conftest import service_unavailable
+from tests.redis_server import free_port
 from tests.test_queue_sql import MIN, T0, MakeSources, QueueContract, insert_sources
 
 pytestmark = pytest.mark.redis
@@ -50,12 +51,6 @@ def scoped_prefix(client: redis.Redis) -> Iterator[str]:
         keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
         if keys:
             client.delete(*keys)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -122,7 +117,7 @@ def test_reconcile_adds_removes_and_keeps(
         rqueue.schedule(stale, T0)
     redis_client.zadd(rqueue.due_key, {"garbage": 1})
 
-    report = rqueue.reconcile(session_factory(engine), now=T0 + 5 * MIN)
+    report = reconcile(rqueue, session_factory(engine), now=T0 + 5 * MIN)
 
     assert (report.added, report.removed, report.kept, report.skipped) == (1, 3, 1, False)
     entries = cast(list[tuple[bytes, float]], redis_client.zrange(rqueue.due_key, 0, -1, withscores=True))
@@ -130,14 +125,14 @@ def test_reconcile_adds_removes_and_keeps(
     assert scores == {scheduled: to_ms(T0 + 70 * MIN), unscheduled: to_ms(T0 + 5 * MIN)}
     assert rqueue.complete(claim, T0) is True  # leases are left alone
     assert not redis_client.exists(rqueue.lock_key)
-    assert rqueue.reconcile(session_factory(engine)) == type(report)(added=0, removed=0, kept=2)
+    assert reconcile(rqueue, session_factory(engine)) == type(report)(added=0, removed=0, kept=2)
 
 
 def test_reconcile_streams_in_batches(rqueue: RedisDueQueue, engine: Engine) -> None:
     ids = insert_sources(engine, 25, due=T0)
     for sid in range(1000, 1030):
         rqueue.schedule(sid, T0)
-    report = rqueue.reconcile(session_factory(engine), batch_size=4)
+    report = reconcile(rqueue, session_factory(engine), batch_size=4)
     assert (report.added, report.removed, report.kept) == (25, 30, 0)
     assert {c.source_id for c in rqueue.claim(100, 60, now=T0)} == set(ids)
 
@@ -147,19 +142,19 @@ def test_reconcile_respects_the_lock(
 ) -> None:
     insert_sources(engine, 3, due=T0)
     redis_client.set(rqueue.lock_key, "someone-else", px=60_000)
-    report = rqueue.reconcile(session_factory(engine))
+    report = reconcile(rqueue, session_factory(engine))
     assert report.skipped and (report.added, report.removed, report.kept) == (0, 0, 0)
     assert rqueue.depth() == 0
     assert redis_client.get(rqueue.lock_key) == b"someone-else"  # not ours to release
     redis_client.delete(rqueue.lock_key)
-    assert rqueue.reconcile(session_factory(engine)).added == 3
+    assert reconcile(rqueue, session_factory(engine)).added == 3
 
 
 def test_reconcile_stops_when_its_lock_expires(
     rqueue: RedisDueQueue, redis_client: redis.Redis, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     insert_sources(engine, 10, due=T0)
-    batches = redis_queue.enabled_sources
+    batches = reconciler.enabled_sources
 
     def lock_expires_after_first_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
         for number, rows in enumerate(batches(*args, **kwargs)):
@@ -167,8 +162,8 @@ def test_reconcile_stops_when_its_lock_expires(
                 redis_client.delete(rqueue.lock_key)  # as if the lock had timed out
             yield rows
 
-    monkeypatch.setattr(redis_queue, "enabled_sources", lock_expires_after_first_batch)
-    report = rqueue.reconcile(session_factory(engine), batch_size=2, lock_seconds=30)
+    monkeypatch.setattr(reconciler, "enabled_sources", lock_expires_after_first_batch)
+    report = reconcile(rqueue, session_factory(engine), batch_size=2, lock_seconds=30)
     assert report.added < 10  # the lock vanished after the first batch: no more writes without it
     assert redis_client.get(rqueue.lock_key) is None
 

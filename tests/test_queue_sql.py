@@ -10,7 +10,9 @@ from sqlalchemy import Engine, insert, select
 
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.models import Source
-from scheduler.queue import DueQueue, open_queue
+from scheduler.backends import open_queue
+from scheduler.queue import DueQueue
+from scheduler.reconciler import reconcile
 from scheduler.sql_queue import SqlDueQueue
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
@@ -191,7 +193,7 @@ def test_open_queue_without_redis_is_sql(engine: Engine) -> None:
     queue = open_queue(None, engine)
     assert isinstance(queue, SqlDueQueue)
     insert_sources(engine, 3, due=T0)
-    assert queue.reconcile(session_factory(engine)).kept == 3  # the table is the queue
+    assert reconcile(queue, session_factory(engine)).kept == 3  # the table is the queue
     queue.close()
     with engine.connect() as conn:  # the engine stays usable: the caller owns it
         assert len(conn.execute(select(Source.id)).all()) == 3

@@ -8,9 +8,7 @@ end up with every post and comment exactly once.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,11 +19,13 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from pipelines.store.models import Post, Source
-from tests.conftest import FAST, IN_CI, ROOT, run_cli
+from tests.conftest import FAST, ROOT, run_cli
 from tests.expect import AssertionErrorsOnly, check_comments, check_posts
 
 pytestmark = pytest.mark.slow
 
+# what `run`, `worker` and `scheduler` print once Ctrl-C and SIGTERM stop them gracefully
+READY = "Ctrl-C to stop"
 SCHEDULE = ["--poll", "0.3", "--min-interval", "2", "--max-interval", "3", "--lease", "6", "--delay", "0",
             "--concurrency", "8"]
 
@@ -64,8 +64,13 @@ class Procs:
         self.procs[name] = (proc, log)
         return proc
 
-    def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 30) -> int:
-        proc, log = self.procs.pop(name)
+    def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 120) -> int:
+        """Send ``sig`` and wait for the exit. SIGINT/SIGTERM wait for the process to say it is
+        ready (its handlers are in): before that, Python's default handler would kill it (-15)."""
+        proc, log = self.procs[name]
+        if sig != signal.SIGKILL:
+            wait_for(lambda: READY in self.log(name) or proc.poll() is not None, timeout, f"{name} to be ready")
+        self.procs.pop(name)
         if proc.poll() is None:
             proc.send_signal(sig)
         try:
@@ -115,50 +120,8 @@ def test_run_on_sqlite_keeps_the_site_current(demo_site, sqlite_url, procs) -> N
         engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of our own, so the test may kill and restart it."""
-
-    def __init__(self, workdir: Path):
-        self.port, self.workdir, self.proc = free_port(), workdir, None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        wait_for(self.answers, 10, "redis-server")
-
-    def answers(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-
-
-def test_scheduler_and_two_workers_on_redis_and_postgres(demo_site, pg_url, procs, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    if shutil.which("redis-server") is None:
-        if IN_CI:
-            pytest.fail("redis-server binary missing (CI=true)")
-        pytest.skip("redis-server binary not installed")
-    redis = PrivateRedis(tmp_path)
-    redis.start()
+def test_scheduler_and_two_workers_on_redis_and_postgres(demo_site, pg_url, procs, private_redis) -> None:  # type: ignore[no-untyped-def]
+    redis = private_redis  # our own redis-server: killed and restarted below
     engine = create_engine(pg_url)
     try:
         run_cli("sources", "add", *[b.homepage for b in demo_site.blogs.values()], *FAST, db=pg_url)
@@ -187,4 +150,3 @@ def test_scheduler_and_two_workers_on_redis_and_postgres(demo_site, pg_url, proc
         assert "Traceback" not in procs.log("worker-b") + procs.log("scheduler")
     finally:
         engine.dispose()
-        redis.kill()

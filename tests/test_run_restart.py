@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +30,9 @@ from tests.test_recurring import wait_for
 # the default lease: 30 minutes
 RUN = ["--poll", "0.3", "--min-interval", "600", "--delay", "0", "--concurrency", "8"]
 STOPPING = "stopping: finishing 2 sources (Ctrl-C again to abort)"
+# what `run`, `worker` and `scheduler` print once SIGINT/SIGTERM stop them gracefully: before it, a
+# signal may still find Python's default handler (the process dies with -15)
+READY = "Ctrl-C to stop"
 
 
 @pytest.fixture
@@ -125,14 +129,14 @@ def site() -> Iterator[tuple[FaultSite, threading.Event]]:
 
 
 class Run:
-    """`doclisten run` in a subprocess, its output in a file."""
+    """`doclisten run` (or another role: ``args``) in a subprocess, its output in a file."""
 
-    def __init__(self, db: str, log: Path):
+    def __init__(self, db: str, log: Path, args: tuple[str, ...] = ("run", *RUN)):
         env = dict(os.environ, DOCLISTEN_DATABASE_URL=db, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
         env.pop("DOCLISTEN_REDIS_URL", None)
         self.log, self.out = log, open(log, "w")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "doclisten.cli.main", "run", *RUN],
+            [sys.executable, "-m", "doclisten.cli.main", *args],
             cwd=ROOT,
             env=env,
             stdout=self.out,
@@ -211,3 +215,21 @@ def test_first_ctrl_c_says_what_it_finishes_second_aborts(site, sqlite_url, tmp_
     out = run.output()
     assert code != 0 and "aborted" in out, out
     assert "Traceback" not in out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "args", [("run", *RUN), ("worker", *RUN), ("scheduler", "--every", "1")], ids=lambda a: a[0]
+)
+def test_a_sigterm_once_ready_is_a_clean_stop(args: tuple[str, ...], sqlite_url: str, tmp_path: Path) -> None:
+    open_database(sqlite_url).dispose()
+    role = Run(sqlite_url, tmp_path / "role.log", args)
+    deadline = time.monotonic() + 120
+    try:
+        while READY not in role.output() and role.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        code = role.stop(signal.SIGTERM, timeout=120)  # at once: the handlers are in before the line
+    assert READY in role.output(), role.output()
+    assert code == 0, role.output()
+    assert "Traceback" not in role.output()

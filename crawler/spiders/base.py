@@ -7,7 +7,7 @@ settles the count, and when a source has no request left the spider yields a
 time, claim completion).
 
 Two modes: a one-shot crawl of given jobs, or a long-running worker that claims due sources
-from a ``claimer`` (``scheduler.worker.Claimer``) inside ``start()`` while it has capacity.
+from a ``claimer`` (``scheduler.claimer.Claimer``) inside ``start()`` while it has capacity.
 """
 
 from __future__ import annotations

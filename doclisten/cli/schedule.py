@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -55,6 +55,12 @@ def stopping(redis: bool) -> Any:
     return on_stop
 
 
+def ready(role: str, redis: bool) -> Callable[[], None]:
+    """The line `run`, `worker` and `scheduler` print once Ctrl-C and SIGTERM stop them gracefully."""
+    queue = "Redis" if redis else "embedded SQL"
+    return lambda: click.echo(f"{role}: {queue} queue; Ctrl-C to stop", err=True)
+
+
 def worker_options(func: Any) -> Any:
     for option in reversed(WORKER_OPTIONS):
         func = option(func)
@@ -89,11 +95,9 @@ def run_cmd(obj: Context, **opts: Any) -> None:
     """
     from doclisten.commands import schedule as schedule_commands
 
-    click.echo(
-        f"running: {'Redis' if obj.config.redis_url else 'embedded SQL'} queue; Ctrl-C to stop", err=True
-    )
-    on_stop = stopping(bool(obj.config.redis_url))
-    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), True, on_stop)
+    redis = bool(obj.config.redis_url)
+    on_ready = ready("running", redis)
+    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), True, stopping(redis), on_ready)
 
 
 @click.command("worker")
@@ -105,8 +109,9 @@ def worker_cmd(obj: Context, **opts: Any) -> None:
     """A long-running crawler worker: claims due sources from the queue while it has capacity."""
     from doclisten.commands import schedule as schedule_commands
 
-    on_stop = stopping(bool(obj.config.redis_url))
-    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), False, on_stop)
+    redis = bool(obj.config.redis_url)
+    on_ready = ready("worker running", redis)
+    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), False, stopping(redis), on_ready)
 
 
 @click.command("scheduler")
@@ -137,7 +142,8 @@ def scheduler_cmd(obj: Context, every: float | None, verbose: bool) -> None:
         click.echo(
             "no DOCLISTEN_REDIS_URL: the embedded SQL queue needs no scheduler; waiting anyway", err=True
         )
-    rounds = guarded(schedule_commands.schedule_loop, obj.config, worker_overrides(every=every))
+    on_ready = ready("scheduler running", bool(obj.config.redis_url))
+    rounds = guarded(schedule_commands.schedule_loop, obj.config, worker_overrides(every=every), on_ready)
     click.echo(f"scheduler stopped after {rounds} rounds", err=True)
 
 

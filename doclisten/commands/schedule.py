@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -28,7 +28,7 @@ from pipelines.store.db import (
 from pipelines.store.models import Crawl, Source, SourceCrawl
 from pipelines.store.sources import find_source
 from pipelines.store.spool import one_line
-from scheduler.queue import open_queue
+from scheduler.backends import open_queue
 from scheduler.service import run_scheduler
 
 
@@ -46,33 +46,49 @@ def apply_migrations(config: Config) -> tuple[str | None, str | None]:
         engine.dispose()
 
 
-def work(config: Config, overrides: dict[str, Any], reconcile: bool, on_stop: OnStop | None = None) -> None:
+def work(
+    config: Config,
+    overrides: dict[str, Any],
+    reconcile: bool,
+    on_stop: OnStop | None = None,
+    on_ready: Callable[[], None] | None = None,
+) -> None:
     """`doclisten worker` (reconcile=False) and `doclisten run` (scheduler and worker in one process).
 
-    ``on_stop`` hears of Ctrl-C / SIGTERM (see ``doclisten.runner.run``)."""
+    ``on_stop`` hears of Ctrl-C / SIGTERM (see ``doclisten.runner.run``); ``on_ready`` is called once
+    they are handled (before it, a SIGTERM may still kill the process with Python's default)."""
     every = float(
         overrides.get("DOCLISTEN_RECONCILE_SECONDS")
         or build_settings(config).getfloat("DOCLISTEN_RECONCILE_SECONDS")
     )
 
     async def steps(session: Session) -> None:
+        if on_ready is not None:  # the signal handlers are in before the first step
+            on_ready()
         await session.work(reconcile_every=every if reconcile else None)
 
     run(config, steps, overrides, on_stop)
 
 
-def schedule_loop(config: Config, overrides: dict[str, Any]) -> int:
-    """`doclisten scheduler`: re-seed the due queue from the sources table until SIGINT/SIGTERM."""
-    settings = build_settings(config, overrides)
-    engine = open_database(config.database_url)
+def schedule_loop(
+    config: Config, overrides: dict[str, Any], on_ready: Callable[[], None] | None = None
+) -> int:
+    """`doclisten scheduler`: re-seed the due queue from the sources table until SIGINT/SIGTERM.
+
+    The signal handlers are installed first; ``on_ready`` is called once the queue is open."""
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    engine = None
     try:
-        return run_scheduler(settings, engine, stop, settings.getfloat("DOCLISTEN_RECONCILE_SECONDS"))
+        settings = build_settings(config, overrides)
+        engine = open_database(config.database_url)
+        every = settings.getfloat("DOCLISTEN_RECONCILE_SECONDS")
+        return run_scheduler(settings, engine, stop, every, on_ready)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
 
 
 def _with_queue(config: Config, refs: Sequence[str], change: dict[str, Any], due_now: bool) -> list[Source]:

@@ -17,11 +17,19 @@ from sqlalchemy import select
 from crawler.jobs import SourceJob
 from pipelines.store.jobs import load_jobs
 from pipelines.store.models import Source
+from scheduler.backends import open_queue
 from scheduler.exceptions import QueueUnavailable
 from scheduler.policy import PolicyConfig, unconditional
 from scheduler.queue import Claim, DueQueue
+from scheduler.settings import policy_config
 
 logger = logging.getLogger(__name__)
+
+
+def open_claimer(settings: Any, engine: Any, sessions: Any) -> Claimer:
+    """A claimer on the queue the settings name (``DOCLISTEN_REDIS_URL``: Redis, else the SQL table)."""
+    queue = open_queue(settings.get("DOCLISTEN_REDIS_URL"), engine, settings.get("DOCLISTEN_REDIS_PREFIX"))
+    return Claimer(queue, sessions, settings.getfloat("DOCLISTEN_LEASE_SECONDS"), policy_config(settings))
 
 
 class Claimer:
