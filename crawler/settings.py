@@ -95,6 +95,8 @@ DOCLISTEN_WORKER = False  # set by `doclisten worker` / `doclisten run`
 DOCLISTEN_NEARDUP_THRESHOLD = 0.7  # estimated Jaccard similarity of 5-word shingles to link a near-duplicate
 DOCLISTEN_NEARDUP_MIN_WORDS = 40  # shorter posts are only linked when identical
 DOCLISTEN_KEYWORDS_FILE = None  # DOCLISTEN_KEYWORDS_FILE; None: the bundled taxonomy
+DOCLISTEN_PSEUDONYMIZE_AUTHORS = None  # DOCLISTEN_PSEUDONYMIZE_AUTHORS=1: authors stored as keyed hashes
+DOCLISTEN_PSEUDONYM_KEY = None  # DOCLISTEN_PSEUDONYM_KEY: the secret key; only ever from the environment
 DOCLISTEN_LANGUAGES: list[str] = []  # restrict language detection to these ISO 639-1 codes (empty: all)
 
 # Database outages: items wait (retried with backoff) this long, then go to the spool directory,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 DEFAULT_DATABASE_URL = "sqlite:///doclisten.db"
@@ -17,6 +17,8 @@ ENV_DATABASE_URL = "DOCLISTEN_DATABASE_URL"
 ENV_REDIS_URL = "DOCLISTEN_REDIS_URL"
 ENV_ALLOW_PRIVATE = "DOCLISTEN_ALLOW_PRIVATE_NETWORKS"
 ENV_KEYWORDS_FILE = "DOCLISTEN_KEYWORDS_FILE"
+ENV_PSEUDONYMIZE = "DOCLISTEN_PSEUDONYMIZE_AUTHORS"
+ENV_PSEUDONYM_KEY = "DOCLISTEN_PSEUDONYM_KEY"  # a secret: only ever from the environment
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -31,6 +33,9 @@ class Config:
     redis_url: str | None = None
     allow_private_networks: bool = False
     keywords_file: str | None = None  # None: the bundled taxonomy
+    # as given: pipelines.pseudonym.from_settings validates them (one-line errors for bad values)
+    pseudonymize_authors: str | None = None
+    pseudonym_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -40,6 +45,8 @@ class Config:
             redis_url=env.get(ENV_REDIS_URL) or None,
             allow_private_networks=env_flag(env.get(ENV_ALLOW_PRIVATE)),
             keywords_file=env.get(ENV_KEYWORDS_FILE) or None,
+            pseudonymize_authors=env.get(ENV_PSEUDONYMIZE),
+            pseudonym_key=env.get(ENV_PSEUDONYM_KEY),
         )
 
     def settings(self) -> dict[str, Any]:
@@ -49,4 +56,6 @@ class Config:
             "DOCLISTEN_REDIS_URL": self.redis_url,
             "DOCLISTEN_ALLOW_PRIVATE_NETWORKS": self.allow_private_networks,
             "DOCLISTEN_KEYWORDS_FILE": self.keywords_file,
+            ENV_PSEUDONYMIZE: self.pseudonymize_authors,
+            ENV_PSEUDONYM_KEY: self.pseudonym_key,
         }

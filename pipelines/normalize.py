@@ -54,7 +54,7 @@ class NormalizePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> NormalizePipeline:
-        return cls(pseudonym.from_env())
+        return cls(pseudonym.from_settings(crawler.settings))
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, PostItem):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -103,15 +102,16 @@ class Pseudonymizer:
             comment.author_url = self.url(comment.author_url)
 
 
-def from_env(environ: Mapping[str, str] | None = None) -> Pseudonymizer | None:
-    """The pseudonymizer the environment asks for, None when pseudonymization is off."""
-    env = os.environ if environ is None else environ
-    enabled = env.get(ENV_ENABLED, "").strip().lower()
+def from_settings(settings: Mapping[str, Any]) -> Pseudonymizer | None:
+    """The pseudonymizer the settings ask for (``DOCLISTEN_PSEUDONYMIZE_AUTHORS``, ``DOCLISTEN_PSEUDONYM_KEY``,
+    which ``doclisten.config.Config`` fills from the environment); None when pseudonymization is off."""
+    raw = settings.get(ENV_ENABLED)
+    enabled = str(raw if raw is not None else "").strip().lower()
     if enabled in FALSE:
         return None
     if enabled not in TRUE:
-        raise PseudonymError(f"{ENV_ENABLED}={env.get(ENV_ENABLED)!r}: expected 1 or 0")
-    key = env.get(ENV_KEY, "")
+        raise PseudonymError(f"{ENV_ENABLED}={raw!r}: expected 1 or 0")
+    key = settings.get(ENV_KEY) or ""
     if len(key) < MIN_KEY_LENGTH:
         problem = "is not set" if not key else f"is shorter than {MIN_KEY_LENGTH} characters"
         raise PseudonymError(f"{ENV_ENABLED}=1 needs a secret key: {ENV_KEY} {problem}")

@@ -58,7 +58,7 @@ class StoragePipeline:
         pipe.worker = s.getbool("DOCLISTEN_WORKER")
         pipe.retry_seconds = s.getfloat("DOCLISTEN_DB_RETRY_SECONDS", 60.0)
         pipe.spool = Spool(s.get("DOCLISTEN_SPOOL_DIR") or "doclisten-spool")
-        pipe.pseudonymizer = pseudonym.from_env()
+        pipe.pseudonymizer = pseudonym.from_settings(crawler.settings)
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         return pipe
 

@@ -230,11 +230,13 @@ def test_user_file_replaces_or_extends_the_taxonomy(tmp_path) -> None:  # type: 
     assert [r.variants for r in rules if r.name == "Dexcom G7"] == [["G7"]]  # the user's rule wins
 
 
-def test_rules_path_setting_then_environment() -> None:
-    env = {"DOCLISTEN_KEYWORDS_FILE": "/env.toml"}
-    assert rules_path("/setting.toml", env) == "/setting.toml"
-    assert rules_path(None, env) == "/env.toml"
-    assert rules_path(None, {}) is None
+def test_rules_path_from_the_setting_which_the_environment_fills() -> None:
+    from doclisten.config import Config
+
+    assert rules_path("/setting.toml") == "/setting.toml"
+    assert rules_path(None) is None
+    settings = Config.from_env({"DOCLISTEN_KEYWORDS_FILE": "/env.toml"}).settings()
+    assert rules_path(settings["DOCLISTEN_KEYWORDS_FILE"]) == "/env.toml"
 
 
 def test_name_is_the_default_variant() -> None:

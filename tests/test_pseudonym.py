@@ -10,7 +10,8 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.engine import make_url
 
 from crawler.extract.model import ExtractedComment
-from pipelines.pseudonym import PseudonymError, Pseudonymizer, from_env
+from doclisten.config import Config
+from pipelines.pseudonym import PseudonymError, Pseudonymizer, from_settings
 from pipelines.store.models import Comment, Post, Source
 from tests.conftest import FAST, ROOT, run_cli
 
@@ -67,17 +68,31 @@ def test_apply_masks_the_authors_names_in_the_post_title() -> None:
 
 
 def test_settings_from_the_environment() -> None:
-    assert from_env({}) is None
-    assert from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "0", "DOCLISTEN_PSEUDONYM_KEY": ""}) is None
+    assert from_settings(Config.from_env({}).settings()) is None
+    assert (
+        from_settings(
+            Config.from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "0", "DOCLISTEN_PSEUDONYM_KEY": ""}).settings()
+        )
+        is None
+    )
     assert isinstance(
-        from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "1", "DOCLISTEN_PSEUDONYM_KEY": KEY}), Pseudonymizer
+        from_settings(
+            Config.from_env(
+                {"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "1", "DOCLISTEN_PSEUDONYM_KEY": KEY}
+            ).settings()
+        ),
+        Pseudonymizer,
     )
     with pytest.raises(PseudonymError, match="DOCLISTEN_PSEUDONYM_KEY is not set"):
-        from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "1"})
+        from_settings(Config.from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "1"}).settings())
     with pytest.raises(PseudonymError, match="shorter than 16"):
-        from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "1", "DOCLISTEN_PSEUDONYM_KEY": "short"})
+        from_settings(
+            Config.from_env(
+                {"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "1", "DOCLISTEN_PSEUDONYM_KEY": "short"}
+            ).settings()
+        )
     with pytest.raises(PseudonymError, match="expected 1 or 0"):
-        from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "maybe"})
+        from_settings(Config.from_env({"DOCLISTEN_PSEUDONYMIZE_AUTHORS": "maybe"}).settings())
 
 
 def test_documented() -> None:

@@ -151,7 +151,7 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
     return RuleSet(rules, str(file))
 
 
-def rules_path(setting: str | None, environ: dict[str, str] | os._Environ[str] | None = None) -> str | None:
-    """The rules file to use: the setting when set, else the environment, else None (bundled)."""
-    env = os.environ if environ is None else environ
-    return setting or env.get(ENV_KEYWORDS_FILE) or None
+def rules_path(setting: str | None) -> str | None:
+    """The rules file to use: the ``DOCLISTEN_KEYWORDS_FILE`` setting (which ``doclisten.config.Config`` fills
+    from the environment), else None (the bundled taxonomy)."""
+    return setting or None
