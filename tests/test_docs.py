@@ -129,3 +129,14 @@ def test_architecture_names_only_modules_that_exist() -> None:
     missing = sorted(n for n in named if not (ROOT / n).exists())
     assert not missing, f"docs/architecture.md names modules that do not exist: {missing}"
     assert "docs/architecture.md" in (ROOT / "README.md").read_text()
+
+
+def test_the_environment_is_read_in_one_place() -> None:
+    """Configuration flows one way: only doclisten/config.py reads os.environ (Config.from_env)."""
+    readers = []
+    for package in ("doclisten", "crawler", "pipelines", "scheduler"):
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            if re.search(r"\bos\.environ\b|\bos\.getenv\b|\bgetenv\(", text):
+                readers.append(str(path.relative_to(ROOT)))
+    assert readers == ["doclisten/config.py"], readers
