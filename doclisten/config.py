@@ -17,6 +17,7 @@ ENV_DATABASE_URL = "DOCLISTEN_DATABASE_URL"
 ENV_REDIS_URL = "DOCLISTEN_REDIS_URL"
 ENV_ALLOW_PRIVATE = "DOCLISTEN_ALLOW_PRIVATE_NETWORKS"
 ENV_KEYWORDS_FILE = "DOCLISTEN_KEYWORDS_FILE"
+ENV_DEBUG = "DOCLISTEN_DEBUG"
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -31,6 +32,9 @@ class Config:
     redis_url: str | None = None
     allow_private_networks: bool = False
     keywords_file: str | None = None  # None: the bundled taxonomy
+    debug: bool = (
+        False  # set (to anything): unexpected errors show their traceback (doclisten.cli.common.guard)
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -40,6 +44,7 @@ class Config:
             redis_url=env.get(ENV_REDIS_URL) or None,
             allow_private_networks=env_flag(env.get(ENV_ALLOW_PRIVATE)),
             keywords_file=env.get(ENV_KEYWORDS_FILE) or None,
+            debug=bool(env.get(ENV_DEBUG)),
         )
 
     def settings(self) -> dict[str, Any]:

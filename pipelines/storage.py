@@ -16,6 +16,7 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from crawler.exceptions import one_line
 from crawler.extract.model import ExtractedComment
 from crawler.items import (
     CommentsItem,
@@ -31,7 +32,7 @@ from pipelines.store import analysis, search_index
 from pipelines.store import repository as repo
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.models import Crawl, FetchError, Source, SourceCrawl
-from pipelines.store.spool import Spool, one_line
+from pipelines.store.spool import Spool
 
 logger = logging.getLogger(__name__)
 

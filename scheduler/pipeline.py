@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from crawler.exceptions import one_line
 from crawler.extract.dates import to_utc
 from crawler.items import SourceDoneItem
 from crawler.middlewares.sourcestats import SOURCE_STATS, stat_key
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.models import Source
-from pipelines.store.spool import one_line
 from scheduler.exceptions import QueueUnavailable
 from scheduler.policy import CrawlOutcome, Decision, SourceState, next_schedule
 from scheduler.queue import open_queue

@@ -30,6 +30,7 @@ from redis.retry import Retry
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.exceptions import one_line
 from crawler.extract.dates import to_utc
 from pipelines.store.db import mask_url, utcnow
 from pipelines.store.models import Source
@@ -103,16 +104,11 @@ def connect_redis(
         client.ping()
     except UNAVAILABLE as exc:
         client.close()
-        raise QueueUnavailable(f"Redis unavailable at {mask_url(url)}: {_reason(exc)}") from exc
+        raise QueueUnavailable(f"Redis unavailable at {mask_url(url)}: {one_line(exc)}") from exc
     except RedisError as exc:  # the server answered, with an error
         client.close()
-        raise QueueUnavailable(f"Redis at {mask_url(url)} refused the connection: {_reason(exc)}") from exc
+        raise QueueUnavailable(f"Redis at {mask_url(url)} refused the connection: {one_line(exc)}") from exc
     return client
-
-
-def _reason(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def _describe(client: redis.Redis) -> str:
@@ -158,7 +154,7 @@ class RedisDueQueue:
         try:
             yield
         except UNAVAILABLE as exc:
-            raise QueueUnavailable(f"Redis unavailable at {self._where}: {_reason(exc)}") from exc
+            raise QueueUnavailable(f"Redis unavailable at {self._where}: {one_line(exc)}") from exc
 
     def schedule(self, source_id: int, due_at: datetime) -> None:
         with self._guard():

@@ -7,9 +7,10 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from ipaddress import ip_address
+from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
 from crawler.urls import canonical_url, short_url
@@ -141,3 +142,8 @@ def remove_source(session: Session, ref: str) -> Source:
     source = find_source(session, ref)
     session.delete(source)
     return source
+
+
+def update_source(session: Session, source_id: int, **values: Any) -> None:
+    """Set columns of one source (``disabled``, ``next_due_at``, …)."""
+    session.execute(update(Source).where(Source.id == source_id).values(**values))
