@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from crawler.charset import UTF8, declared_charsets, decode_body, needs_decoding
-from crawler.exceptions import DoclistenError
+from crawler.exceptions import DoclistenError, one_line
 from crawler.extract.dates import from_struct_time, parse_iso
 from crawler.extract.model import ExtractedComment
 from crawler.extract.text import fragment_text
@@ -200,7 +200,7 @@ def _bozo(parsed) -> str | None:
     if not parsed.get("bozo"):
         return None
     exc = parsed.get("bozo_exception")
-    return " ".join(f"{exc.__class__.__name__}: {exc}".split())[:300]
+    return one_line(exc, 300, named=True)
 
 
 def _xml_feed(body: bytes, url: str, content_type: str | None) -> Feed:

@@ -18,6 +18,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, safe_url_string, url_query_cleaner
 
+from crawler.exceptions import DoclistenError
+
 # Query parameters that never change what a page shows (lowercase; ``utm_*`` by prefix).
 DROPPED_PARAMS = frozenset(
     {
@@ -79,7 +81,7 @@ def short_url(url: str, limit: int = SHORT_URL_LIMIT) -> str:
     return url if len(url) <= limit else url[: limit - 1] + "…"
 
 
-class InvalidURL(ValueError):
+class InvalidURL(DoclistenError, ValueError):
     """Text that cannot be fetched as a web page; ``reason`` says why, without repeating the URL."""
 
     def __init__(self, url: str, reason: str):

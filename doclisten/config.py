@@ -19,6 +19,7 @@ ENV_ALLOW_PRIVATE = "DOCLISTEN_ALLOW_PRIVATE_NETWORKS"
 ENV_KEYWORDS_FILE = "DOCLISTEN_KEYWORDS_FILE"
 ENV_PSEUDONYMIZE = "DOCLISTEN_PSEUDONYMIZE_AUTHORS"
 ENV_PSEUDONYM_KEY = "DOCLISTEN_PSEUDONYM_KEY"  # a secret: only ever from the environment
+ENV_DEBUG = "DOCLISTEN_DEBUG"
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -36,6 +37,9 @@ class Config:
     # as given: pipelines.pseudonym.from_settings validates them (one-line errors for bad values)
     pseudonymize_authors: str | None = None
     pseudonym_key: str | None = field(default=None, repr=False)
+    debug: bool = (
+        False  # set (to anything): unexpected errors show their traceback (doclisten.cli.common.guard)
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -47,6 +51,7 @@ class Config:
             keywords_file=env.get(ENV_KEYWORDS_FILE) or None,
             pseudonymize_authors=env.get(ENV_PSEUDONYMIZE),
             pseudonym_key=env.get(ENV_PSEUDONYM_KEY),
+            debug=bool(env.get(ENV_DEBUG)),
         )
 
     def settings(self) -> dict[str, Any]:

@@ -8,17 +8,17 @@ from pathlib import Path
 
 from rich.table import Table
 from rich.tree import Tree
-from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from doclisten.commands.sources import crawl_summary
+from doclisten.commands.crawl import crawl_summary
 from doclisten.config import DEFAULT_DATABASE_URL, Config
 from doclisten.demo_site import DemoSite
 from doclisten.output import summary as output
 from doclisten.runner import Session, run
 from pipelines.exceptions import SourceError
 from pipelines.store.db import is_in_memory, mask_url, open_database, session_factory
-from pipelines.store.models import Comment, Post, Source
+from pipelines.store.models import Comment, Post
+from pipelines.store.status import busiest_thread, home_urls, newest_posts, totals
 
 DEMO_OVERRIDES = {
     "DOWNLOAD_DELAY": 0,
@@ -44,7 +44,7 @@ def prepare_database(config: Config, fresh: bool) -> None:
     engine = open_database(config.database_url)
     try:
         with session_factory(engine).begin() as s:
-            homes = list(s.execute(select(Source.home_url)).scalars())
+            homes = home_urls(s)
     finally:
         engine.dispose()
     foreign = [h for h in homes if not h.startswith(("http://127.0.0.1:", "http://localhost:"))]
@@ -79,17 +79,13 @@ def print_report(config: Config) -> None:
     engine = open_database(config.database_url)
     try:
         with session_factory(engine).begin() as s:
-            n_posts = s.execute(select(func.count(Post.id))).scalar()
-            n_comments = s.execute(select(func.count(Comment.id))).scalar()
-            n_replies = s.execute(
-                select(func.count(Comment.id)).where(Comment.parent_id.is_not(None))
-            ).scalar()
+            n = totals(s)
             output.console.print(
-                f"\nfound {n_posts} posts and {n_comments} comments ({n_replies} of them replies) "
+                f"\nfound {n.posts} posts and {n.comments} comments ({n.replies} of them replies) "
                 f"in {mask_url(config.database_url)}"
             )
-            print_sample_posts(s)
-            print_thread(s)
+            print_sample_posts(newest_posts(s, 5))
+            print_thread(busiest_thread(s))
     finally:
         engine.dispose()
     hint = explore_hint(config.database_url)
@@ -110,13 +106,10 @@ def explore_hint(database_url: str) -> str:
     return f'doclisten {where}sql "{EXAMPLE_QUERY}"'
 
 
-def print_sample_posts(s) -> None:  # type: ignore[no-untyped-def]
+def print_sample_posts(rows: list[tuple[Post, str | None]]) -> None:
     table = Table(title="newest posts")
     for col in ("published", "source", "title", "author", "comments", "text"):
         table.add_column(col, overflow="fold")
-    rows = s.execute(
-        select(Post, Source.title).join(Source).order_by(Post.published_at.desc()).limit(5)
-    ).all()
     for post, source_title in rows:
         table.add_row(
             post.published_at.strftime("%Y-%m-%d") if post.published_at else "?",
@@ -129,15 +122,12 @@ def print_sample_posts(s) -> None:  # type: ignore[no-untyped-def]
     output.console.print(table)
 
 
-def print_thread(s) -> None:  # type: ignore[no-untyped-def]
-    post = s.execute(select(Post).order_by(Post.comment_count.desc()).limit(1)).scalar()
-    if post is None or not post.comment_count:
+def print_thread(thread: tuple[Post, list[Comment]] | None) -> None:
+    if thread is None:
         return
-    comments = list(
-        s.execute(select(Comment).where(Comment.post_id == post.id).order_by(Comment.published_at)).scalars()
-    )
+    post, comments = thread
     tree = Tree(f"[b]{post.title}[/b] — {post.comment_count} comments")
-    nodes = {}
+    nodes: dict[int | None, Tree] = {}
     for c in comments:
         parent = nodes.get(c.parent_id, tree)
         label = (

@@ -12,13 +12,17 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.settings import Settings
 from scrapy.utils.ossignal import install_shutdown_handlers
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
 
 from crawler.spiders.blogs import BlogSpider
 from crawler.spiders.discover import DiscoveredItem, DiscoverSpider
+from crawler.spiders.fetch import FetchedPage, FetchSpider
 from doclisten.config import Config
 from pipelines.store.crawls import start_crawl
 from pipelines.store.db import open_database, session_factory, utcnow
@@ -46,15 +50,28 @@ def build_settings(config: Config, overrides: dict[str, Any] | None = None) -> S
 class Session:
     """One Scrapy process running a sequence of steps (see :func:`run`)."""
 
-    def __init__(self, config: Config, settings: Settings):
+    def __init__(self, config: Config, settings: Settings, database: bool = True):
         self.config = config
         self.settings = settings
         self.process = AsyncCrawlerProcess(settings)
         if settings.get("LOG_LEVEL") not in ("DEBUG", "INFO"):
             quiet_scrapy_noise()
-        self.engine = open_database(config.database_url)
-        self.sessions = session_factory(self.engine)
+        # opened (and migrated) before any request, so that a bad database fails the command at once
+        self._engine = open_database(config.database_url) if database else None
+        self._sessions = session_factory(self._engine) if self._engine is not None else None
         self.aborted = False
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("this Session runs without a database (database=False)")
+        return self._engine
+
+    @property
+    def sessions(self) -> sessionmaker[OrmSession]:
+        if self._sessions is None:
+            raise RuntimeError("this Session runs without a database (database=False)")
+        return self._sessions
 
     def watch_signals(self, on_stop: OnStop) -> None:
         """Tell ``on_stop`` about Scrapy's shutdown signals (which keep their meaning: the first stops
@@ -81,23 +98,33 @@ class Session:
         """Sources the running crawls have begun and not finished."""
         return sum(len(getattr(crawler.spider, "started", ())) for crawler in self.process.crawlers)
 
-    async def discover(self, urls: Sequence[str]) -> list[DiscoveredItem]:
-        found: list[DiscoveredItem] = []
+    async def collect(self, spider: type[Spider], **kwargs: Any) -> list[Any]:
+        """Run ``spider`` without item pipelines or progress; returns the items it scraped."""
+        found: list[Any] = []
         settings = self.settings.copy()
         settings.set("ITEM_PIPELINES", {}, priority=CRAWLER_PRIORITY)
         settings.set("DOCLISTEN_PROGRESS", False, priority=CRAWLER_PRIORITY)
-        crawler = Crawler(DiscoverSpider, settings)
+        crawler = Crawler(spider, settings)
 
-        def collect(item: DiscoveredItem, **_: Any) -> None:
+        def scraped(item: Any, **_: Any) -> None:
             found.append(item)
 
-        # signal receivers are weak references: ``collect`` lives until the crawl ends
-        crawler.signals.connect(collect, signal=signals.item_scraped)
-        await self.process.crawl(crawler, urls=list(urls))
+        # signal receivers are weak references: ``scraped`` lives until the crawl ends
+        crawler.signals.connect(scraped, signal=signals.item_scraped)
+        await self.process.crawl(crawler, **kwargs)
+        return found
+
+    async def discover(self, urls: Sequence[str]) -> list[DiscoveredItem]:
+        found: list[DiscoveredItem] = await self.collect(DiscoverSpider, urls=list(urls))
         by_url = {item.url: item for item in found}
         return [
             by_url.get(url) or DiscoveredItem(url, error="no answer (-v shows Scrapy's log)") for url in urls
         ]
+
+    async def fetch(self, url: str) -> FetchedPage:
+        """One page, through Scrapy (robots.txt, User-Agent, SSRF guard); ``.error`` says why it failed."""
+        found: list[FetchedPage] = await self.collect(FetchSpider, url=url)
+        return found[0] if found else FetchedPage(url, error=f"cannot fetch {url}: no answer")
 
     def save_discovered(
         self, items: Sequence[DiscoveredItem]
@@ -142,7 +169,8 @@ class Session:
             claimer.queue.close()
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def quiet_scrapy_noise() -> None:
@@ -162,13 +190,16 @@ def run(
     steps: Callable[[Session], Awaitable[Any]],
     overrides: dict[str, Any] | None = None,
     on_stop: OnStop | None = None,
+    *,
+    database: bool = True,
 ) -> Any:
     """Run ``steps(session)`` inside a Scrapy process; returns its result (re-raises its error).
 
     With ``on_stop``, shutdown signals are reported to it, and an abort (a second signal) raises
-    KeyboardInterrupt once the reactor has stopped.
+    KeyboardInterrupt once the reactor has stopped. ``database=False``: steps that store nothing
+    (``session.fetch``) run without opening the database.
     """
-    session = Session(config, build_settings(config, overrides))
+    session = Session(config, build_settings(config, overrides), database)
     if on_stop is not None:
         session.watch_signals(on_stop)
     outcome = Outcome()

@@ -15,6 +15,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from crawler.exceptions import one_line
 from crawler.items import (
     CommentsItem,
     FetchErrorItem,
@@ -28,7 +29,7 @@ from pipelines import pseudonym
 from pipelines.store import analysis, comments, crawls, posts, search_index
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.sources import mark_backfilled, mask_title, record_source_error
-from pipelines.store.spool import Spool, one_line
+from pipelines.store.spool import Spool
 from pipelines.store.validators import save_validator
 
 logger = logging.getLogger(__name__)

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from crawler.exceptions import one_line
 from crawler.extract.dates import to_utc
 from crawler.items import SourceDoneItem
 from crawler.stats import SOURCE_STATS, stat_key
 from pipelines.store.db import open_database, session_factory, utcnow
+from pipelines.store.models import Source
 from pipelines.store.sources import get_source, record_schedule
-from pipelines.store.spool import one_line
 from scheduler.backends import open_queue
 from scheduler.exceptions import QueueUnavailable
 from scheduler.policy import CrawlOutcome, Decision, SourceState, next_schedule

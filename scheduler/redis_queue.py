@@ -27,6 +27,7 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from crawler.exceptions import one_line
 from crawler.extract.dates import to_utc
 from pipelines.store.db import mask_url, utcnow
 from scheduler.exceptions import QueueUnavailable
@@ -91,16 +92,11 @@ def connect_redis(
         client.ping()
     except UNAVAILABLE as exc:
         client.close()
-        raise QueueUnavailable(f"Redis unavailable at {mask_url(url)}: {_reason(exc)}") from exc
+        raise QueueUnavailable(f"Redis unavailable at {mask_url(url)}: {one_line(exc)}") from exc
     except RedisError as exc:  # the server answered, with an error
         client.close()
-        raise QueueUnavailable(f"Redis at {mask_url(url)} refused the connection: {_reason(exc)}") from exc
+        raise QueueUnavailable(f"Redis at {mask_url(url)} refused the connection: {one_line(exc)}") from exc
     return client
-
-
-def _reason(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
 
 
 def _describe(client: redis.Redis) -> str:
@@ -141,7 +137,7 @@ class RedisDueQueue:
         try:
             yield
         except UNAVAILABLE as exc:
-            raise QueueUnavailable(f"Redis unavailable at {self._where}: {_reason(exc)}") from exc
+            raise QueueUnavailable(f"Redis unavailable at {self._where}: {one_line(exc)}") from exc
 
     def schedule(self, source_id: int, due_at: datetime) -> None:
         with self.guard():

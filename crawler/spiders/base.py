@@ -22,6 +22,7 @@ from typing import Any
 from scrapy import Request, Spider, signals
 from twisted.internet import task
 
+from crawler.exceptions import one_line
 from crawler.items import FetchErrorItem, SourceDoneItem
 from crawler.jobs import SourceJob
 from crawler.stats import stat_key
@@ -149,7 +150,7 @@ class SourceSpider(Spider):
             logger.error("processing %s failed: %s: %s", url, type(exc).__name__, exc)
             logger.debug("traceback of the failure", exc_info=True)
             self.crawler.stats.inc_value(stat_key(source_id, "errors"))
-            return [FetchErrorItem(source_id, url, f"processing failed: {type(exc).__name__}: {exc}")]
+            return [FetchErrorItem(source_id, url, f"processing failed: {one_line(exc, named=True)}")]
 
     def _settle(self, source_id: int) -> Output:
         self.pending[source_id] -= 1

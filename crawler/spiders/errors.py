@@ -1,4 +1,7 @@
-"""One-line descriptions of failed requests, for ``fetch_errors``, ``sources.last_error`` and the CLI."""
+"""One-line descriptions of failed requests, for ``fetch_errors``, ``sources.last_error`` and the CLI.
+
+The Scrapy-specific wording; the line itself is :func:`crawler.exceptions.one_line`'s.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.exceptions import one_line
 from crawler.middlewares.ssrf import refusal_reason
 
 # Scrapy raises some of these without a message.
@@ -15,10 +19,6 @@ _SILENT = {
     "DownloadCancelledError": "download cancelled: the response is larger than DOWNLOAD_MAXSIZE",
     "DownloadTimeoutError": "timed out (DOWNLOAD_TIMEOUT)",
 }
-
-
-def one_line(text: str, limit: int = 500) -> str:
-    return " ".join(text.split())[:limit]
 
 
 def error_message(failure: Any) -> str:

@@ -10,7 +10,8 @@ from typing import IO, Any
 
 import click
 
-from doclisten.cli.common import Context, database_option, guarded
+from doclisten.cli.common import Context, database_option, guard, guarded
+from doclisten.exceptions import CommandError
 
 FILTERS = [
     click.option("--since", metavar="DATE", help="From this day or time (UTC, YYYY-MM-DD[THH:MM])."),
@@ -50,14 +51,14 @@ def connection(obj: Context) -> Iterator[Any]:
 @contextmanager
 def output_file(path: Path | None, binary: bool = False) -> Iterator[IO[Any] | None]:
     """``path`` opened for writing (None: standard output, or None for a binary format); a file that
-    cannot be created is a one-line error naming it."""
+    cannot be created is a ``CommandError`` naming it."""
     if path is None:
         yield None if binary else sys.stdout
         return
     try:
         out = open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
     except OSError as exc:
-        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}") from None
     with out:
         yield out
 
@@ -85,12 +86,13 @@ def export(obj: Context, kind: str, fmt: str, output: Path | None, **filters: An
     from pipelines.analyst.export import export as run_export
     from pipelines.analyst.filters import Filters
 
-    f = guarded(lambda: Filters.from_options(**filters))
-    with connection(obj) as conn, output_file(output, binary=fmt == "parquet") as out:
-        if fmt == "parquet":
-            n = guarded(run_export, conn, kind, fmt, f, None, out)
-        else:
-            n = guarded(run_export, conn, kind, fmt, f, out, None)
+    with guard():
+        f = Filters.from_options(**filters)
+        with connection(obj) as conn, output_file(output, binary=fmt == "parquet") as out:
+            if fmt == "parquet":
+                n = run_export(conn, kind, fmt, f, None, out)
+            else:
+                n = run_export(conn, kind, fmt, f, out, None)
     click.echo(f"exported {n} {kind}" + (f" to {output}" if output else ""), err=True)
 
 
@@ -111,7 +113,8 @@ TABLE_FORMAT = click.option(
 @click.pass_obj
 def sql(obj: Context, query: str, fmt: str) -> None:
     """Run one SQL query on a read-only connection ("-" reads it from standard input); writes are refused."""
-    from doclisten.output.tables import format_table, terminal_width, write_csv
+    from doclisten.output.tables import format_table, terminal_width
+    from pipelines.analyst.export import write_csv
     from pipelines.analyst.sql import run_sql
 
     if query == "-":
@@ -120,7 +123,7 @@ def sql(obj: Context, query: str, fmt: str) -> None:
     if fmt == "csv":
         guarded(write_csv, sys.stdout, names, rows)
     else:
-        click.echo(guarded(lambda: format_table(names, list(rows), terminal_width())))
+        click.echo(guarded(format_table, names, rows, terminal_width()))
 
 
 @click.command()
@@ -154,9 +157,8 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
       doclisten search 'glucagon NEAR/5 pen* in:comments'
       doclisten search 'dexcom NOT (g6 OR g7) author:"Kerri Sparling" lang:en'
     """
-    import json
-
-    from doclisten.output.tables import format_table, plain, terminal_width, write_csv
+    from doclisten.output.tables import format_table, terminal_width
+    from pipelines.analyst.export import write_csv, write_jsonl
     from pipelines.analyst.search import COLUMNS
     from pipelines.analyst.search import search as run_search
     from pipelines.analyst.search_query import parse_search
@@ -167,10 +169,7 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
         if fmt == "csv":
             n = guarded(write_csv, sys.stdout, COLUMNS, hits)
         elif fmt == "jsonl":
-            rows = guarded(list, hits)
-            for row in rows:
-                click.echo(json.dumps(dict(zip(COLUMNS, map(plain, row), strict=True)), ensure_ascii=False))
-            n = len(rows)
+            n = guarded(write_jsonl, sys.stdout, COLUMNS, guarded(list, hits))
         else:
             rows = guarded(list, hits)
             n = len(rows)
@@ -217,7 +216,7 @@ def report(obj: Context, by: str, top: int, plot: Path | None, **filters: Any) -
     from pipelines.analyst.report import build_report, plot_format
     from pipelines.analyst.report import plot as draw
 
-    f = guarded(lambda: Filters.from_options(**filters))
+    f = guarded(Filters.from_options, **filters)
     if plot is not None:
         guarded(plot_format, str(plot))
     with connection(obj) as conn:

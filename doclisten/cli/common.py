@@ -1,18 +1,24 @@
-"""Pieces every CLI module shares: the context object, the database and private-network options,
-one-line error handling."""
+"""Pieces every CLI module shares: the context object, the shared options (database, private networks,
+crawl speed) and the one error guard.
+
+Only :func:`guard` turns an error into what the user reads: command modules raise (or let through) a
+``DoclistenError`` and run their bodies under the guard.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 import click
 
-from crawler.exceptions import DoclistenError
-from doclisten.config import ENV_ALLOW_PRIVATE, ENV_DATABASE_URL, Config
+from crawler.exceptions import DoclistenError, one_line
+from doclisten.config import ENV_ALLOW_PRIVATE, ENV_DATABASE_URL, ENV_DEBUG, Config
 from pipelines.store.db import is_in_memory, mask_url
 
 logger = logging.getLogger(__name__)
@@ -69,12 +75,76 @@ def private_networks_option(func: Any = None, **extra: Any) -> Any:
     return option if func is None else option(func)
 
 
-def guarded(func: Any, *args: Any) -> Any:
-    """Run a command body; doclisten errors become one-line messages, not tracebacks."""
-    if os.environ.get("DOCLISTEN_DEBUG"):
-        return func(*args)
+# How fast a crawl goes, on top of crawler/settings.py: `crawl`, `sources add/import`, `run`, `worker`.
+DELAY_OPTION = click.option(
+    "--delay", type=float, help="Seconds between requests to one host (default 1.0, AutoThrottle on)."
+)
+CONCURRENCY_OPTION = click.option("--concurrency", type=int, help="Concurrent requests per host (default 2).")
+VERBOSE_OPTION = click.option(
+    "-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO) instead of warnings only."
+)
+BACKFILL_OPTION = click.option(
+    "--max-backfill-pages", type=int, help="Archive pages followed for a new source (default 20)."
+)
+SPEED_OPTIONS = [DELAY_OPTION, CONCURRENCY_OPTION, VERBOSE_OPTION]
+CRAWL_OPTIONS = [DELAY_OPTION, CONCURRENCY_OPTION, BACKFILL_OPTION, VERBOSE_OPTION]
+
+
+def options(decorators: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:
+    """A list of click options as one decorator (shown in ``--help`` in the list's order)."""
+
+    def apply(func: Any) -> Any:
+        for option in reversed(decorators):
+            func = option(func)
+        return func
+
+    return apply
+
+
+crawl_options = options(CRAWL_OPTIONS)
+
+
+def speed_overrides(
+    verbose: bool = False, delay: float | None = None, concurrency: int | None = None
+) -> dict[str, Any]:
+    """The Scrapy settings of ``SPEED_OPTIONS``."""
+    out: dict[str, Any] = {"LOG_LEVEL": "INFO" if verbose else "WARNING"}
+    if delay is not None:
+        out.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=max(delay, 0.01))
+        if delay == 0:
+            out["AUTOTHROTTLE_ENABLED"] = False
+    if concurrency is not None:
+        out["CONCURRENT_REQUESTS_PER_DOMAIN"] = concurrency
+    return out
+
+
+def crawl_overrides(
+    delay: float | None, concurrency: int | None, max_backfill_pages: int | None, verbose: bool
+) -> dict[str, Any]:
+    """The Scrapy settings of ``CRAWL_OPTIONS`` (a foreground crawl shows its progress)."""
+    out = {**speed_overrides(verbose, delay, concurrency), "DOCLISTEN_PROGRESS": True}
+    if max_backfill_pages is not None:
+        out["DOCLISTEN_BACKFILL_MAX_PAGES"] = max_backfill_pages
+    return out
+
+
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(Context) if ctx is not None else None
+    return (obj.config if obj is not None else Config.from_env()).debug
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """The one error guard: doclisten errors become one-line messages, not tracebacks; so do bugs,
+    unless ``DOCLISTEN_DEBUG`` is set. Exit status 1 (an interrupt: click's ``Aborted!``)."""
+    if _debug():
+        yield
+        return
     try:
-        return func(*args)
+        yield
+    except (click.ClickException, click.exceptions.Exit, click.Abort):
+        raise
     except DoclistenError as exc:
         raise click.ClickException(str(exc)) from None
     except KeyboardInterrupt:
@@ -86,5 +156,12 @@ def guarded(func: Any, *args: Any) -> Any:
     except Exception as exc:  # a bug: one line for the user, the traceback in the log
         logger.debug("unexpected error", exc_info=True)
         raise click.ClickException(
-            f"unexpected error: {type(exc).__name__}: {exc} (please report it; DOCLISTEN_DEBUG=1 shows the traceback)"
+            f"unexpected error: {one_line(exc, named=True)} "
+            f"(please report it; {ENV_DEBUG}=1 shows the traceback)"
         ) from None
+
+
+def guarded(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``func(*args, **kwargs)`` under :func:`guard`."""
+    with guard():
+        return func(*args, **kwargs)

@@ -15,9 +15,11 @@ import click
 
 from crawler.extract import extract_page
 from crawler.extract.model import ExtractedComment, ExtractedPost
-from crawler.urls import InvalidURL, web_url
-from doclisten.cli.common import Context, guarded, private_networks_option
+from crawler.spiders.fetch import FetchedPage
+from crawler.urls import web_url
+from doclisten.cli.common import Context, guard, private_networks_option
 from doclisten.config import Config
+from doclisten.exceptions import CommandError
 
 # one page and its robots.txt: no crawl delay to spread, no items to store
 FETCH_SETTINGS = {
@@ -33,48 +35,26 @@ def is_url(value: str) -> bool:
     return "://" in value
 
 
-def check_url(value: str) -> str:
-    """``value`` when it is an http(s) URL a request can be made for, else a one-line error."""
-    try:
-        return web_url(value)
-    except InvalidURL as exc:
-        raise click.ClickException(str(exc)) from None
-
-
 def read_file(path: str) -> bytes:
     file = Path(path)
     if not file.exists():
-        raise click.ClickException(f"{path}: no such file (URLs start with http:// or https://)")
+        raise CommandError(f"{path}: no such file (URLs start with http:// or https://)")
     try:
         return file.read_bytes()
     except OSError as exc:
-        raise click.ClickException(f"{path}: cannot read it ({exc.strerror or exc})") from None
+        raise CommandError(f"{path}: cannot read it ({exc.strerror or exc})") from None
 
 
 def fetch(config: Config, url: str) -> tuple[str | bytes, str]:
-    """(page, final URL) fetched by Scrapy, or a one-line error."""
-    from scrapy import signals
-    from scrapy.crawler import AsyncCrawlerProcess
+    """(page, final URL) fetched by Scrapy (``doclisten.runner``, without a database), or a one-line error."""
+    from doclisten.runner import Session, run
 
-    from crawler.spiders.fetch import FetchedPage, FetchSpider
-    from doclisten.runner import build_settings
+    async def steps(session: Session) -> FetchedPage:
+        return await session.fetch(url)
 
-    process = AsyncCrawlerProcess(build_settings(config, FETCH_SETTINGS))
-    crawler = process.create_crawler(FetchSpider)
-    found: list[FetchedPage] = []
-
-    def collect(item: FetchedPage, **_: Any) -> None:
-        found.append(item)
-
-    # signal receivers are weak references: ``collect`` lives until the crawl ends
-    crawler.signals.connect(collect, signal=signals.item_scraped)
-    process.crawl(crawler, url=url)
-    process.start()
-    if not found:
-        raise click.ClickException(f"cannot fetch {url}: no answer")
-    page = found[0]
+    page = run(config, steps, FETCH_SETTINGS, database=False)
     if page.error:
-        raise click.ClickException(page.error)
+        raise CommandError(page.error)
     return page.text, page.final_url or url
 
 
@@ -173,13 +153,14 @@ def extract(obj: Context | None, source: str, page_url: str | None, output: str)
     User-Agent, SSRF guard). Use it to see why a page came out wrong.
     """
     config = obj.config if obj is not None else Config.from_env()
-    if page_url is not None:
-        page_url = check_url(page_url)
-    if is_url(source):
-        html, final_url = fetch(config, check_url(source))
-    else:
-        html, final_url = read_file(source), Path(source).resolve().as_uri()
-    post = guarded(extract_page, html, page_url or final_url)
+    with guard():
+        if page_url is not None:
+            page_url = web_url(page_url)
+        if is_url(source):
+            html, final_url = fetch(config, web_url(source))
+        else:
+            html, final_url = read_file(source), Path(source).resolve().as_uri()
+        post = extract_page(html, page_url or final_url)
     if output == "json":
         click.echo(json.dumps(post_dict(post), ensure_ascii=False, indent=2))
     else:

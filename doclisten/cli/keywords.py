@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from crawler.exceptions import DoclistenError
-from doclisten.cli.common import database_option
+from doclisten.cli.common import Context, database_option, guarded
 from pipelines.keywords.rules import ENV_KEYWORDS_FILE, RuleSet, load_rules
 
 FILE_OPTION = click.option(
@@ -22,18 +20,8 @@ FILE_OPTION = click.option(
 )
 
 
-def _guard(func: Any, *args: Any, **kwargs: Any) -> Any:
-    """doclisten errors become one-line messages, not tracebacks."""
-    try:
-        return func(*args, **kwargs)
-    except DoclistenError as exc:
-        raise click.ClickException(str(exc)) from None
-    except KeyboardInterrupt:
-        raise click.Abort() from None
-
-
 def _rules(rules_file: Path | None) -> RuleSet:
-    return _guard(load_rules, rules_file)
+    return guarded(load_rules, rules_file)
 
 
 @click.group()
@@ -102,16 +90,12 @@ def keywords_test(text: str, rules_file: Path | None, show_all: bool) -> None:
 )
 @database_option
 @click.pass_obj
-def keywords_retag(obj: Any, rules_file: Path | None, batch_size: int, enrich: bool) -> None:
+def keywords_retag(obj: Context, rules_file: Path | None, batch_size: int, enrich: bool) -> None:
     """Re-apply the current rules to every stored post and comment, replacing old matches."""
-    from pipelines.enrich import Enricher
-    from pipelines.keywords.matcher import Matcher
-    from pipelines.keywords.retag import Retagger, RetagProgress, retag
-    from pipelines.store.db import open_database, session_factory
+    from doclisten.commands.keywords import retag_all
+    from pipelines.keywords.retag import RetagProgress
 
     ruleset = _rules(rules_file)
-    retagger = Retagger(Matcher(ruleset), Enricher(), text_facts=enrich)
-    engine = _guard(open_database, obj.config.database_url)
 
     def report(p: RetagProgress) -> None:
         click.echo(
@@ -120,10 +104,7 @@ def keywords_retag(obj: Any, rules_file: Path | None, batch_size: int, enrich: b
             err=True,
         )
 
-    try:
-        done = _guard(retag, session_factory(engine), retagger, batch_size, report)
-    finally:
-        engine.dispose()
+    done = guarded(retag_all, obj.config, ruleset, enrich, batch_size, report)
     if done.posts:
         click.echo("", err=True)
     click.echo(

@@ -1,4 +1,4 @@
-"""Recurring-crawl commands: run, worker, scheduler, trigger, status, migrate, sources enable/disable."""
+"""Recurring-crawl commands: run, worker, scheduler, trigger, status, migrate."""
 
 from __future__ import annotations
 
@@ -7,10 +7,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
-from rich.table import Table
 
-from doclisten.cli.common import Context, database_option, guarded, private_networks_option
-from doclisten.output.summary import console
+from doclisten.cli.common import (
+    SPEED_OPTIONS,
+    Context,
+    database_option,
+    guarded,
+    options,
+    private_networks_option,
+    speed_overrides,
+)
+from doclisten.output.summary import print_status
 
 WORKER_OPTIONS = [
     click.option(
@@ -22,10 +29,9 @@ WORKER_OPTIONS = [
     ),
     click.option("--min-interval", type=int, help="Shortest polling interval in seconds (default 900)."),
     click.option("--max-interval", type=int, help="Longest polling interval in seconds (default 86400)."),
-    click.option("--delay", type=float, help="Seconds between requests to one host (default 1.0)."),
-    click.option("--concurrency", type=int, help="Concurrent requests per host (default 2)."),
-    click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log (INFO)."),
+    *SPEED_OPTIONS,
 ]
+worker_options = options(WORKER_OPTIONS)
 
 SETTING_OF = {
     "sources_per_worker": "DOCLISTEN_WORKER_SOURCES",
@@ -33,7 +39,6 @@ SETTING_OF = {
     "poll": "DOCLISTEN_POLL_SECONDS",
     "min_interval": "DOCLISTEN_MIN_INTERVAL",
     "max_interval": "DOCLISTEN_MAX_INTERVAL",
-    "concurrency": "CONCURRENT_REQUESTS_PER_DOMAIN",
     "every": "DOCLISTEN_RECONCILE_SECONDS",
 }
 
@@ -61,18 +66,10 @@ def ready(role: str, redis: bool) -> Callable[[], None]:
     return lambda: click.echo(f"{role}: {queue} queue; Ctrl-C to stop", err=True)
 
 
-def worker_options(func: Any) -> Any:
-    for option in reversed(WORKER_OPTIONS):
-        func = option(func)
-    return func
-
-
-def worker_overrides(verbose: bool = False, delay: float | None = None, **opts: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {"LOG_LEVEL": "INFO" if verbose else "WARNING"}
-    if delay is not None:
-        out.update(DOWNLOAD_DELAY=delay, AUTOTHROTTLE_START_DELAY=max(delay, 0.01))
-        if delay == 0:
-            out["AUTOTHROTTLE_ENABLED"] = False
+def worker_overrides(
+    verbose: bool = False, delay: float | None = None, concurrency: int | None = None, **opts: Any
+) -> dict[str, Any]:
+    out = speed_overrides(verbose, delay, concurrency)
     for name, value in opts.items():
         if value is not None:
             out[SETTING_OF[name]] = value
@@ -170,33 +167,6 @@ def migrate_cmd(obj: Context) -> None:
     click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
 
 
-@click.command("enable")
-@click.argument("refs", nargs=-1, required=True)
-@database_option
-@click.pass_obj
-def sources_enable(obj: Context, refs: Sequence[str]) -> None:
-    """Re-enable sources disabled after repeated failures (they are due at once)."""
-    from doclisten.commands import schedule as schedule_commands
-
-    for src in guarded(schedule_commands.enable, obj.config, list(refs)):
-        click.echo(f"source {src.id} ({src.home_url}) enabled")
-
-
-@click.command("disable")
-@click.argument("refs", nargs=-1, required=True)
-@click.option(
-    "--reason", default="disabled by hand", show_default=True, help="Recorded in sources.disabled_reason."
-)
-@database_option
-@click.pass_obj
-def sources_disable(obj: Context, refs: Sequence[str], reason: str) -> None:
-    """Stop crawling sources without deleting what was collected."""
-    from doclisten.commands import schedule as schedule_commands
-
-    for src in guarded(schedule_commands.disable, obj.config, list(refs), reason):
-        click.echo(f"source {src.id} ({src.home_url}) disabled")
-
-
 @click.command("status")
 @database_option
 @click.pass_obj
@@ -204,36 +174,4 @@ def status_cmd(obj: Context) -> None:
     """Due, overdue, failing and disabled sources, queue depth and the last crawls."""
     from doclisten.commands import schedule as schedule_commands
 
-    st = guarded(schedule_commands.status, obj.config)
-    stale = f" ({st.stale} stale: their run is gone, the next run takes them back)" if st.stale else ""
-    console.print(
-        f"sources: {st.total} ({st.enabled} enabled) · due now: {st.due} · overdue: {st.overdue} · "
-        f"crawling: {st.crawling}{stale} · queue ({st.queue_backend}): {st.queue_depth} scheduled, "
-        f"{st.queue_due} due",
-        highlight=False,
-    )
-    for title, rows in (("failing", st.failing), ("disabled", st.disabled)):
-        if rows:
-            table = Table(title=f"{title} sources")
-            for col in ("id", "source", "failures", "last error"):
-                table.add_column(col, overflow="fold")
-            for src in rows:
-                reason = src.disabled_reason if title == "disabled" else src.last_error
-                table.add_row(
-                    str(src.id), src.title or src.home_url, str(src.consecutive_failures), reason or ""
-                )
-            console.print(table)
-    if st.recent:
-        table = Table(title="last crawls")
-        for col in ("finished", "source", "new posts", "new comments", "requests", "304", "errors"):
-            table.add_column(col)
-        for finished, title, home, *numbers in st.recent:
-            table.add_row(f"{finished:%Y-%m-%d %H:%M:%S}", title or home, *(str(n) for n in numbers))
-        console.print(table)
-
-
-def register(main: click.Group, sources: click.Group) -> None:
-    for command in (run_cmd, worker_cmd, scheduler_cmd, trigger_cmd, status_cmd, migrate_cmd):
-        main.add_command(command)
-    sources.add_command(sources_enable)
-    sources.add_command(sources_disable)
+    print_status(guarded(schedule_commands.status, obj.config))

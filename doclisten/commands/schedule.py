@@ -1,4 +1,5 @@
-"""What the recurring-crawl commands do (run, worker, scheduler, trigger, status, migrate, enable)."""
+"""What the recurring-crawl commands do (run, worker, scheduler, trigger, status, migrate, sources
+enable/disable), as plain functions: store and scheduler calls, no SQL of their own."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 
+from crawler.exceptions import one_line
 from doclisten.config import Config
 from doclisten.runner import OnStop, Session, build_settings, run
 from pipelines.exceptions import DatabaseError
@@ -25,9 +26,9 @@ from pipelines.store.db import (
     session_factory,
     utcnow,
 )
-from pipelines.store.models import Crawl, Source, SourceCrawl
-from pipelines.store.sources import find_source
-from pipelines.store.spool import one_line
+from pipelines.store.models import Source
+from pipelines.store.sources import find_source, update_source
+from pipelines.store.status import disabled_sources, failing_sources, recent_crawls, source_counts
 from scheduler.backends import open_queue
 from scheduler.service import run_scheduler
 
@@ -102,7 +103,7 @@ def _with_queue(config: Config, refs: Sequence[str], change: dict[str, Any], due
                 values = dict(change)
                 if due_now:
                     values.update(next_due_at=now, not_before=None)
-                s.execute(update(Source).where(Source.id == src.id).values(**values))
+                update_source(s, src.id, **values)
         for src in sources:
             if due_now:
                 queue.schedule(src.id, now)
@@ -152,45 +153,15 @@ def status(config: Config, overdue_after: timedelta = timedelta(minutes=15)) -> 
         now = utcnow()
         st = Status(queue_backend="redis" if config.redis_url else "sql")
         with session_factory(engine).begin() as s:
-            enabled = Source.disabled.is_(False)
-            st.total = s.execute(select(func.count(Source.id))).scalar() or 0
-            st.enabled = s.execute(select(func.count(Source.id)).where(enabled)).scalar() or 0
-            st.due = (
-                s.execute(select(func.count(Source.id)).where(enabled, Source.next_due_at <= now)).scalar()
-                or 0
+            counts = source_counts(s, now, overdue_after)
+            st.total, st.enabled, st.due, st.overdue = (
+                counts.total,
+                counts.enabled,
+                counts.due,
+                counts.overdue,
             )
-            st.overdue = (
-                s.execute(
-                    select(func.count(Source.id)).where(enabled, Source.next_due_at <= now - overdue_after)
-                ).scalar()
-                or 0
-            )
-            st.crawling = (
-                s.execute(select(func.count(Source.id)).where(Source.lease_until > now)).scalar() or 0
-            )
-            st.failing = list(
-                s.execute(select(Source).where(enabled, Source.consecutive_failures > 0)).scalars()
-            )
-            st.disabled = list(s.execute(select(Source).where(Source.disabled.is_(True))).scalars())
-            st.recent = list(
-                s.execute(
-                    select(
-                        Crawl.finished_at,
-                        Source.title,
-                        Source.home_url,
-                        SourceCrawl.new_posts,
-                        SourceCrawl.new_comments,
-                        SourceCrawl.requests,
-                        SourceCrawl.not_modified,
-                        SourceCrawl.errors,
-                    )
-                    .join(SourceCrawl, SourceCrawl.crawl_id == Crawl.id)
-                    .join(Source, Source.id == SourceCrawl.source_id)
-                    .where(Crawl.finished_at.is_not(None))
-                    .order_by(Crawl.finished_at.desc(), SourceCrawl.id.desc())
-                    .limit(10)
-                ).all()
-            )
+            st.crawling = counts.crawling
+            st.failing, st.disabled, st.recent = failing_sources(s), disabled_sources(s), recent_crawls(s)
         st.queue_depth, st.queue_due = queue.depth(), queue.due_count()
         stale_leases = getattr(queue, "stale_leases", None)  # the SQL queue knows its holders
         if stale_leases is not None:

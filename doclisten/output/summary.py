@@ -141,3 +141,32 @@ def print_summary(crawl_id: int, rows: Sequence[tuple], shown: int = 3) -> None:
         if len(pages) > shown:
             more = len(pages) - shown
             err_console.print(f"[yellow]{name}[/yellow]: … and {more} more (fetch_errors)", highlight=False)
+
+
+def print_status(st: Any) -> None:
+    """`doclisten status`: one line of counts, then the failing and disabled sources and the last crawls."""
+    stale = f" ({st.stale} stale: their run is gone, the next run takes them back)" if st.stale else ""
+    console.print(
+        f"sources: {st.total} ({st.enabled} enabled) · due now: {st.due} · overdue: {st.overdue} · "
+        f"crawling: {st.crawling}{stale} · queue ({st.queue_backend}): {st.queue_depth} scheduled, "
+        f"{st.queue_due} due",
+        highlight=False,
+    )
+    for title, rows in (("failing", st.failing), ("disabled", st.disabled)):
+        if rows:
+            table = Table(title=f"{title} sources")
+            for col in ("id", "source", "failures", "last error"):
+                table.add_column(col, overflow="fold")
+            for src in rows:
+                reason = src.disabled_reason if title == "disabled" else src.last_error
+                table.add_row(
+                    str(src.id), src.title or src.home_url, str(src.consecutive_failures), reason or ""
+                )
+            console.print(table)
+    if st.recent:
+        table = Table(title="last crawls")
+        for col in ("finished", "source", "new posts", "new comments", "requests", "304", "errors"):
+            table.add_column(col)
+        for finished, title, home, *numbers in st.recent:
+            table.add_row(f"{finished:%Y-%m-%d %H:%M:%S}", title or home, *(str(n) for n in numbers))
+        console.print(table)

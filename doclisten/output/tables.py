@@ -1,35 +1,22 @@
-"""Plain-text tables and CSV for the analyst commands, and the one way every output writes a time.
+"""Plain-text tables for the analyst commands (CSV and JSON Lines: ``pipelines.analyst.export``).
 
-Times are ISO 8601 in UTC (``2024-01-07T23:30:00+00:00``) in tables, CSV, JSON Lines and exports.
+Times are ISO 8601 in UTC (``2024-01-07T23:30:00+00:00``) in tables, CSV, JSON Lines and exports
+(``pipelines.analyst.export.plain``).
 A table is as wide as its content (long text cut at ``MAX_CELL``) or, given a width, fitted to it:
 the widest text columns are cut first; numbers and times are never cut and no column is dropped.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 import shutil
 from collections.abc import Iterable, Sequence
-from datetime import datetime
-from typing import IO, Any
+from typing import Any
 
-from crawler.extract.dates import iso_utc
+from pipelines.analyst.export import STORED_TIME, plain
 
 MAX_CELL = 60
 MIN_CELL = 4  # a text column is never cut narrower than this or its name
 GAP = "  "
-# How SQLAlchemy stores a timestamp in SQLite (UTC, always six fractional digits): what raw SQL hands back.
-_STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}")
-
-
-def plain(value: Any) -> Any:
-    """A value of a query result as output writes it: times — also SQLite's stored text of one — as ISO UTC."""
-    if isinstance(value, datetime):
-        return iso_utc(value)
-    if isinstance(value, str) and _STORED_TIME.fullmatch(value):
-        return iso_utc(datetime.fromisoformat(value))
-    return value
 
 
 def terminal_width() -> int | None:
@@ -53,7 +40,7 @@ def cut(text: str, width: int) -> str:
 
 def _is_text(values: list[Any]) -> bool:
     """A column that may be cut: text, not numbers or times."""
-    return any(isinstance(v, str) and not _STORED_TIME.fullmatch(v) for v in values)
+    return any(isinstance(v, str) and not STORED_TIME.fullmatch(v) for v in values)
 
 
 def fit(names: Sequence[str], widths: list[int], text: list[bool], width: int) -> list[int]:
@@ -79,13 +66,3 @@ def format_table(names: Sequence[str], rows: Iterable[Sequence[Any]], width: int
     lines.append(GAP.join("-" * w for w in widths))
     lines += [GAP.join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     return "\n".join(lines)
-
-
-def write_csv(out: IO[str], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(names)
-    n = 0
-    for row in rows:
-        writer.writerow(["" if v is None else plain(v) for v in row])
-        n += 1
-    return n

@@ -2,13 +2,16 @@
 
 Rows come from a server-side cursor (``yield_per``) and are written as they arrive, so memory
 does not grow with the number of rows. Column names are stable (documented in README.md).
+The CSV and JSON Lines writers here are the only ones (``doclisten sql`` and ``search`` use them too),
+and :func:`plain` is how every output writes a value: times ISO 8601 in UTC.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import IO, Any
 
@@ -86,24 +89,35 @@ def stream(conn: Connection, kind: str, f: Filters) -> tuple[list[str], Iterator
     return list(result.keys()), (tuple(row) for row in result)
 
 
-def _plain(value: Any) -> Any:
-    return iso_utc(value) if isinstance(value, datetime) else value
+# How SQLAlchemy stores a timestamp in SQLite (UTC, always six fractional digits): what raw SQL hands back.
+STORED_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}")
 
 
-def write_csv(out: IO[str], names: list[str], rows: Iterator[tuple]) -> int:
+def plain(value: Any) -> Any:
+    """A value of a query result as output writes it: times — also SQLite's stored text of one — as ISO UTC."""
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, str) and STORED_TIME.fullmatch(value):
+        return iso_utc(datetime.fromisoformat(value))
+    return value
+
+
+def write_csv(out: IO[str], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """A header line, then one line per row (NULL: an empty field); returns the number of rows."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(names)
     n = 0
     for row in rows:
-        writer.writerow(["" if v is None else _plain(v) for v in row])
+        writer.writerow(["" if v is None else plain(v) for v in row])
         n += 1
     return n
 
 
-def write_jsonl(out: IO[str], names: list[str], rows: Iterator[tuple]) -> int:
+def write_jsonl(out: IO[str], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """One JSON object per row, keys in column order; returns the number of rows."""
     n = 0
     for row in rows:
-        out.write(json.dumps(dict(zip(names, map(_plain, row), strict=True)), ensure_ascii=False))
+        out.write(json.dumps(dict(zip(names, map(plain, row), strict=True)), ensure_ascii=False))
         out.write("\n")
         n += 1
     return n
@@ -121,7 +135,7 @@ def _arrow_type(name: str) -> Any:
     return pa.string()
 
 
-def write_parquet(path: str | IO[bytes], names: list[str], rows: Iterator[tuple]) -> int:
+def write_parquet(path: str | IO[bytes], names: list[str], rows: Iterable[tuple]) -> int:
     import pyarrow as pa  # type: ignore[import-untyped]
     import pyarrow.parquet as pq  # type: ignore[import-untyped]
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from crawler.exceptions import one_line
 from pipelines.analyst.filters import AnalystError
-from pipelines.store.spool import one_line
 
 logger = logging.getLogger(__name__)
 

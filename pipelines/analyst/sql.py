@@ -23,11 +23,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from crawler.exceptions import one_line
 from pipelines.analyst.filters import AnalystError
 from pipelines.analyst.pg_readonly import READONLY_ROLE, prepare_readonly_role
 from pipelines.analyst.sql_guard import check_statement
 from pipelines.store.db import open_existing
-from pipelines.store.spool import one_line
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
+from crawler.exceptions import one_line
 from pipelines.analyst.filters import AnalystError
-from pipelines.store.spool import one_line
 
 DIALECTS = {"postgresql": "postgres", "sqlite": "sqlite"}
 ALLOWED = "one SELECT, WITH … SELECT, VALUES or EXPLAIN of one of those"

@@ -27,8 +27,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from crawler.exceptions import one_line
 from pipelines.exceptions import DatabaseError
-from pipelines.store.spool import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -135,8 +135,7 @@ def open_database(url: str, *, auto_migrate: bool = True) -> Engine:
                 pass
     except OperationalError as exc:
         engine.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise DatabaseError(f"cannot open database {mask_url(url)}: {reason}") from exc
+        raise DatabaseError(f"cannot open database {mask_url(url)}: {one_line(exc)}") from exc
     return engine
 
 

@@ -204,3 +204,8 @@ def record_schedule(
     if disabled:
         values.update(disabled=True, disabled_reason=disabled_reason)
     session.execute(update(Source).where(Source.id == source_id).values(**values))
+
+
+def update_source(session: Session, source_id: int, **values: Any) -> None:
+    """Set columns of one source (``disabled``, ``next_due_at``, …)."""
+    session.execute(update(Source).where(Source.id == source_id).values(**values))

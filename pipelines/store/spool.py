@@ -17,12 +17,9 @@ from typing import Any
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from crawler.exceptions import one_line
+
 logger = logging.getLogger(__name__)
-
-
-def one_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 class Spool:
