@@ -155,7 +155,9 @@ def profile(farm: FarmProcess, kind: str) -> dict[str, Any]:
         if spy:
             dump = Path(db.tmp.name) / "crawl.txt"
             argv = [spy, "record", "-r", "100", "--idle", "--threads", "-f", "raw", "-o", str(dump), "--"]
-            run = run_timed([*argv, sys.executable, "-m", "doclisten.cli.main", "crawl", *FAST], env_for(db.url))
+            run = run_timed(
+                [*argv, sys.executable, "-m", "doclisten.cli.main", "crawl", *FAST], env_for(db.url)
+            )
             rows = spy_breakdown(dump, run.seconds)
         else:
             dump = Path(db.tmp.name) / "crawl.prof"

@@ -93,7 +93,7 @@ def _looks_like_feed(body: bytes, content_type: str) -> bool:
     if is_json_feed(body, content_type):
         return True
     root = _ROOT_TAG.match(body[:8192].removeprefix(b"\xef\xbb\xbf"))
-    return bool(root) and root.group(1).lower() in _FEED_ROOTS
+    return root is not None and root.group(1).lower() in _FEED_ROOTS
 
 
 def _from_feed(feed: Feed, url: str) -> Discovery:

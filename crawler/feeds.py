@@ -223,7 +223,7 @@ def _xml_feed(body: bytes, url: str, content_type: str | None) -> Feed:
 
 def _json_author(item: dict) -> str | None:
     authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-    names = [a.get("name") for a in authors if isinstance(a, dict) and a.get("name")]
+    names = [str(a["name"]) for a in authors if isinstance(a, dict) and a.get("name")]
     return ", ".join(names) or None
 
 

@@ -130,7 +130,7 @@ class Session:
         self, items: Sequence[DiscoveredItem]
     ) -> list[tuple[DiscoveredItem, int | None, bool]]:
         """Store discovered sources. Returns (item, source id, created) per item."""
-        out = []
+        out: list[tuple[DiscoveredItem, int | None, bool]] = []
         with self.sessions.begin() as s:
             for item in items:
                 if item.discovery is None:

@@ -412,7 +412,9 @@ def test_dockerfile_installs_what_compose_needs() -> None:
     assert instructions[0] == ("FROM", "python:3.11-slim")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     installs = [args for kw, args in instructions if kw == "RUN" and "pip install" in args]
-    assert any(re.search(r"""pip install (\S+ )*["']?\.(\[[a-z0-9_,-]+\])?["']?( |$)""", i) for i in installs), installs
+    assert any(
+        re.search(r"""pip install (\S+ )*["']?\.(\[[a-z0-9_,-]+\])?["']?( |$)""", i) for i in installs
+    ), installs
     # compose runs PostgreSQL and Redis: their drivers are core dependencies, installed by `pip install .`
     core = pyproject["project"]["dependencies"]
     assert any(d.startswith("psycopg") for d in core), core

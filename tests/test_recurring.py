@@ -26,8 +26,20 @@ pytestmark = pytest.mark.slow
 
 # what `run`, `worker` and `scheduler` print once Ctrl-C and SIGTERM stop them gracefully
 READY = "Ctrl-C to stop"
-SCHEDULE = ["--poll", "0.3", "--min-interval", "2", "--max-interval", "3", "--lease", "6", "--delay", "0",
-            "--concurrency", "8"]
+SCHEDULE = [
+    "--poll",
+    "0.3",
+    "--min-interval",
+    "2",
+    "--max-interval",
+    "3",
+    "--lease",
+    "6",
+    "--delay",
+    "0",
+    "--concurrency",
+    "8",
+]
 
 
 def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
@@ -59,8 +71,13 @@ class Procs:
 
     def start(self, name: str, *args: str) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
-        proc = subprocess.Popen([sys.executable, "-m", "doclisten.cli.main", *args], cwd=ROOT, env=self.env,
-                                stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "doclisten.cli.main", *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         self.procs[name] = (proc, log)
         return proc
 
@@ -69,7 +86,9 @@ class Procs:
         ready (its handlers are in): before that, Python's default handler would kill it (-15)."""
         proc, log = self.procs[name]
         if sig != signal.SIGKILL:
-            wait_for(lambda: READY in self.log(name) or proc.poll() is not None, timeout, f"{name} to be ready")
+            wait_for(
+                lambda: READY in self.log(name) or proc.poll() is not None, timeout, f"{name} to be ready"
+            )
         self.procs.pop(name)
         if proc.poll() is None:
             proc.send_signal(sig)
@@ -105,12 +124,18 @@ def test_run_on_sqlite_keeps_the_site_current(demo_site, sqlite_url, procs) -> N
     engine = create_engine(sqlite_url)
     try:
         wait_for(complete(engine, demo_site), 90, "the first round")
-        fresh = demo_site.add_post("wp-block", "CGM overpatches, ranked", ["Three overpatches for a Dexcom G7."] * 3)
-        reply = demo_site.add_comment("wpcom", demo_site.blogs["wpcom"].content.posts[0].slug, "Ivy", "Loop user here.")
+        fresh = demo_site.add_post(
+            "wp-block", "CGM overpatches, ranked", ["Three overpatches for a Dexcom G7."] * 3
+        )
+        reply = demo_site.add_comment(
+            "wpcom", demo_site.blogs["wpcom"].content.posts[0].slug, "Ivy", "Loop user here."
+        )
         wait_for(complete(engine, demo_site), 30, f"the new post {fresh.title!r} and comment {reply.id}")
         assert procs.stop("run") == 0
         with engine.connect() as conn:
-            leased = conn.execute(select(func.count(Source.id)).where(Source.lease_token.is_not(None))).scalar()
+            leased = conn.execute(
+                select(func.count(Source.id)).where(Source.lease_token.is_not(None))
+            ).scalar()
             crawls = conn.execute(text("SELECT count(*) FROM source_crawls")).scalar()
         assert leased == 0  # SIGTERM released what was unfinished
         assert crawls > len(demo_site.blogs)  # sources were crawled again on their schedule
@@ -142,7 +167,9 @@ def test_scheduler_and_two_workers_on_redis_and_postgres(demo_site, pg_url, proc
         time.sleep(2)
         redis.start()
         procs.start("worker-c", "worker", *SCHEDULE)
-        added = demo_site.add_post("blogger", "Sick day rules, revisited", ["Ketones, fluids, and calling early."] * 3)
+        added = demo_site.add_post(
+            "blogger", "Sick day rules, revisited", ["Ketones, fluids, and calling early."] * 3
+        )
         wait_for(complete(engine, demo_site), 60, f"the post {added.title!r} added after the Redis restart")
 
         for name in ("worker-b", "worker-c", "scheduler"):

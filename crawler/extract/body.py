@@ -151,7 +151,7 @@ def densest(doc: Doc) -> etree._Element | None:
             below[anc] += length
     if not weights:
         return None
-    return _grow(max(weights, key=weights.get), below)
+    return _grow(max(weights, key=lambda el: weights[el]), below)
 
 
 def _depth(el: etree._Element) -> int:
@@ -175,7 +175,7 @@ def _hints(doc: Doc, preferred: tuple[str, ...]) -> dict:
 def _base(hints: dict, cluster: etree._Element | None) -> etree._Element | None:
     """Where the text is: the innermost known container around the densest cluster that the cluster
     mostly fills, else the cluster itself — unless a known container elsewhere reads far more."""
-    top = max(hints, key=hints.get) if hints else None
+    top = max(hints, key=lambda el: hints[el]) if hints else None
     if cluster is None:
         return top
     size = score(cluster)
@@ -201,7 +201,7 @@ def choose_body(doc: Doc, preferred: tuple[str, ...] = ()) -> etree._Element | N
 
 def lead_before(body: etree._Element) -> list[etree._Element]:
     """The article's lead (dek, standfirst, excerpt, intro) printed just before the body container."""
-    node, found = body, []
+    node, found = body, list[etree._Element]()
     for _ in range(LEAD_LEVELS):
         for sibling in reversed(list(node.itersiblings(preceding=True))):
             found.extend(el for el in sibling.iter() if isinstance(el.tag, str) and _is_lead(el))

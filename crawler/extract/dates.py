@@ -114,7 +114,8 @@ def from_struct_time(struct: time.struct_time | tuple | None) -> datetime | None
     if not struct:
         return None
     try:
-        return plausible(datetime(*struct[:6], tzinfo=UTC))
+        year, month, day, hour, minute, second = struct[:6]
+        return plausible(datetime(year, month, day, hour, minute, second, tzinfo=UTC))
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -193,6 +194,8 @@ def _without_year(text: str, near: datetime) -> datetime | None:
 
 def from_epoch_ms(value: str | int | None) -> datetime | None:
     """Blogger ``?showComment=<epoch milliseconds>``."""
+    if value is None:
+        return None
     try:
         return plausible(datetime.fromtimestamp(int(value) / 1000, tz=UTC))
     except (TypeError, ValueError, OverflowError, OSError):

@@ -69,7 +69,9 @@ def _role_tokens(items: list) -> dict[str, Counter]:
                 seen.add(token)
                 parts = set(words(token))
                 if words(token)[-1] in CONTENT_WORDS:
-                    found["content"][token] += 0.1 if _wraps_meta(el) else 1 + len(el.text_content()) / 10**6
+                    # fractional weights: a Counter holds any number (typeshed says int)
+                    weight = 0.1 if _wraps_meta(el) else 1 + len(el.text_content()) / 10**6
+                    found["content"][token] += weight  # type: ignore[assignment]
                 for role, vocabulary in (
                     ("author", AUTHOR_WORDS),
                     ("date", DATE_WORDS),

@@ -112,8 +112,8 @@ def _author(doc: Doc, ld: list[dict]) -> str | None:
         name = _BYLINE_RE.sub("", inline_text(el))
         if name and len(name) < 100:
             return name
-    name = doc.first_attr("meta[name=author]", "content") or _ld_value(ld, "author")
-    return name if name and "://" not in name else None
+    meta = doc.first_attr("meta[name=author]", "content") or _ld_value(ld, "author")
+    return meta if meta and "://" not in meta else None
 
 
 def wp_post_id(doc: Doc) -> str | None:

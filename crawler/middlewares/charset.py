@@ -28,7 +28,7 @@ class CharsetMiddleware:
     def process_response(self, request: Any, response: Any) -> Any:
         if not isinstance(response, HtmlResponse):
             return response
-        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         declared = declared_charsets(content_type, response.body)
         if not needs_decoding(response.body, declared):
             return response

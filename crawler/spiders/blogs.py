@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin
 
 from scrapy.exceptions import IgnoreRequest
@@ -59,7 +59,7 @@ class BlogSpider(SourceSpider):
         ):  # `scrapy crawl blogs [-a sources=1,2]`
             loader = load_object(crawler.settings["DOCLISTEN_JOB_LOADER"])
             kwargs["jobs"] = loader(crawler.settings, kwargs.pop("sources", None))
-        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider = cast(BlogSpider, super().from_crawler(crawler, *args, **kwargs))
         spider.max_pages = crawler.settings.getint("DOCLISTEN_BACKFILL_MAX_PAGES")
         spider.max_posts = crawler.settings.getint("DOCLISTEN_BACKFILL_MAX_POSTS")
         return spider

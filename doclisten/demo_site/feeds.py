@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 from .content import Comment, Post
 from .render_common import ATOM, JSONFEED, RSS, XML, Renderer, Resource, human_date, rfc822, text_resource
+
+# a blog without posts still gives its feeds a time
+NO_POSTS_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 _RSS_OPEN = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
 \txmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -69,7 +73,7 @@ def wp_comments_rss(r: Renderer, post: Post | None, generator: str) -> Resource:
     else:
         pairs = r.blog.all_comments()
         title, link, self_url = f"Comments for {r.blog.title}", r.base, r.url("comments/feed/")
-        last = r.comments_lastmod()
+        last = r.comments_lastmod() or NO_POSTS_TIME
     pairs = sorted(pairs, key=lambda pc: pc[1].published, reverse=True)[:20]
     out = [_RSS_OPEN, _channel_head(r, title, self_url, link, last, generator)]
     for p, c in pairs:
@@ -115,7 +119,7 @@ def _tag(r: Renderer, item_id: int) -> str:
 
 
 def blogger_posts_atom(r: Renderer, posts: list[Post], profile: str) -> Resource:
-    last = r.lastmod()
+    last = r.lastmod() or NO_POSTS_TIME
     feed_url = r.url("feeds/posts/default")
     out = [
         _ATOM_OPEN,
@@ -155,10 +159,14 @@ def blogger_posts_atom(r: Renderer, posts: list[Post], profile: str) -> Resource
 def blogger_comments_atom(r: Renderer, post: Post | None, only: Comment | None = None) -> Resource:
     """``/feeds/<postId>/comments/default`` (post given), ``/feeds/comments/default`` (None), or one entry."""
     pairs = [(post, c) for c in post.comments] if post is not None else r.blog.all_comments()
-    if only is not None:
+    if only is not None and post is not None:  # one comment's entry is asked for by its post's feed URL
         pairs = [(post, only)]
     pairs = sorted(pairs, key=lambda pc: pc[1].published, reverse=True)
-    last = max([c.published for _, c in pairs], default=None) or (post.updated if post else r.lastmod())
+    last = (
+        max([c.published for _, c in pairs], default=None)
+        or (post.updated if post else r.lastmod())
+        or NO_POSTS_TIME
+    )
     feed_url = r.url(f"feeds/{post.id}/comments/default" if post else "feeds/comments/default")
     title = f"Comments on {r.blog.title}: {post.title}" if post else f"{r.blog.title} - Comments"
     out = [
@@ -238,7 +246,7 @@ def sitemap_index(r: Renderer, paths: list[str]) -> Resource:
     return text_resource(text, XML, last_modified=r.lastmod())
 
 
-def urlset(r: Renderer, extra: list[str] = ()) -> Resource:
+def urlset(r: Renderer, extra: Sequence[str] = ()) -> Resource:
     rows = [f"<url><loc>{escape(r.url(p))}</loc></url>" for p in extra]
     rows += [
         f"<url><loc>{escape(r.post_url(p))}</loc><lastmod>{r.iso(p.updated)}</lastmod></url>"

@@ -124,7 +124,7 @@ def write_jsonl(out: IO[str], names: Sequence[str], rows: Iterable[Sequence[Any]
 
 
 def _arrow_type(name: str) -> Any:
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
 
     if name.endswith("_at"):
         return pa.timestamp("us", tz="UTC")
@@ -136,8 +136,8 @@ def _arrow_type(name: str) -> Any:
 
 
 def write_parquet(path: str | IO[bytes], names: list[str], rows: Iterable[tuple]) -> int:
-    import pyarrow as pa  # type: ignore[import-untyped]
-    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+    import pyarrow as pa
+    import pyarrow.parquet as pq
 
     schema = pa.schema([(n, _arrow_type(n)) for n in names])
     n = 0
@@ -153,7 +153,7 @@ def write_parquet(path: str | IO[bytes], names: list[str], rows: Iterable[tuple]
 
 
 def _write_batch(writer: Any, schema: Any, batch: list[tuple]) -> int:
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
 
     arrays = [pa.array([row[i] for row in batch], type=field.type) for i, field in enumerate(schema)]
     writer.write_batch(pa.record_batch(arrays, schema=schema))

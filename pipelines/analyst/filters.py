@@ -50,7 +50,7 @@ class Filters:
     @classmethod
     def from_options(
         cls, since: str | None, until: str | None, sources=(), keywords=(), groups=()
-    ) -> Filters:  # type: ignore[no-untyped-def]
+    ) -> Filters:
         return cls(
             parse_when(since), parse_when(until, end=True), list(sources), list(keywords), list(groups)
         )

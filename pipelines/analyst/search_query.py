@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipelines.analyst.filters import AnalystError
 from pipelines.keywords.errors import QueryError
@@ -171,7 +172,7 @@ def tsquery(node: Node | None) -> str | None:
     return _combine(node, tsquery, " & ", " | ")
 
 
-def _combine(node: Node, render, and_: str, or_: str) -> str | None:  # type: ignore[no-untyped-def]
+def _combine(node: Node, render: Any, and_: str, or_: str) -> str | None:
     if isinstance(node, Near):
         children, op = [node.left, node.right], "AND"
     elif isinstance(node, Group):

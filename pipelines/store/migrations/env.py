@@ -12,7 +12,12 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError(
+                "alembic: no engine and no sqlalchemy.url (pipelines.store.db.alembic_config sets one)"
+            )
+        engine = create_engine(url)
     with engine.connect() as connection:
         context.configure(
             connection=connection,
