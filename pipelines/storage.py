@@ -21,6 +21,7 @@ from crawler.items import (
     CommentsItem,
     FetchErrorItem,
     PostItem,
+    RobotsItem,
     SourceDoneItem,
     SourceUpdateItem,
     ValidatorItem,
@@ -28,7 +29,7 @@ from crawler.items import (
 from crawler.middlewares.sourcestats import stat_key, total_key
 from pipelines import pseudonym
 from pipelines.annotations import peek_annotations
-from pipelines.store import analysis, search_index
+from pipelines.store import analysis, robots, search_index
 from pipelines.store import repository as repo
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.models import Crawl, FetchError, Source, SourceCrawl
@@ -171,6 +172,8 @@ class StoragePipeline:
                 repo.save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
             elif isinstance(item, FetchErrorItem):
                 self._store_error(s, item, now)
+            elif isinstance(item, RobotsItem):
+                robots.save_robots(s, item.host, item.status, item.body, item.fetched_at, item.expires_at)
         if isinstance(item, SourceDoneItem):  # committed: a failed attempt leaves all of it to the retry
             self.deferred = [d for d in self.deferred if d.source_id != item.source_id]
             self.done.add(item.source_id)
@@ -264,8 +267,11 @@ class StoragePipeline:
     def _write_deferred(self, s: Any, item: Any, now: Any) -> None:
         if isinstance(item, ValidatorItem):
             repo.save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
-        elif isinstance(item, SourceUpdateItem) and item.backfilled:
-            s.execute(update(Source).where(Source.id == item.source_id).values(backfilled_at=now))
+        elif isinstance(item, SourceUpdateItem):
+            if item.backfilled:
+                s.execute(update(Source).where(Source.id == item.source_id).values(backfilled_at=now))
+            if (src := s.get(Source, item.source_id)) is not None:
+                robots.note_source_facts(src, item, now)
 
     def _write_summary(self, s: Any, crawl_id: int | None, source_id: int) -> None:
         if crawl_id is None or s.get(Source, source_id) is None:

@@ -17,6 +17,10 @@ from tests.expect import check_comments, check_posts, rows
 pytestmark = pytest.mark.slow
 
 
+def is_site_comment_feed(path: str) -> bool:
+    return path.startswith(("/comments/feed", "/feeds/comments/default"))
+
+
 @pytest.fixture(scope="module")
 def site():  # type: ignore[no-untyped-def]
     from doclisten.demo_site import DemoSite
@@ -97,6 +101,11 @@ def test_second_crawl_is_incremental(first_crawl, second_crawl, engine) -> None:
     _, first = first_crawl
     second, before_posts, before_comments = second_crawl
     assert len(second) <= 0.4 * len(first), (len(second), len(first))
+    # robots.txt is kept from the first crawl (RFC 9309: up to 24 h); the site comment feeds were just
+    # polled and the sample blogs are quiet: not due again yet
+    assert not [r for r in second if r.path == "/robots.txt"]
+    assert not [r for r in second if is_site_comment_feed(r.path)]
+    assert sum(r.path == "/robots.txt" for r in first) == len({r.blog_key for r in first})
     not_robots = [r for r in second if r.path != "/robots.txt"]
     assert sum(r.status == 304 for r in not_robots) >= 0.9 * len(not_robots)
     assert sum(r.status == 304 for r in second) > len(second) / 2
@@ -141,7 +150,13 @@ def test_changes_are_picked_up(second_crawl, site, db, engine) -> None:  # type:
             select(Post.id).where(Post.url == canonical_url(site.post_url("wp-block", block_post.slug)))
         ).scalar()
 
+    with engine.begin() as conn:  # a day later: the site comment feeds are due again
+        conn.execute(text("UPDATE sources SET comments_feed_checked_at = :t"), {"t": "2000-01-01 00:00:00"})
+    start = len(site.requests)
     run_cli("crawl", *FAST, db=db)
+    third = site.requests[start:]
+    assert [r for r in third if is_site_comment_feed(r.path)]
+    assert not [r for r in third if r.path == "/robots.txt"]
 
     with engine.connect() as conn:
         got = conn.execute(select(Comment).where(Comment.external_id == str(reply.id))).one()

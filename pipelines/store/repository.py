@@ -244,6 +244,8 @@ def save_validator(
 
 
 def load_jobs(session: Session, sources: Sequence[Source], now: datetime | None = None) -> list[SourceJob]:
+    from pipelines.store import robots  # (it imports insert_for from here)
+
     now = now or datetime.now(UTC)
     jobs = []
     for src in sources:
@@ -275,6 +277,11 @@ def load_jobs(session: Session, sources: Sequence[Source], now: datetime | None 
             )
             for r in rows
         }
+        activity = [
+            src.comments_feed_new_at,
+            *(r.published_at for r in rows),
+            *(r.last_comment_at for r in rows),
+        ]
         jobs.append(
             SourceJob(
                 source_id=src.id,
@@ -291,6 +298,11 @@ def load_jobs(session: Session, sources: Sequence[Source], now: datetime | None 
                     for r in rows
                     if comments_due(to_utc(r.published_at), to_utc(r.comments_checked_at), now)
                 ],
+                robots=robots.kept_robots(session, robots.source_hosts(src), now),
+                comments_feed_checked_at=to_utc(src.comments_feed_checked_at),
+                comments_feed_activity_at=max((to_utc(a) for a in activity if a is not None), default=None),
+                comments_feed_polls=src.comments_feed_polls or 0,
+                closed_endpoints=robots.closed_endpoints(src),
             )
         )
     return jobs
