@@ -132,3 +132,9 @@ ENDPOINT_RETRY_AFTER = timedelta(days=7)  # is asked again a week later
 def endpoint_open(closed_at: datetime | None, now: datetime) -> bool:
     """Whether an optional endpoint is asked this crawl: never closed, or closed more than a week ago."""
     return closed_at is None or closed_at > now or now - closed_at >= ENDPOINT_RETRY_AFTER
+
+
+def page_comments_complete(shown: int | None, extracted: int, paginated: bool) -> bool:
+    """The page's own comment list is all of the post's comments: it states a count that matches the
+    comments extracted from it, and there is no next comment page. Its comment feed need not be asked."""
+    return shown is not None and shown == extracted and not paginated

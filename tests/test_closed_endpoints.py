@@ -4,6 +4,7 @@ once, not again for a week, recorded in the source's health instead of as a fetc
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -45,7 +46,7 @@ def spider(j: SourceJob) -> BlogSpider:
     return s
 
 
-def kinds(outputs: list) -> list[str]:  # type: ignore[type-arg]
+def kinds(outputs: list[Any]) -> list[str]:
     return [o.meta["kind"] for o in outputs if isinstance(o, Request)]
 
 
@@ -110,8 +111,26 @@ def test_closed_endpoint_round_trips_through_the_store(sqlite_url: str) -> None:
             note_source_facts(src, SourceUpdateItem(1, closed_endpoints={"rest": 401}), now)
         with session_factory(engine).begin() as s:
             src = s.execute(select(Source)).scalar_one()
-            assert src.closed_endpoints["rest"]["status"] == 401
+            assert (src.closed_endpoints or {})["rest"]["status"] == 401
             (loaded,) = load_jobs(s, [src])
         assert abs((loaded.closed_endpoints["rest"] - now).total_seconds()) < 1
     finally:
         engine.dispose()
+
+
+def test_sources_list_shows_closed_endpoints(sqlite_url: str) -> None:
+    from tests.conftest import run_cli
+
+    engine = open_database(sqlite_url)
+    try:
+        now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+        with session_factory(engine).begin() as s:
+            s.add(Source(id=1, home_url=HOME, rest_root=REST, platform="wordpress", added_at=now))
+        with session_factory(engine).begin() as s:
+            src = s.get(Source, 1)
+            assert src is not None
+            note_source_facts(src, SourceUpdateItem(1, closed_endpoints={"rest": 401}), now)
+    finally:
+        engine.dispose()
+    out = run_cli("sources", "list", db=sqlite_url)
+    assert "REST API: HTTP 401 on 2026-12-01" in " ".join(out.stdout.split()), out.stdout

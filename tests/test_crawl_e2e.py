@@ -80,6 +80,14 @@ def test_politeness_robots_and_user_agent(first_crawl, site) -> None:  # type: i
     assert all("doclisten" in r.headers.get("User-Agent", "") for r in requests)
 
 
+def test_complete_comment_lists_need_no_comment_feed(first_crawl, site) -> None:  # type: ignore[no-untyped-def]
+    """A post page that shows all its comments (the count it states, no comment pages) is enough."""
+    _, requests = first_crawl
+    rest = [r.path for r in requests if r.blog_key == "wp-classic" and "/wp-json/" in r.path]
+    silent = [p for p in site.blogs["wp-classic"].content.posts if not p.comments]  # state no count
+    assert len(rest) <= len(silent), rest
+
+
 def test_summary_printed(first_crawl, engine) -> None:  # type: ignore[no-untyped-def]
     result, _ = first_crawl
     assert "new posts" in result.stdout and "total" in result.stdout

@@ -72,3 +72,33 @@ def test_endpoint_closed_for_a_week() -> None:
 )
 def test_robots_lifetime(status: int, cache_control: str | None, seconds: int) -> None:
     assert robots_lifetime(status, cache_control) == seconds
+
+
+def test_page_comments_complete() -> None:
+    assert plan.page_comments_complete(3, 3, paginated=False)
+    assert plan.page_comments_complete(0, 0, paginated=False)  # "No comments:"
+    assert not plan.page_comments_complete(3, 3, paginated=True)  # more on /comment-page-2/
+    assert not plan.page_comments_complete(5, 3, paginated=False)  # some not on the page (or not read)
+    assert not plan.page_comments_complete(None, 3, paginated=False)  # the page states no count
+
+
+@pytest.mark.parametrize(
+    ("heading", "count"),
+    [
+        ('<h2 class="comments-title">3 thoughts on &ldquo;Pump day&rdquo;</h2>', 3),
+        ('<h2 class="comments-title">One thought on &ldquo;Pump day&rdquo;</h2>', 1),
+        ('<h3 class="wp-block-comments-title">12 responses to “Pump day”</h3>', 12),
+        ('<h3 id="comments-title">One Response to <em>Pump day</em></h3>', 1),
+        ("<h4>5 comments:</h4>", 5),
+        ("<h4>No comments:</h4>", 0),
+        ("<h4>1,204 Comments</h4>", 1204),
+        ("<h2>3 comments about insulin prices we should read</h2>", None),  # a title, not a count
+        ("<h2>Leave a comment</h2>", None),
+        ("<p>3 comments:</p>", None),  # not a heading
+    ],
+)
+def test_shown_comment_count(heading: str, count: int | None) -> None:
+    from crawler.extract.comment_count import shown_comment_count
+    from crawler.extract.tree import Doc
+
+    assert shown_comment_count(Doc(f"<html><body><article>{heading}</article></body></html>")) == count

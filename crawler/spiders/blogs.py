@@ -415,7 +415,9 @@ class BlogSpider(SourceSpider):
         count = getattr(entry, "comment_count", None)
         wanted = bool(post.comments) or bool(count) or (count is None and response.meta.get("want_comments"))
         hinted = post.comment_feed_url or getattr(entry, "comment_feed_url", None)
-        if wanted:
+        shown = post.shown_comment_count if post.shown_comment_count is not None else count
+        complete = plan.page_comments_complete(shown, len(post.comments), bool(post.next_comments_url))
+        if wanted and not complete:
             yield from self.comment_requests(job, url, post.wp_post_id, post.blogger_post_id, hinted)
         if post.next_comments_url and not is_trap(post.next_comments_url):
             yield self.request(job, post.next_comments_url, self.parse_comment_page, "comments", post_url=url)
