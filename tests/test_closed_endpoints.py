@@ -99,8 +99,8 @@ def test_missing_site_comment_feed_is_remembered() -> None:
     assert "comments-feed" not in kinds(list(spider(closed).first_requests(closed)))
 
 
-def test_closed_endpoint_round_trips_through_the_store(sqlite_url: str) -> None:
-    engine = open_database(sqlite_url)
+def test_closed_endpoint_round_trips_through_the_store(db_url: str) -> None:
+    engine = open_database(db_url)
     try:
         now = datetime.now(UTC)
         with session_factory(engine).begin() as s:
@@ -134,3 +134,30 @@ def test_sources_list_shows_closed_endpoints(sqlite_url: str) -> None:
         engine.dispose()
     out = run_cli("sources", "list", db=sqlite_url)
     assert "REST API: HTTP 401 on 2026-12-01" in " ".join(out.stdout.split()), out.stdout
+
+
+def robots_answer(s: BlogSpider, status: int, fresh: bool = True) -> list[Any]:
+    url = HOME + "robots.txt"
+    meta = {"source_id": 1, "key_url": url, "robots_fresh": fresh, "sitemaps": False}
+    meta["robots_expires_at"] = datetime.now(UTC) + timedelta(hours=24)
+    request = Request(url, meta=meta)
+    return list(s.parse_robots(Response(url, status=status, body=b"User-agent: *\n", request=request)))
+
+
+def test_robots_answers_kept_unless_5xx() -> None:
+    from crawler.items import RobotsItem
+
+    s = spider(job())
+    assert [(o.host, o.status) for o in robots_answer(s, 200)] == [("blog.example", 200)]
+    assert [o.status for o in robots_answer(s, 404) if isinstance(o, RobotsItem)] == [404]
+    assert robots_answer(s, 503) == []  # unreachable: not kept (asked again next crawl)
+    assert robots_answer(s, 200, fresh=False) == []  # the store's own copy: nothing to write
+
+
+def test_kept_robots_mean_no_robots_request() -> None:
+    from crawler.jobs import CachedRobots
+
+    j = job()
+    assert "robots" in kinds(list(spider(j).first_requests(j)))
+    j.robots = {"blog.example": CachedRobots(200, b"", datetime.now(UTC) + timedelta(hours=1))}
+    assert "robots" not in kinds(list(spider(j).first_requests(j)))
