@@ -83,6 +83,21 @@ class SourceUpdateItem:
 
     source_id: int
     backfilled: bool = False
+    comments_feed_polled: bool = False  # the site-wide comment feed was asked (its schedule restarts)
+    comments_feed_new: bool = False  # ... and it listed comments we did not have
+    # optional endpoints that answered 401/403/404 this crawl: name ("rest", "comments-feed") -> status
+    closed_endpoints: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class RobotsItem:
+    """A robots.txt fetched this crawl (2xx or 4xx): the store keeps it until ``expires_at``."""
+
+    host: str  # netloc, as the robots.txt middleware keys it
+    status: int
+    body: bytes
+    fetched_at: datetime
+    expires_at: datetime
 
 
 @dataclass

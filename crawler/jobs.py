@@ -22,6 +22,15 @@ class KnownPost:
 
 
 @dataclass
+class CachedRobots:
+    """A robots.txt answer kept by the store (table ``robots_txt``) until it expires."""
+
+    status: int  # 2xx: rules; 4xx: no rules (allow all). 5xx answers are never kept.
+    body: bytes
+    expires_at: datetime
+
+
+@dataclass
 class SourceJob:
     """What a spider needs to crawl one source incrementally (no DB access in spiders)."""
 
@@ -37,3 +46,10 @@ class SourceJob:
     recheck_posts: list[str] = field(default_factory=list)  # young posts whose comments are due
     unconditional: bool = False  # ignore the feed's validators this time (stale ETags)
     claim: Any = None  # scheduler.queue.Claim in worker mode
+    robots: dict[str, CachedRobots] = field(default_factory=dict)  # host (netloc) -> unexpired robots.txt
+    # the site-wide comment feed's own schedule (crawler.plan.site_comments_due)
+    comments_feed_checked_at: datetime | None = None  # last poll
+    comments_feed_activity_at: datetime | None = None  # newest post, newest comment, last poll with new ones
+    comments_feed_polls: int = 0  # polls so far (every Nth is unconditional)
+    # optional endpoints that answered 401/403/404: name ("rest", "comments-feed") -> when
+    closed_endpoints: dict[str, datetime] = field(default_factory=dict)

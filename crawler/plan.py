@@ -90,3 +90,51 @@ def comments_due(published: datetime | None, checked: datetime | None, now: date
         if checkpoint <= now and (checked is None or checked < checkpoint):
             return True
     return False
+
+
+# The site-wide comment feed (how comments on old posts are noticed) has its own decaying schedule.
+SITE_COMMENTS_QUIET = timedelta(days=1)  # a quiet blog's feed is polled once a day (worst-case delay)
+SITE_COMMENTS_DECAY = 4  # while active: polled when a quarter of the time since the last activity passed
+
+
+def site_comments_due(
+    activity: datetime | None,
+    checked: datetime | None,
+    now: datetime,
+    quiet: timedelta = SITE_COMMENTS_QUIET,
+) -> bool:
+    """Whether the site-wide comment feed is polled this crawl.
+
+    ``activity`` is the newest of: the newest post's publication, the newest stored comment, the last
+    poll that brought new comments. Right after it the feed is polled on every crawl; then once a quarter
+    of the time since it has passed (1 h after: every 15 min; 1 day after: every 6 h), and at most
+    ``quiet`` apart once the blog has been quiet for four times that.
+    """
+    if checked is None or checked > now:
+        return True
+    interval = quiet
+    if activity is not None and activity <= now:
+        interval = min(quiet, (now - activity) / SITE_COMMENTS_DECAY)
+    return now - checked >= interval
+
+
+def site_comments_unconditional(polls: int, every: int) -> bool:
+    """Every ``every``-th poll of the site-wide comment feed ignores its validators (stale ETags),
+    as the posts feed does every Nth crawl."""
+    return every > 0 and (polls + 1) % every == 0
+
+
+# An optional endpoint that answered 401/403/404 (a closed REST API, a missing site comment feed)
+ENDPOINT_CLOSED_STATUSES = (401, 403, 404, 410)
+ENDPOINT_RETRY_AFTER = timedelta(days=7)  # is asked again a week later
+
+
+def endpoint_open(closed_at: datetime | None, now: datetime) -> bool:
+    """Whether an optional endpoint is asked this crawl: never closed, or closed more than a week ago."""
+    return closed_at is None or closed_at > now or now - closed_at >= ENDPOINT_RETRY_AFTER
+
+
+def page_comments_complete(shown: int | None, extracted: int, paginated: bool) -> bool:
+    """The page's own comment list is all of the post's comments: it states a count that matches the
+    comments extracted from it, and there is no next comment page. Its comment feed need not be asked."""
+    return shown is not None and shown == extracted and not paginated

@@ -20,13 +20,14 @@ from crawler.items import (
     CommentsItem,
     FetchErrorItem,
     PostItem,
+    RobotsItem,
     SourceDoneItem,
     SourceUpdateItem,
     ValidatorItem,
 )
 from crawler.stats import SPOOLED, stat_key, total_key
 from pipelines import pseudonym
-from pipelines.store import analysis, comments, crawls, posts, search_index
+from pipelines.store import analysis, comments, crawls, posts, robots, search_index
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.sources import mark_backfilled, mask_title, record_source_error
 from pipelines.store.spool import Spool
@@ -138,6 +139,8 @@ class StoragePipeline:
             elif isinstance(item, FetchErrorItem):
                 crawls.add_fetch_error(s, self.crawl_id, item, now)
                 record_source_error(s, item, now)
+            elif isinstance(item, RobotsItem):
+                robots.save_robots(s, item.host, item.status, item.body, item.fetched_at, item.expires_at)
         if isinstance(item, SourceDoneItem):  # committed: a failed attempt leaves all of it to the retry
             self.deferred = [d for d in self.deferred if d.source_id != item.source_id]
             self.done.add(item.source_id)
@@ -196,8 +199,10 @@ class StoragePipeline:
     def _write_deferred(self, s: Any, item: Any, now: Any) -> None:
         if isinstance(item, ValidatorItem):
             save_validator(s, item.url, item.source_id, item.etag, item.last_modified, now)
-        elif isinstance(item, SourceUpdateItem) and item.backfilled:
-            mark_backfilled(s, item.source_id, now)
+        elif isinstance(item, SourceUpdateItem):
+            if item.backfilled:
+                mark_backfilled(s, item.source_id, now)
+            robots.record_source_facts(s, item, now)
 
     def _write_summary(self, s: Any, crawl_id: int | None, source_id: int) -> None:
         if crawl_id is None:

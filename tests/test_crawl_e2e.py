@@ -17,6 +17,10 @@ from tests.expect import check_comments, check_posts, rows
 pytestmark = pytest.mark.slow
 
 
+def is_site_comment_feed(path: str) -> bool:
+    return path.startswith(("/comments/feed", "/feeds/comments/default"))
+
+
 @pytest.fixture(scope="module")
 def site():  # type: ignore[no-untyped-def]
     from doclisten.demo_site import DemoSite
@@ -76,6 +80,14 @@ def test_politeness_robots_and_user_agent(first_crawl, site) -> None:  # type: i
     assert all("doclisten" in r.headers.get("User-Agent", "") for r in requests)
 
 
+def test_complete_comment_lists_need_no_comment_feed(first_crawl, site) -> None:  # type: ignore[no-untyped-def]
+    """A post page that shows all its comments (the count it states, no comment pages) is enough."""
+    _, requests = first_crawl
+    rest = [r.path for r in requests if r.blog_key == "wp-classic" and "/wp-json/" in r.path]
+    silent = [p for p in site.blogs["wp-classic"].content.posts if not p.comments]  # state no count
+    assert len(rest) <= len(silent), rest
+
+
 def test_summary_printed(first_crawl, engine) -> None:  # type: ignore[no-untyped-def]
     result, _ = first_crawl
     assert "new posts" in result.stdout and "total" in result.stdout
@@ -97,6 +109,11 @@ def test_second_crawl_is_incremental(first_crawl, second_crawl, engine) -> None:
     _, first = first_crawl
     second, before_posts, before_comments = second_crawl
     assert len(second) <= 0.4 * len(first), (len(second), len(first))
+    # robots.txt is kept from the first crawl (RFC 9309: up to 24 h); the site comment feeds were just
+    # polled and the sample blogs are quiet: not due again yet
+    assert not [r for r in second if r.path == "/robots.txt"]
+    assert not [r for r in second if is_site_comment_feed(r.path)]
+    assert sum(r.path == "/robots.txt" for r in first) == len({r.blog_key for r in first})
     not_robots = [r for r in second if r.path != "/robots.txt"]
     assert sum(r.status == 304 for r in not_robots) >= 0.9 * len(not_robots)
     assert sum(r.status == 304 for r in second) > len(second) / 2
@@ -141,7 +158,13 @@ def test_changes_are_picked_up(second_crawl, site, db, engine) -> None:  # type:
             select(Post.id).where(Post.url == canonical_url(site.post_url("wp-block", block_post.slug)))
         ).scalar()
 
+    with engine.begin() as conn:  # a day later: the site comment feeds are due again
+        conn.execute(text("UPDATE sources SET comments_feed_checked_at = :t"), {"t": "2000-01-01 00:00:00"})
+    start = len(site.requests)
     run_cli("crawl", *FAST, db=db)
+    third = site.requests[start:]
+    assert [r for r in third if is_site_comment_feed(r.path)]
+    assert not [r for r in third if r.path == "/robots.txt"]
 
     with engine.connect() as conn:
         got = conn.execute(select(Comment).where(Comment.external_id == str(reply.id))).one()

@@ -57,3 +57,4 @@ class ExtractedPost:
     blogger_post_id: str | None = None  # Blogger: /feeds/<postId>/comments/default
     comment_feed_url: str | None = None  # <link rel=alternate> comment feed of this post
     next_comments_url: str | None = None  # paginated comments (WordPress /comment-page-2/)
+    shown_comment_count: int | None = None  # the count the comment list's heading states

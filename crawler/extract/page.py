@@ -13,6 +13,7 @@ from types import ModuleType
 from crawler.extract import blogger, forums, generic, threads, wordpress, wpcom
 from crawler.extract.body import choose_body, lead_before
 from crawler.extract.boilerplate import strip_boilerplate
+from crawler.extract.comment_count import shown_comment_count
 from crawler.extract.meta import fill_metadata
 from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM, ExtractedComment, ExtractedPost
 from crawler.extract.platform import detect_platform
@@ -79,6 +80,7 @@ def extract_page(html: bytes | str, url: str, platform: str | None = None) -> Ex
         post, doc, url, wordpress=platform in (WORDPRESS, WORDPRESS_COM), blogger=platform == BLOGGER
     )
     forum_page = forums.says_forum(doc, url)
+    post.shown_comment_count = shown_comment_count(doc)
     strip_boilerplate(doc, adapter.BOILERPLATE)
     post.comments, is_thread = _find_comments(doc, adapter, url, post.published_at)
     _drop_comment_areas(doc)

@@ -20,7 +20,7 @@ class SourceStatsMiddleware:
 
     def process_response(self, request: Any, response: Any) -> Any:
         source_id = request.meta.get("source_id")
-        if source_id is not None:
+        if source_id is not None and not request.meta.get("robots_txt"):  # (answered without a request)
             self.stats.inc_value(stat_key(source_id, "requests"))
             if response.status == 304:
                 self.stats.inc_value(stat_key(source_id, "not_modified"))

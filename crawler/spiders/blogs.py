@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any, cast
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -29,7 +30,14 @@ from crawler.feeds import (
     unique_entries,
 )
 from crawler.http import max_age
-from crawler.items import CommentsItem, FetchErrorItem, PostItem, SourceUpdateItem, ValidatorItem
+from crawler.items import (
+    CommentsItem,
+    FetchErrorItem,
+    PostItem,
+    RobotsItem,
+    SourceUpdateItem,
+    ValidatorItem,
+)
 from crawler.jobs import SourceJob
 from crawler.middlewares.conditional import response_validators
 from crawler.middlewares.retry_after import retry_until
@@ -51,6 +59,8 @@ class BlogSpider(SourceSpider):
         self.backfilled: dict[int, int] = defaultdict(int)
         self.max_pages = 20
         self.max_posts = 1000
+        self.unconditional_every = 10
+        self.closed: dict[int, set[str]] = defaultdict(set)  # optional endpoints closed this crawl
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BlogSpider:
@@ -62,21 +72,29 @@ class BlogSpider(SourceSpider):
         spider = cast(BlogSpider, super().from_crawler(crawler, *args, **kwargs))
         spider.max_pages = crawler.settings.getint("DOCLISTEN_BACKFILL_MAX_PAGES")
         spider.max_posts = crawler.settings.getint("DOCLISTEN_BACKFILL_MAX_POSTS")
+        spider.unconditional_every = crawler.settings.getint("DOCLISTEN_UNCONDITIONAL_EVERY")
         return spider
 
     def reset_source(self, job: SourceJob) -> None:
         super().reset_source(job)
         self.seen[job.source_id] = set()
         self.backfilled[job.source_id] = 0
+        self.closed[job.source_id] = set()
 
     # ------------------------------------------------------------------ requests
 
     def first_requests(self, job: SourceJob) -> Output:
+        yield from self.robots_requests(job)
         if job.feed_url:
             conditional = not (job.needs_backfill or job.unconditional)
             yield self.request(job, job.feed_url, self.parse_feed, "feed", conditional=conditional)
-        if job.comments_feed_url:
-            yield self.request(job, job.comments_feed_url, self.parse_site_comments, "comments-feed")
+        if job.comments_feed_url and self.site_comments_due(job):
+            conditional = not plan.site_comments_unconditional(
+                job.comments_feed_polls, self.unconditional_every
+            )
+            yield self.request(
+                job, job.comments_feed_url, self.parse_site_comments, "comments-feed", conditional=conditional
+            )
         if not job.feed_url:
             yield from self.backfill_requests(job)
         for url in job.recheck_posts:  # young posts: comments re-checked on a decaying schedule
@@ -89,11 +107,47 @@ class BlogSpider(SourceSpider):
                 yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
             return
         yield self.request(job, job.home_url, self.parse_listing, "listing", page=1)
-        robots = urljoin(job.home_url, "/robots.txt")  # for its Sitemap: lines
-        yield self.request(
-            job, robots, self.parse_robots, "robots", dont_obey_robotstxt=True, handle_httpstatus_all=True
-        )
+        yield self.robots_request(job, job.home_url, sitemaps=True)  # for its Sitemap: lines
         yield SourceUpdateItem(job.source_id, backfilled=True)
+
+    def robots_requests(self, job: SourceJob) -> Output:
+        """The robots.txt of each host the crawl will ask, unless the store kept an unexpired copy: the
+        robots.txt middleware fetches each once and answers these from that fetch, so the answer is stored."""
+        hosts: dict[str, str] = {}
+        for url in (job.home_url, job.feed_url, job.comments_feed_url, job.rest_root):
+            if url and (host := urlsplit(url).netloc) and host not in job.robots:
+                hosts.setdefault(host, url)
+        for url in hosts.values():
+            yield self.robots_request(job, url, sitemaps=False)
+
+    def robots_request(self, job: SourceJob, url: str, sitemaps: bool) -> Any:
+        robots = urljoin(url, "/robots.txt")
+        meta = {"robots_txt": True, "handle_httpstatus_all": True, "dont_retry": True}
+        return self.request(job, robots, self.parse_robots, "robots", False, sitemaps=sitemaps, **meta)
+
+    def endpoint_open(self, job: SourceJob, name: str) -> bool:
+        """An optional endpoint that answered 401/403/404 is not asked again for a week (nor this crawl)."""
+        if name in self.closed[job.source_id]:
+            return False
+        return plan.endpoint_open(job.closed_endpoints.get(name), datetime.now(UTC))
+
+    def endpoint_closed(self, job: SourceJob, name: str, status: int) -> Output:
+        """Remembered in the source's health (``sources.closed_endpoints``), not as a fetch error."""
+        if name not in self.closed[job.source_id]:
+            self.closed[job.source_id].add(name)
+            logger.info(
+                "source %s: %s answered HTTP %s; not asked again for a week", job.source_id, name, status
+            )
+            yield SourceUpdateItem(job.source_id, closed_endpoints={name: status})
+
+    def site_comments_due(self, job: SourceJob) -> bool:
+        if not self.endpoint_open(job, "comments-feed"):
+            return False  # answered 404 (the blog has none) less than a week ago
+        if job.needs_backfill:
+            return True
+        return plan.site_comments_due(
+            job.comments_feed_activity_at, job.comments_feed_checked_at, datetime.now(UTC)
+        )
 
     def archive_fallback(self, job: SourceJob) -> Output:
         """The feed failed: crawl the archive pages instead (and backfill a new source)."""
@@ -207,6 +261,7 @@ class BlogSpider(SourceSpider):
     def parse_site_comments(self, response: Any) -> Output:
         job = self.job_of(response)
         if response.status == 304:
+            yield SourceUpdateItem(job.source_id, comments_feed_polled=True)
             return
         comments, error = self.read_comment_feed(job, response)
         if error is not None:
@@ -215,7 +270,9 @@ class BlogSpider(SourceSpider):
         etag, modified = response_validators(response)
         yield ValidatorItem(job.source_id, response.meta["key_url"], etag, modified)
         if job.needs_backfill:
+            yield SourceUpdateItem(job.source_id, comments_feed_polled=True)
             return  # every post is being fetched with its comments anyway
+        new = False
         by_post: dict[str, list[Any]] = defaultdict(list)
         for comment in comments:
             if comment.post_url:
@@ -231,7 +288,9 @@ class BlogSpider(SourceSpider):
                 or known.last_comment_at is None
                 or newest > known.last_comment_at
             ):
+                new = True
                 yield from self.post_request(job, url, "comments", comments=True)
+        yield SourceUpdateItem(job.source_id, comments_feed_polled=True, comments_feed_new=new)
 
     # ------------------------------------------------------------------ backfill
 
@@ -267,6 +326,16 @@ class BlogSpider(SourceSpider):
         default sitemaps; one that fails (5xx) is no error here (the robots.txt middleware keeps the site
         off limits, and the feed's error says so)."""
         job = self.job_of(response)
+        if response.meta.get("robots_fresh") and response.status < 500:  # worth keeping (RFC 9309 2.4)
+            yield RobotsItem(
+                urlsplit(response.url).netloc,
+                response.status,
+                response.body,
+                datetime.now(UTC),
+                response.meta["robots_expires_at"],
+            )
+        if not response.meta.get("sitemaps"):
+            return
         if response.status >= 500:
             logger.debug("%s answered %s: no sitemaps from it", response.url, response.status)
             return
@@ -346,7 +415,9 @@ class BlogSpider(SourceSpider):
         count = getattr(entry, "comment_count", None)
         wanted = bool(post.comments) or bool(count) or (count is None and response.meta.get("want_comments"))
         hinted = post.comment_feed_url or getattr(entry, "comment_feed_url", None)
-        if wanted:
+        shown = post.shown_comment_count if post.shown_comment_count is not None else count
+        complete = plan.page_comments_complete(shown, len(post.comments), bool(post.next_comments_url))
+        if wanted and not complete:
             yield from self.comment_requests(job, url, post.wp_post_id, post.blogger_post_id, hinted)
         if post.next_comments_url and not is_trap(post.next_comments_url):
             yield self.request(job, post.next_comments_url, self.parse_comment_page, "comments", post_url=url)
@@ -360,7 +431,7 @@ class BlogSpider(SourceSpider):
         hinted: str | None = None,
         forced: bool = False,
     ) -> Output:
-        if job.rest_root and wp_post_id and wp_post_id.isdigit():
+        if job.rest_root and wp_post_id and wp_post_id.isdigit() and self.endpoint_open(job, "rest"):
             url = rest_comments_url(job.rest_root, wp_post_id, page=1)
             yield self.request(
                 job,
@@ -451,6 +522,9 @@ class BlogSpider(SourceSpider):
             message = f"HTTP {status}"
         else:
             message = error_message(failure)
+        closed = status in plan.ENDPOINT_CLOSED_STATUSES and kind in ("rest", "comments-feed")
+        if closed and status is not None:  # (optional: remembered, not an error)
+            yield from self.endpoint_closed(job, "rest" if kind == "rest" else "comments-feed", status)
         if kind == "rest":  # REST closed or broken: the comment feed is the next best source
             yield from self.comment_requests(
                 job,
@@ -461,7 +535,7 @@ class BlogSpider(SourceSpider):
             )
         if kind == "feed" and request.meta.get("page", 1) == 1 and status not in (429, 503):
             yield from self.archive_fallback(job)  # no feed today (but a busy host asked us to wait)
-        if request.meta.get("quiet") and status in (404, 410):
+        if closed or (request.meta.get("quiet") and status in (404, 410)):
             return
         # the URL the spider asked for (a redirect's target is in the message)
         yield self.fail(job, request.meta.get("key_url", request.url), message, status, retry_at, entry)

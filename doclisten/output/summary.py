@@ -102,9 +102,24 @@ def print_sources(rows: Sequence[Any]) -> None:
             str(row.posts),
             str(row.comments),
             s.last_crawled_at.strftime("%Y-%m-%d %H:%M") if s.last_crawled_at else "never",
-            ("[disabled] " if s.disabled else "") + (s.last_error or ""),
+            "\n".join(
+                filter(None, [("[disabled] " if s.disabled else "") + (s.last_error or ""), closed(s)])
+            ),
         )
     console.print(table)
+
+
+ENDPOINT_NAMES = {"rest": "REST API", "comments-feed": "site comment feed"}
+
+
+def closed(source: Any) -> str:
+    """The source's optional endpoints that answered 401/403/404 (asked again a week later), one line."""
+    notes = [
+        f"{ENDPOINT_NAMES.get(name, name)}: HTTP {value.get('status')} on {str(value.get('at', ''))[:10]}"
+        for name, value in sorted((getattr(source, "closed_endpoints", None) or {}).items())
+        if isinstance(value, dict)
+    ]
+    return "; ".join(notes)
 
 
 def print_summary(crawl_id: int, rows: Sequence[tuple], shown: int = 3) -> None:

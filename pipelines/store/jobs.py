@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from crawler.extract.dates import to_utc
 from crawler.jobs import KnownPost, SourceJob
 from crawler.plan import comments_due
+from pipelines.store import robots
 from pipelines.store.db import open_database, session_factory
 from pipelines.store.models import Post, Source, UrlValidator
 from pipelines.store.sources import find_sources
@@ -50,6 +51,11 @@ def load_jobs(session: Session, sources: Sequence[Source], now: datetime | None 
             )
             for r in rows
         }
+        activity = [
+            src.comments_feed_new_at,
+            *(r.published_at for r in rows),
+            *(r.last_comment_at for r in rows),
+        ]
         jobs.append(
             SourceJob(
                 source_id=src.id,
@@ -66,6 +72,11 @@ def load_jobs(session: Session, sources: Sequence[Source], now: datetime | None 
                     for r in rows
                     if comments_due(to_utc(r.published_at), to_utc(r.comments_checked_at), now)
                 ],
+                robots=robots.kept_robots(session, robots.source_hosts(src), now),
+                comments_feed_checked_at=to_utc(src.comments_feed_checked_at),
+                comments_feed_activity_at=max((to_utc(a) for a in activity if a is not None), default=None),
+                comments_feed_polls=src.comments_feed_polls or 0,
+                closed_endpoints=robots.closed_endpoints(src),
             )
         )
     return jobs

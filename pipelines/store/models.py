@@ -8,8 +8,10 @@ Schema changes go through the Alembic migrations in ``pipelines/store/migrations
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     DateTime,
@@ -66,6 +68,24 @@ class Source(Base):
     crawl_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     lease_token: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(TS)
+    # the site-wide comment feed's own schedule (crawler.plan.site_comments_due)
+    comments_feed_checked_at: Mapped[datetime | None] = mapped_column(TS)
+    comments_feed_new_at: Mapped[datetime | None] = mapped_column(TS)
+    comments_feed_polls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # optional endpoints that answered 401/403/404: {"rest": {"status": 401, "at": "<ISO time>"}, ...}
+    closed_endpoints: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class RobotsTxt(Base):
+    """A host's robots.txt answer (2xx or 4xx), kept until it expires so a crawl does not ask again."""
+
+    __tablename__ = "robots_txt"
+
+    host: Mapped[str] = mapped_column(String(512), primary_key=True)  # netloc: host[:port]
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[datetime] = mapped_column(TS)
+    expires_at: Mapped[datetime] = mapped_column(TS)
 
 
 class Post(Base):
