@@ -7,7 +7,10 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,29 +54,38 @@ def _pg_roles_cleanup() -> Iterator[None]:
         existed = True
     yield
     if not existed:
-        with _pg_connect() as admin:
+        # another test run on this server may use it still (its databases have grants): that run drops it
+        with _pg_connect() as admin, suppress(psycopg.errors.DependentObjectsStillExist):
             admin.execute(f"DROP ROLE IF EXISTS {role}")  # its grants went with the throwaway databases
 
 
-@pytest.fixture
-def pg_url(_pg_roles_cleanup: None) -> Iterator[str]:
-    """A throwaway PostgreSQL database, dropped afterwards."""
+@contextmanager
+def _throwaway_pg_database(prefix: str = "doclisten_test", template: str | None = None) -> Iterator[str]:
+    """Create a PostgreSQL database (a copy of ``template``, a database name, when given), yield its URL,
+    drop it (whoever is still connected) afterwards."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    name = f"doclisten_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         admin = _pg_connect()
     except psycopg.OperationalError as exc:
         service_unavailable(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
     with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     url = make_url(PG_ADMIN_URL).set(database=name, drivername="postgresql+psycopg")
     try:
         yield url.render_as_string(hide_password=False)
     finally:
         with _pg_connect() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(_pg_roles_cleanup: None) -> Iterator[str]:
+    """A throwaway PostgreSQL database, dropped afterwards."""
+    with _throwaway_pg_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -132,3 +144,127 @@ def run_cli(
             f"doclisten {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
         )
     return proc
+
+
+# ---------------------------------------------------------------------------- the sample site, crawled once
+
+
+@pytest.fixture(scope="session")
+def sample_site():  # type: ignore[no-untyped-def]
+    """The sample site for the whole session. Never change it: a test that adds posts or comments serves
+    its own (``demo_site``)."""
+    from doclisten.demo_site import DemoSite
+
+    with DemoSite() as site:
+        content = repr([blog.content for blog in site.blogs.values()])
+        yield site
+        assert repr([blog.content for blog in site.blogs.values()]) == content, "a test changed sample_site"
+
+
+@dataclass
+class SampleCrawl:
+    """The sample site added and crawled once with the real CLI (``sources add`` + ``crawl``, subprocesses)."""
+
+    site: Any  # the session's DemoSite
+    db: str  # the database URL: only read it (``sample_crawl_copy`` gives a database to write)
+    added: subprocess.CompletedProcess[str]  # ``doclisten sources add``
+    result: subprocess.CompletedProcess[str]  # ``doclisten crawl``: summary on stdout, progress on stderr
+    requests: list[Any]  # what the crawl asked the site (``RequestRecord``s)
+    pristine: str  # the database as the crawl left it, which copies are made from (nobody connects to it)
+
+
+def _sources_add_and_crawl(site: Any, db: str) -> SampleCrawl:
+    homes = [blog.homepage for blog in site.blogs.values()]
+    added = run_cli("sources", "add", *homes, *FAST, db=db)
+    assert added.stdout.count("added source") == len(homes), added.stdout + added.stderr
+    before = len(site.requests)
+    result = run_cli("crawl", *FAST, db=db)
+    return SampleCrawl(site, db, added, result, site.requests[before:], pristine=db)
+
+
+def _row_counts(url: str) -> dict[str, int]:
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = inspect(conn).get_table_names()
+            return {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in tables}
+    finally:
+        engine.dispose()
+
+
+def _still_as_crawled(crawl: SampleCrawl, counts: dict[str, int]) -> None:
+    assert _row_counts(crawl.db) == counts, "a test wrote to the shared sample crawl: use sample_crawl_copy"
+
+
+@pytest.fixture(scope="session")
+def sample_crawl_sqlite(sample_site, tmp_path_factory) -> Iterator[SampleCrawl]:  # type: ignore[no-untyped-def]
+    """The sample site crawled once per session into SQLite (shared by the tests that only read it)."""
+    crawl = _sources_add_and_crawl(sample_site, f"sqlite:///{tmp_path_factory.mktemp('sample') / 'crawl.db'}")
+    counts = _row_counts(crawl.db)
+    yield crawl
+    _still_as_crawled(crawl, counts)
+
+
+@pytest.fixture(scope="session")
+def sample_crawl_postgresql(sample_site, _pg_roles_cleanup: None) -> Iterator[SampleCrawl]:  # type: ignore[no-untyped-def]
+    """The sample site crawled once per session into a throwaway PostgreSQL database; the tests read a copy
+    of it, so that copies for writing can be made from the untouched original (a template database must
+    have no connections). Both are dropped at the end of the session."""
+    from sqlalchemy.engine import make_url
+
+    with _throwaway_pg_database("doclisten_test_sample") as pristine:
+        crawl = _sources_add_and_crawl(sample_site, pristine)
+        with _throwaway_pg_database("doclisten_test_read", template=make_url(pristine).database) as shared:
+            crawl.db = shared
+            counts = _row_counts(shared)
+            yield crawl
+            _still_as_crawled(crawl, counts)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sample_crawl(request: pytest.FixtureRequest) -> SampleCrawl:
+    """The session's crawl of the sample site, on SQLite and on PostgreSQL: read it, never write it."""
+    return request.getfixturevalue(f"sample_crawl_{request.param}")
+
+
+@contextmanager
+def copy_of_sample_crawl(crawl: SampleCrawl, tmp_path: Path) -> Iterator[SampleCrawl]:
+    """The sample crawl with a private copy of its database (same backend), to crawl again or change."""
+    from sqlalchemy.engine import make_url
+
+    if crawl.pristine.startswith("sqlite"):
+        import sqlite3
+
+        target = tmp_path / "copy.db"
+        src, dst = sqlite3.connect(make_url(crawl.pristine).database), sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        yield replace(crawl, db=f"sqlite:///{target}")
+        return
+    with _throwaway_pg_database("doclisten_test_copy", template=make_url(crawl.pristine).database) as url:
+        yield replace(crawl, db=url)
+
+
+@pytest.fixture
+def sample_crawl_copy(sample_crawl: SampleCrawl, tmp_path: Path) -> Iterator[SampleCrawl]:
+    """``sample_crawl`` with a private copy of its database, to crawl again or change."""
+    with copy_of_sample_crawl(sample_crawl, tmp_path) as crawl:
+        yield crawl
+
+
+@pytest.fixture(scope="session")
+def sample_second_crawl_sqlite(sample_crawl_sqlite: SampleCrawl, tmp_path_factory) -> Iterator[SampleCrawl]:  # type: ignore[no-untyped-def]
+    """The second (incremental) ``doclisten crawl`` of the unchanged sample site, on a copy of the first
+    crawl's database; ``result`` and ``requests`` are the second crawl's. Read it, never write it."""
+    with copy_of_sample_crawl(sample_crawl_sqlite, tmp_path_factory.mktemp("second")) as copy:
+        before = len(copy.site.requests)
+        result = run_cli("crawl", *FAST, db=copy.db)
+        crawl = replace(copy, result=result, requests=copy.site.requests[before:], pristine=copy.db)
+        counts = _row_counts(crawl.db)
+        yield crawl
+        _still_as_crawled(crawl, counts)
