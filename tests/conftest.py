@@ -116,6 +116,30 @@ def demo_site():  # type: ignore[no-untyped-def]
 FAST = ["--delay", "0", "--concurrency", "8"]
 
 
+# Commands that get a process of their own: they crawl (a Twisted reactor runs once per process) or run until
+# stopped, with signal handlers. Every other command (and any ``--help``) runs in this process, through the
+# CLI's own entry point with the same arguments, environment and working directory as a subprocess would get:
+# a subprocess costs about a second of interpreter start and imports, most of the suite's time.
+OWN_PROCESS = {"crawl", "run", "worker", "scheduler", "demo", "extract", "sources add", "sources import"}
+GROUP_OPTIONS_WITH_VALUE = {"--database-url"}
+PROG = f"{Path(sys.executable).name} -m doclisten.cli.main"
+
+
+def needs_own_process(args: tuple[str, ...]) -> bool:
+    if "--help" in args or "-h" in args:
+        return False
+    words: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in GROUP_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            words.append(arg)
+    return bool(words) and (words[0] in OWN_PROCESS or " ".join(words[:2]) in OWN_PROCESS)
+
+
 def run_cli(
     *args: str,
     db: str,
@@ -123,27 +147,73 @@ def run_cli(
     check: bool = True,
     timeout: float = 300,
     env: dict[str, str] | None = None,
-):
-    """Run ``doclisten ARGS`` in a subprocess (a Twisted reactor runs once per process); ``env`` adds
-    variables (without it, no ``DOCLISTEN_REDIS_URL``)."""
+    own_process: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``doclisten ARGS``: in a subprocess when the command crawls or runs until stopped (or with
+    ``own_process=True``), else in this process as if in one (``run_in_process``). ``env`` adds variables
+    (without it, no ``DOCLISTEN_REDIS_URL``)."""
     base = dict(
         os.environ, DOCLISTEN_DATABASE_URL=db, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1" if allow_private else "0"
     )
     base.pop("DOCLISTEN_REDIS_URL", None)
     env = {**base, **(env or {})}
-    proc = subprocess.run(
-        [sys.executable, "-m", "doclisten.cli.main", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    if own_process or needs_own_process(args):
+        proc = subprocess.run(
+            [sys.executable, "-m", "doclisten.cli.main", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    else:
+        proc = run_in_process(args, env)
     if check and proc.returncode != 0:
         raise AssertionError(
             f"doclisten {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
         )
     return proc
+
+
+def run_in_process(args: tuple[str, ...], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``doclisten ARGS`` through click's test runner, in a fresh interpreter's conditions: exactly ``env`` as
+    the environment, the repository as the working directory, empty stdin, stdout and stderr apart (not
+    terminals), Python's default warning filters rather than the suite's "error", an uncaught exception
+    printed as a traceback with exit status 1; logging handlers and whatever the command left unclosed are
+    undone afterwards, as a process exit would."""
+    import gc
+    import logging
+    import traceback
+    import warnings
+
+    from click.testing import CliRunner
+
+    from doclisten.cli.main import main
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    root = logging.getLogger()
+    saved_logging = (root.handlers[:], root.level)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(ROOT)
+        with warnings.catch_warnings():
+            warnings.resetwarnings()
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", category)
+            result = CliRunner().invoke(main, list(args), prog_name=PROG)
+            gc.collect()  # connections the command left open go now, silently, as at a process exit
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+        root.handlers[:], root.level = saved_logging
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))  # type: ignore[misc]
+        code = 1
+    return subprocess.CompletedProcess([PROG, *args], code, result.stdout, stderr)
 
 
 # ---------------------------------------------------------------------------- the sample site, crawled once
