@@ -9,7 +9,10 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,25 +64,33 @@ def _pg_roles_cleanup() -> Iterator[None]:
             admin.execute(f"DROP ROLE IF EXISTS {role}")
 
 
-@pytest.fixture
-def pg_url(_pg_roles_cleanup: None) -> Iterator[str]:
-    """A throwaway PostgreSQL database, dropped afterwards."""
+@contextmanager
+def _throwaway_pg_database(prefix: str = "doclisten_test", template: str | None = None) -> Iterator[str]:
+    """Create a PostgreSQL database (a copy of ``template``, a database name, when given), yield its URL,
+    drop it (whoever is still connected) afterwards."""
     import psycopg
     from sqlalchemy.engine import make_url
 
-    name = f"doclisten_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         admin = _pg_connect()
     except psycopg.OperationalError as exc:
         service_unavailable(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
     with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     url = make_url(PG_ADMIN_URL).set(database=name, drivername="postgresql+psycopg")
     try:
         yield url.render_as_string(hide_password=False)
     finally:
         with _pg_connect() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(_pg_roles_cleanup: None) -> Iterator[str]:
+    """A throwaway PostgreSQL database, dropped afterwards."""
+    with _throwaway_pg_database() as url:
+        yield url
 
 
 @pytest.fixture
@@ -110,6 +121,30 @@ def demo_site():  # type: ignore[no-untyped-def]
 FAST = ["--delay", "0", "--concurrency", "8"]
 
 
+# Commands that get a process of their own: they crawl (a Twisted reactor runs once per process) or run until
+# stopped, with signal handlers. Every other command (and any ``--help``) runs in this process, through the
+# CLI's own entry point with the same arguments, environment and working directory as a subprocess would get:
+# a subprocess costs about a second of interpreter start and imports, most of the suite's time.
+OWN_PROCESS = {"crawl", "run", "worker", "scheduler", "demo", "extract", "sources add", "sources import"}
+GROUP_OPTIONS_WITH_VALUE = {"--database-url"}
+PROG = f"{Path(sys.executable).name} -m doclisten.cli.main"
+
+
+def needs_own_process(args: tuple[str, ...]) -> bool:
+    if "--help" in args or "-h" in args:
+        return False
+    words: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in GROUP_OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            words.append(arg)
+    return bool(words) and (words[0] in OWN_PROCESS or " ".join(words[:2]) in OWN_PROCESS)
+
+
 def run_cli(
     *args: str,
     db: str,
@@ -117,22 +152,27 @@ def run_cli(
     check: bool = True,
     timeout: float = 300,
     env: dict[str, str] | None = None,
-):
-    """Run ``doclisten ARGS`` in a subprocess (a Twisted reactor runs once per process); ``env`` adds
-    variables (without it, no ``DOCLISTEN_REDIS_URL``)."""
+    own_process: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``doclisten ARGS``: in a subprocess when the command crawls or runs until stopped (or with
+    ``own_process=True``), else in this process as if in one (``run_in_process``). ``env`` adds variables
+    (without it, no ``DOCLISTEN_REDIS_URL``)."""
     base = dict(
         os.environ, DOCLISTEN_DATABASE_URL=db, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1" if allow_private else "0"
     )
     base.pop("DOCLISTEN_REDIS_URL", None)
     env = {**base, **(env or {})}
-    proc = subprocess.run(
-        [sys.executable, "-m", "doclisten.cli.main", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    if own_process or needs_own_process(args):
+        proc = subprocess.run(
+            [sys.executable, "-m", "doclisten.cli.main", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    else:
+        proc = run_in_process(args, env)
     if check and proc.returncode != 0:
         raise AssertionError(
             f"doclisten {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
@@ -154,3 +194,168 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
         yield server
     finally:
         server.kill()
+
+
+def run_in_process(args: tuple[str, ...], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``doclisten ARGS`` through click's test runner, in a fresh interpreter's conditions: exactly ``env`` as
+    the environment, the repository as the working directory, empty stdin, stdout and stderr apart (not
+    terminals), Python's default warning filters rather than the suite's "error", an uncaught exception
+    printed as a traceback with exit status 1; logging handlers and whatever the command left unclosed are
+    undone afterwards, as a process exit would."""
+    import gc
+    import logging
+    import traceback
+    import warnings
+
+    from click.testing import CliRunner
+
+    from doclisten.cli.main import main
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    root = logging.getLogger()
+    saved_logging = (root.handlers[:], root.level)
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(ROOT)
+        with warnings.catch_warnings():
+            warnings.resetwarnings()
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", category)
+            result = CliRunner().invoke(main, list(args), prog_name=PROG)
+            gc.collect()  # connections the command left open go now, silently, as at a process exit
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+        os.chdir(saved_cwd)
+        root.handlers[:], root.level = saved_logging
+    stderr = result.stderr
+    code = result.exit_code
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))  # type: ignore[misc]
+        code = 1
+    return subprocess.CompletedProcess([PROG, *args], code, result.stdout, stderr)
+
+
+# ---------------------------------------------------------------------------- the sample site, crawled once
+
+
+@pytest.fixture(scope="session")
+def sample_site():  # type: ignore[no-untyped-def]
+    """The sample site for the whole session. Never change it: a test that adds posts or comments serves
+    its own (``demo_site``)."""
+    from doclisten.demo_site import DemoSite
+
+    with DemoSite() as site:
+        content = repr([blog.content for blog in site.blogs.values()])
+        yield site
+        assert repr([blog.content for blog in site.blogs.values()]) == content, "a test changed sample_site"
+
+
+@dataclass
+class SampleCrawl:
+    """The sample site added and crawled once with the real CLI (``sources add`` + ``crawl``, subprocesses)."""
+
+    site: Any  # the session's DemoSite
+    db: str  # the database URL: only read it (``sample_crawl_copy`` gives a database to write)
+    added: subprocess.CompletedProcess[str]  # ``doclisten sources add``
+    result: subprocess.CompletedProcess[str]  # ``doclisten crawl``: summary on stdout, progress on stderr
+    requests: list[Any]  # what the crawl asked the site (``RequestRecord``s)
+    pristine: str  # the database as the crawl left it, which copies are made from (nobody connects to it)
+
+
+def _sources_add_and_crawl(site: Any, db: str) -> SampleCrawl:
+    homes = [blog.homepage for blog in site.blogs.values()]
+    added = run_cli("sources", "add", *homes, *FAST, db=db)
+    assert added.stdout.count("added source") == len(homes), added.stdout + added.stderr
+    before = len(site.requests)
+    result = run_cli("crawl", *FAST, db=db)
+    return SampleCrawl(site, db, added, result, site.requests[before:], pristine=db)
+
+
+def _row_counts(url: str) -> dict[str, int]:
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = inspect(conn).get_table_names()
+            return {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar_one() for t in tables}
+    finally:
+        engine.dispose()
+
+
+def _still_as_crawled(crawl: SampleCrawl, counts: dict[str, int]) -> None:
+    assert _row_counts(crawl.db) == counts, "a test wrote to the shared sample crawl: use sample_crawl_copy"
+
+
+@pytest.fixture(scope="session")
+def sample_crawl_sqlite(sample_site, tmp_path_factory) -> Iterator[SampleCrawl]:  # type: ignore[no-untyped-def]
+    """The sample site crawled once per session into SQLite (shared by the tests that only read it)."""
+    crawl = _sources_add_and_crawl(sample_site, f"sqlite:///{tmp_path_factory.mktemp('sample') / 'crawl.db'}")
+    counts = _row_counts(crawl.db)
+    yield crawl
+    _still_as_crawled(crawl, counts)
+
+
+@pytest.fixture(scope="session")
+def sample_crawl_postgresql(sample_site, _pg_roles_cleanup: None) -> Iterator[SampleCrawl]:  # type: ignore[no-untyped-def]
+    """The sample site crawled once per session into a throwaway PostgreSQL database; the tests read a copy
+    of it, so that copies for writing can be made from the untouched original (a template database must
+    have no connections). Both are dropped at the end of the session."""
+    from sqlalchemy.engine import make_url
+
+    with _throwaway_pg_database("doclisten_test_sample") as pristine:
+        crawl = _sources_add_and_crawl(sample_site, pristine)
+        with _throwaway_pg_database("doclisten_test_read", template=make_url(pristine).database) as shared:
+            crawl.db = shared
+            counts = _row_counts(shared)
+            yield crawl
+            _still_as_crawled(crawl, counts)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def sample_crawl(request: pytest.FixtureRequest) -> SampleCrawl:
+    """The session's crawl of the sample site, on SQLite and on PostgreSQL: read it, never write it."""
+    return request.getfixturevalue(f"sample_crawl_{request.param}")
+
+
+@contextmanager
+def copy_of_sample_crawl(crawl: SampleCrawl, tmp_path: Path) -> Iterator[SampleCrawl]:
+    """The sample crawl with a private copy of its database (same backend), to crawl again or change."""
+    from sqlalchemy.engine import make_url
+
+    if crawl.pristine.startswith("sqlite"):
+        import sqlite3
+
+        target = tmp_path / "copy.db"
+        src, dst = sqlite3.connect(make_url(crawl.pristine).database), sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        yield replace(crawl, db=f"sqlite:///{target}")
+        return
+    with _throwaway_pg_database("doclisten_test_copy", template=make_url(crawl.pristine).database) as url:
+        yield replace(crawl, db=url)
+
+
+@pytest.fixture
+def sample_crawl_copy(sample_crawl: SampleCrawl, tmp_path: Path) -> Iterator[SampleCrawl]:
+    """``sample_crawl`` with a private copy of its database, to crawl again or change."""
+    with copy_of_sample_crawl(sample_crawl, tmp_path) as crawl:
+        yield crawl
+
+
+@pytest.fixture(scope="session")
+def sample_second_crawl_sqlite(sample_crawl_sqlite: SampleCrawl, tmp_path_factory) -> Iterator[SampleCrawl]:  # type: ignore[no-untyped-def]
+    """The second (incremental) ``doclisten crawl`` of the unchanged sample site, on a copy of the first
+    crawl's database; ``result`` and ``requests`` are the second crawl's. Read it, never write it."""
+    with copy_of_sample_crawl(sample_crawl_sqlite, tmp_path_factory.mktemp("second")) as copy:
+        before = len(copy.site.requests)
+        result = run_cli("crawl", *FAST, db=copy.db)
+        crawl = replace(copy, result=result, requests=copy.site.requests[before:], pristine=copy.db)
+        counts = _row_counts(crawl.db)
+        yield crawl
+        _still_as_crawled(crawl, counts)

@@ -10,7 +10,7 @@ from pipelines.analyst.filters import Filters, parse_when
 from pipelines.analyst.report import build_report
 from pipelines.store.db import open_database
 from tests.analyst_data import fill
-from tests.conftest import FAST, run_cli
+from tests.conftest import SampleCrawl, run_cli
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -70,11 +70,10 @@ def test_report_errors_are_one_line(sqlite_url: str, tmp_path) -> None:  # type:
 
 
 @pytest.mark.slow
-def test_report_after_crawling_the_sample_site(demo_site, sqlite_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_report_after_crawling_the_sample_site(sample_crawl_sqlite: SampleCrawl, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import create_engine, text
 
-    run_cli("sources", "add", *[blog.homepage for blog in demo_site.blogs.values()], *FAST, db=sqlite_url)
-    run_cli("crawl", *FAST, db=sqlite_url)
+    sqlite_url = sample_crawl_sqlite.db  # the session's crawl of the sample site
     chart = tmp_path / "trend.png"
     out = run_cli("report", "--group", "brand", "--plot", str(chart), db=sqlite_url).stdout
     engine = create_engine(sqlite_url)

@@ -19,7 +19,7 @@ from pipelines.store.db import open_database
 from pipelines.store.models import Post
 from pipelines.store.search_index import reindex_all
 from tests.analyst_data import fill
-from tests.conftest import FAST, run_cli
+from tests.conftest import SampleCrawl, run_cli
 
 
 @pytest.fixture
@@ -175,9 +175,8 @@ def test_times_are_iso_8601_utc_and_the_table_fits_the_terminal(db_url: str, mon
 
 
 @pytest.mark.slow
-def test_index_follows_crawls_of_the_sample_site(demo_site, db_url: str) -> None:  # type: ignore[no-untyped-def]
-    run_cli("sources", "add", *[blog.homepage for blog in demo_site.blogs.values()], *FAST, db=db_url)
-    run_cli("crawl", *FAST, db=db_url)
+def test_index_follows_crawls_of_the_sample_site(sample_crawl: SampleCrawl) -> None:
+    db_url = sample_crawl.db  # the session's crawl of the sample site (SQLite and PostgreSQL)
     engine = create_engine(make_url(db_url))
     with engine.connect() as c:
         posts = c.execute(select(Post.id, Post.title, Post.content_text)).all()

@@ -1,7 +1,8 @@
 """End to end: `doclisten sources add` + `doclisten crawl` over the sample site, for real.
 
-The tests of this module run in order on one site and one database: first crawl, second
-(incremental) crawl, then changes on the site picked up by a third crawl.
+The first crawl is the session's (``sample_crawl_sqlite`` in conftest.py, shared with the other tests that
+only read it); the second (incremental) crawl runs on a copy of its database; changes on the site are picked
+up by a crawl of a site of this module's own, which they change.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from sqlalchemy import create_engine, select, text
 
 from crawler.urls import canonical_url
 from pipelines.store.models import Comment, FetchError, Post, Source, SourceCrawl
-from tests.conftest import FAST, run_cli
+from tests.conftest import FAST, SampleCrawl, run_cli
 from tests.expect import check_comments, check_posts, rows
 
 pytestmark = pytest.mark.slow
@@ -22,33 +23,20 @@ def is_site_comment_feed(path: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def site():  # type: ignore[no-untyped-def]
-    from doclisten.demo_site import DemoSite
-
-    with DemoSite() as demo:
-        yield demo
+def first_crawl(sample_crawl_sqlite: SampleCrawl):  # type: ignore[no-untyped-def]
+    return sample_crawl_sqlite.result, sample_crawl_sqlite.requests
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
-    return f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'doclisten.db'}"
+def site(sample_crawl_sqlite: SampleCrawl):  # type: ignore[no-untyped-def]
+    return sample_crawl_sqlite.site
 
 
 @pytest.fixture(scope="module")
-def engine(db):  # type: ignore[no-untyped-def]
-    eng = create_engine(db)
+def engine(sample_crawl_sqlite: SampleCrawl):  # type: ignore[no-untyped-def]
+    eng = create_engine(sample_crawl_sqlite.db)
     yield eng
     eng.dispose()
-
-
-@pytest.fixture(scope="module")
-def first_crawl(site, db):  # type: ignore[no-untyped-def]
-    homes = [blog.homepage for blog in site.blogs.values()]
-    added = run_cli("sources", "add", *homes, *FAST, db=db)
-    assert added.stdout.count("added source") == len(homes), added.stdout + added.stderr
-    before = len(site.requests)
-    result = run_cli("crawl", *FAST, db=db)
-    return result, site.requests[before:]
 
 
 def test_sources_discovered(first_crawl, engine, site) -> None:  # type: ignore[no-untyped-def]
@@ -97,40 +85,60 @@ def test_summary_printed(first_crawl, engine) -> None:  # type: ignore[no-untype
     assert not rows(engine, FetchError)
 
 
-@pytest.fixture(scope="module")
-def second_crawl(first_crawl, site, db, engine):  # type: ignore[no-untyped-def]
-    before_posts, before_comments = len(rows(engine, Post)), len(rows(engine, Comment))
-    start = len(site.requests)
-    run_cli("crawl", *FAST, db=db)
-    return site.requests[start:], before_posts, before_comments
-
-
-def test_second_crawl_is_incremental(first_crawl, second_crawl, engine) -> None:  # type: ignore[no-untyped-def]
+def test_second_crawl_is_incremental(first_crawl, engine, sample_second_crawl_sqlite) -> None:  # type: ignore[no-untyped-def]
     _, first = first_crawl
-    second, before_posts, before_comments = second_crawl
-    assert len(second) <= 0.4 * len(first), (len(second), len(first))
-    # robots.txt is kept from the first crawl (RFC 9309: up to 24 h); the site comment feeds were just
-    # polled and the sample blogs are quiet: not due again yet
-    assert not [r for r in second if r.path == "/robots.txt"]
-    assert not [r for r in second if is_site_comment_feed(r.path)]
-    assert sum(r.path == "/robots.txt" for r in first) == len({r.blog_key for r in first})
-    not_robots = [r for r in second if r.path != "/robots.txt"]
-    assert sum(r.status == 304 for r in not_robots) >= 0.9 * len(not_robots)
-    assert sum(r.status == 304 for r in second) > len(second) / 2
-    assert len(rows(engine, Post)) == before_posts
-    assert len(rows(engine, Comment)) == before_comments
-    with engine.connect() as conn:
-        last = conn.execute(text("SELECT max(crawl_id) FROM source_crawls")).scalar()
-        totals = conn.execute(
-            text(
-                "SELECT sum(new_posts), sum(updated_posts), sum(new_comments) FROM source_crawls WHERE crawl_id=:c"
-            ),
-            {"c": last},
-        ).one()
-    assert tuple(totals) == (0, 0, 0)
+    before_posts, before_comments = len(rows(engine, Post)), len(rows(engine, Comment))  # the first crawl's
+    second = sample_second_crawl_sqlite.requests  # the second crawl, on a copy of the first one's database
+    again = create_engine(sample_second_crawl_sqlite.db)
+    try:
+        assert len(second) <= 0.4 * len(first), (len(second), len(first))
+        # robots.txt is kept from the first crawl (RFC 9309: up to 24 h); the site comment feeds were just
+        # polled and the sample blogs are quiet: not due again yet
+        assert not [r for r in second if r.path == "/robots.txt"]
+        assert not [r for r in second if is_site_comment_feed(r.path)]
+        assert sum(r.path == "/robots.txt" for r in first) == len({r.blog_key for r in first})
+        not_robots = [r for r in second if r.path != "/robots.txt"]
+        assert sum(r.status == 304 for r in not_robots) >= 0.9 * len(not_robots)
+        assert sum(r.status == 304 for r in second) > len(second) / 2
+        assert len(rows(again, Post)) == before_posts
+        assert len(rows(again, Comment)) == before_comments
+        with again.connect() as conn:
+            last = conn.execute(text("SELECT max(crawl_id) FROM source_crawls")).scalar()
+            totals = conn.execute(
+                text(
+                    "SELECT sum(new_posts), sum(updated_posts), sum(new_comments) FROM source_crawls "
+                    "WHERE crawl_id=:c"
+                ),
+                {"c": last},
+            ).one()
+        assert tuple(totals) == (0, 0, 0)
+    finally:
+        again.dispose()
 
 
-def test_changes_are_picked_up(second_crawl, site, db, engine) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def own_site():  # type: ignore[no-untyped-def]
+    from doclisten.demo_site import DemoSite
+
+    with DemoSite() as demo:
+        yield demo
+
+
+@pytest.fixture(scope="module")
+def crawled_own_site(own_site, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A first crawl of this module's own site (the next test changes it)."""
+    db = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'doclisten.db'}"
+    homes = [blog.homepage for blog in own_site.blogs.values()]
+    added = run_cli("sources", "add", *homes, *FAST, db=db)
+    assert added.stdout.count("added source") == len(homes), added.stdout + added.stderr
+    run_cli("crawl", *FAST, db=db)
+    eng = create_engine(db)
+    yield own_site, db, eng
+    eng.dispose()
+
+
+def test_changes_are_picked_up(crawled_own_site) -> None:  # type: ignore[no-untyped-def]
+    site, db, engine = crawled_own_site
     classic = site.blogs["wp-classic"].content
     busy = max(classic.posts, key=lambda p: len(p.comments))
     parent = busy.comments[-1]

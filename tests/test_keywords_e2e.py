@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from crawler.urls import canonical_url
 from doclisten.demo_site.data_generic import SYNDICATED_FROM
 from pipelines.store.models import Comment, KeywordMatch, Post, UrlValidator
-from tests.conftest import FAST, run_cli
+from tests.conftest import FAST, SampleCrawl, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -69,12 +69,10 @@ def check_tags(engine) -> None:  # type: ignore[no-untyped-def]
     assert {p.language for p in posts} == {"en"}
 
 
-def test_crawl_links_copies_tags_mentions_and_is_idempotent(demo_site, db_url) -> None:  # type: ignore[no-untyped-def]
-    run_cli("sources", "add", *[blog.homepage for blog in demo_site.blogs.values()], *FAST, db=db_url)
-    run_cli("crawl", *FAST, db=db_url)
-    engine = create_engine(make_url(db_url))
+def test_crawl_links_copies_and_tags_mentions(sample_crawl: SampleCrawl) -> None:
+    engine = create_engine(make_url(sample_crawl.db))  # the session's first crawl of the sample site
     try:
-        check_duplicate_link(engine, demo_site)
+        check_duplicate_link(engine, sample_crawl.site)
         check_tags(engine)
         first = snapshot(engine)
         with engine.connect() as conn:
@@ -82,6 +80,20 @@ def test_crawl_links_copies_tags_mentions_and_is_idempotent(demo_site, db_url) -
                 text("SELECT count(*) FROM keyword_matches WHERE comment_id IS NULL")
             ).scalar()
         assert 0 < post_level < len(first)
+    finally:
+        engine.dispose()
+
+
+def test_crawls_and_retag_are_idempotent(sample_crawl: SampleCrawl, sample_crawl_copy: SampleCrawl) -> None:
+    shared = create_engine(make_url(sample_crawl.db))
+    try:
+        first = snapshot(shared)  # as the first crawl left it
+    finally:
+        shared.dispose()
+    db_url, demo_site = sample_crawl_copy.db, sample_crawl_copy.site  # a copy of it, crawled again here
+    engine = create_engine(make_url(db_url))
+    try:
+        assert snapshot(engine) == first
 
         run_cli("crawl", *FAST, db=db_url)  # incremental: nothing changed
         assert snapshot(engine) == first

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from pipelines.store.models import Comment, Post
-from tests.conftest import FAST, run_cli
+from tests.conftest import SampleCrawl
 
 
 def last_progress(stderr: str) -> dict[str, int]:
@@ -31,13 +31,14 @@ def stored(db: str) -> tuple[int, int]:
 
 
 @pytest.mark.slow
-def test_progress_counts_stored_posts_and_comments(demo_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
-    run_cli("sources", "add", *[b.homepage for b in demo_site.blogs.values()], *FAST, db=sqlite_url)
-    first = run_cli("crawl", *FAST, db=sqlite_url)
-    posts, comments = stored(sqlite_url)
+def test_progress_counts_stored_posts_and_comments(
+    sample_crawl_sqlite: SampleCrawl, sample_second_crawl_sqlite: SampleCrawl
+) -> None:
+    first = sample_crawl_sqlite.result  # the session's first crawl of the sample site
+    posts, comments = stored(sample_crawl_sqlite.db)
     assert comments > 0
     counts = last_progress(first.stderr)  # the closing line has the totals
     assert counts["new posts"] == posts and counts["new comments"] == comments, (counts, posts, comments)
-    again = run_cli("crawl", *FAST, db=sqlite_url)
-    counts = last_progress(again.stderr)
-    assert counts["new comments"] == 0 and stored(sqlite_url) == (posts, comments)  # nothing new was stored
+    again = sample_second_crawl_sqlite  # a copy of its database, crawled again
+    counts = last_progress(again.result.stderr)
+    assert counts["new comments"] == 0 and stored(again.db) == (posts, comments)  # nothing new was stored
