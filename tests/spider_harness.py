@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -33,10 +34,10 @@ from twisted.python.failure import Failure
 from crawler import settings as project_settings
 from crawler.discovery import discover
 from crawler.items import CommentsItem, PostItem, SourceUpdateItem, ValidatorItem
-from crawler.jobs import KnownPost, SourceJob
+from crawler.jobs import CachedRobots, KnownPost, SourceJob
 from crawler.middlewares.conditional import ConditionalGetMiddleware
-from crawler.middlewares.sourcestats import stat_key
 from crawler.spiders.blogs import BlogSpider
+from crawler.stats import stat_key
 from crawler.urls import canonical_url
 from doclisten.demo_site.server import RENDERERS, DemoSite, ServedBlog
 
@@ -96,6 +97,14 @@ def job_for(site: OfflineSite, key: str, source_id: int = 1, **changes: Any) -> 
         validators={},
         known_posts={},
     )
+    # the store keeps robots.txt per host (RFC 9309: up to 24 h): as after ``sources add``'s first look,
+    # the job carries a kept copy, so the spider asks robots.txt only for its Sitemap: lines
+    robots = site.response(Request(urljoin(blog.homepage, "/robots.txt")))
+    job.robots = {
+        urlsplit(job.home_url).netloc: CachedRobots(
+            robots.status, robots.body, datetime.now(UTC) + timedelta(days=1)
+        )
+    }
     for name, value in changes.items():
         setattr(job, name, value)
     return job

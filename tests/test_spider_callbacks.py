@@ -66,9 +66,9 @@ def test_the_first_feed_page_starts_the_backfill(site: OfflineSite) -> None:
     newest = [site.post_url("wp-classic", p.slug) for p in blog.content.posts[:5]]
     assert feed.urls("post") == newest  # the feed's five entries
     assert feed.urls("listing") == [job.home_url]
-    assert [
-        (r.url, r.meta.get("dont_obey_robotstxt")) for r in feed.requests if r.meta["kind"] == "robots"
-    ] == [(blog.base_url + "robots.txt", True)]
+    assert [(r.url, r.meta.get("robots_txt")) for r in feed.requests if r.meta["kind"] == "robots"] == [
+        (blog.base_url + "robots.txt", True)
+    ]
     assert [type(i).__name__ for i in feed.items] == ["ValidatorItem", "SourceUpdateItem"]
     assert feed.of(SourceUpdateItem)[0].backfilled
     assert harness.stat(1, "listing_read") == 1 and harness.stat(1, "known_items") == 0
@@ -130,7 +130,15 @@ def test_an_unchanged_site_is_answered_with_304s_and_nothing_is_fetched_again(ba
     harness = SpiderHarness(site, [next_round(job, first.items) for job in jobs])
     start = len(site.requests)
     again = harness.crawl()
-    assert [type(i).__name__ for i in again.items] == ["SourceDoneItem"] * len(KEYS)
+    # nothing but the end of each source, and the poll of the site comment feeds (their own schedule; the
+    # round's jobs carry no earlier poll): no content
+    assert [type(i).__name__ for i in again.items if not isinstance(i, SourceUpdateItem)] == [
+        "SourceDoneItem"
+    ] * len(KEYS)
+    assert all(
+        i.comments_feed_polled and not i.comments_feed_new and not i.backfilled and not i.closed_endpoints
+        for i in again.of(SourceUpdateItem)
+    )
     assert {r.status for r in site.requests[start:] if r.path != "/robots.txt"} == {304}
     assert sorted(r.meta["kind"] for r in again.requests) == sorted(["feed"] * 5 + ["comments-feed"] * 4)
     assert all(harness.stat(n, "listing_read") == 1 for n in range(1, len(KEYS) + 1))
@@ -146,7 +154,8 @@ def test_a_new_comment_refetches_only_its_post_and_its_comments(site: OfflineSit
     again = SpiderHarness(site, [next_round(job, first.items)]).crawl()
     url = canonical_url(site.post_url("wp-classic", post.slug))
     assert again.urls("post") == [url]
-    assert [r.meta["post_url"] for r in again.requests if r.meta["kind"] == "rest"] == [url]
+    # its page shows every comment: no REST call; the reply comes from the page and the site comment feed
+    assert [r for r in again.requests if r.meta["kind"] == "rest"] == []
     sightings = comments_by_post(again.items)[url][str(reply.id)]
     assert sightings and all(got.author == "Nina V." for got in sightings)
     assert {got.parent_external_id for got in sightings} - {None} == {str(post.comments[0].id)}
@@ -224,7 +233,13 @@ def test_rest_comments_are_read_page_by_page(site: OfflineSite) -> None:
     (page,) = harness.spider.post_request(job, url, "feed")
     harness.spider.seen[job.source_id].clear()
     out = harness.answer(page)
-    (rest,) = [r for r in out.requests if r.meta["kind"] == "rest"]
+    # the page shows every comment ("N thoughts on", no comment pages): no REST call is needed for it ...
+    assert [r for r in out.requests if r.meta["kind"] in ("rest", "comment-feed")] == []
+    (item,) = out.of(PostItem)
+    # ... and when one is (an incomplete page, a re-check), REST is read page by page
+    harness.spider.seen[job.source_id].clear()
+    (rest,) = harness.spider.comment_requests(job, url, item.external_id, None)
+    assert rest.meta["kind"] == "rest"
     first = harness.answer(rest)
     (more,) = first.requests
     assert more.meta["kind"] == "rest" and more.meta["page"] == 2 and "page=2" in more.url
@@ -242,11 +257,16 @@ def test_a_closed_rest_api_falls_back_to_the_comment_feed(site: OfflineSite) -> 
     url = canonical_url(site.post_url("wp-block", post.slug))
     harness = SpiderHarness(site, [job])
     out = harness.answer(next(iter(harness.spider.post_request(job, url, "feed"))))
-    (rest,) = out.urls("rest")
-    fallback = harness.answer(next(r for r in out.requests if r.meta["kind"] == "rest"))
+    assert out.urls("rest") == []  # the page shows all its comments
+    (item,) = out.of(PostItem)
+    harness.spider.seen[job.source_id].clear()
+    (request,) = harness.spider.comment_requests(job, url, item.external_id, None)
+    rest = request.url
+    assert request.meta["kind"] == "rest"
+    fallback = harness.answer(request)
     assert fallback.urls("comment-feed") == [url + "feed/"]
-    (error,) = fallback.of(FetchErrorItem)
-    assert (error.url, error.status, error.error, error.source_level) == (rest, 404, "HTTP 404", False)
+    # a closed REST API is no fetch error: it is remembered for the source (not asked again for a week)
+    assert fallback.of(FetchErrorItem) == [] and not harness.spider.endpoint_open(job, "rest"), rest
     comments = harness.answer(fallback.requests[0]).of(CommentsItem)
     assert {c.external_id for c in comments[0].comments} == {str(c.id) for c in post.comments}
     assert comments[0].via == "feed" and comments[0].fetched_url == url + "feed/"
@@ -261,9 +281,10 @@ def test_blogger_comments_come_from_the_posts_comment_feed(site: OfflineSite) ->
     out = harness.answer(next(iter(harness.spider.post_request(job, url, "feed"))))
     (item,) = out.of(PostItem)
     assert item.external_id == str(post.id)
-    assert any(
-        u.startswith(f"{blog.base_url}feeds/{post.id}/comments/default") for u in out.urls("comment-feed")
-    )
+    assert out.urls("comment-feed") == []  # the page shows every comment ("N comments:")
+    harness.spider.seen[job.source_id].clear()
+    feeds = [r.url for r in harness.spider.comment_requests(job, url, None, item.external_id)]
+    assert any(u.startswith(f"{blog.base_url}feeds/{post.id}/comments/default") for u in feeds), feeds
 
 
 def test_an_unreadable_feed_falls_back_to_the_archive_pages(site: OfflineSite) -> None:
