@@ -222,4 +222,4 @@ class Heartbeat(threading.Thread):
 def reactor_call(func: Callable[..., Any], *args: Any) -> None:
     from twisted.internet import reactor  # the installed one
 
-    reactor.callFromThread(func, *args)  # type: ignore[attr-defined]
+    reactor.callFromThread(func, *args)
