@@ -1,5 +1,8 @@
 """The worker side of recurring crawls: claim due sources, turn them into crawl jobs, give back.
 
+Its methods block (Redis and SQL round trips, client retries while the queue is unreachable): the
+spider calls them in a thread, never on the reactor, so an outage does not freeze downloads.
+
 A ``Claimer`` is handed to a long-running ``BlogSpider`` (``crawler.spiders.base``), which asks
 it for jobs inside ``start()`` while it has capacity, extends the leases of long crawls, and
 releases unfinished claims on shutdown. Completion happens in ``scheduler.pipeline`` once the
@@ -66,14 +69,17 @@ class Claimer:
         logger.info("claimed %d sources", len(jobs))
         return jobs
 
-    def extend(self, claims: Sequence[Claim]) -> None:
+    def extend(self, claims: Sequence[Claim]) -> list[Claim]:
+        """Heartbeat: push every lease in ``claims`` to now+lease. Returns the claims whose lease was lost."""
+        lost = []
         for claim in claims:
             try:
                 if self.queue.extend(claim, self.lease_seconds) is None:
-                    logger.warning("source %s: lease lost while crawling", claim.source_id)
+                    lost.append(claim)
             except QueueUnavailable as exc:
                 self._down(exc)
-                return
+                break
+        return lost
 
     def release(self, claims: Sequence[Claim]) -> None:
         for claim in claims:

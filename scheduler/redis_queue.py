@@ -59,6 +59,11 @@ return 1
 """
 
 
+ONE_SHOT_TIMEOUT = (
+    2.0  # connect/socket timeout of a one-shot read (``doclisten status``), which never retries
+)
+
+
 def connect_redis(
     url: str,
     *,

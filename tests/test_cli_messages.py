@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from doclisten.config import Config
 from pipelines.store.db import open_database
+from scheduler.backends import open_queue
+from scheduler.exceptions import QueueUnavailable
+from scheduler.redis_queue import ONE_SHOT_TIMEOUT
 from tests.conftest import run_cli
+from tests.redis_server import free_port
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:
@@ -57,6 +62,25 @@ def test_invalid_redis_database_is_one_line(sqlite_url: str) -> None:
             result.stderr = "\n".join(lines[1:])
         line = one_line_error(result)
         assert "DB index is out of range" in line and "unexpected" not in line, command
+
+
+def test_status_with_redis_down_answers_in_seconds(sqlite_url: str) -> None:
+    """A one-shot read: a short timeout and no reconnect loop (the client's retries took ~15-19 s)."""
+    assert ONE_SHOT_TIMEOUT <= 3
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    engine = open_database(migrated(sqlite_url))
+    try:
+        started = time.monotonic()
+        with pytest.raises(QueueUnavailable, match="Redis unavailable"):
+            open_queue(url, engine, one_shot=True)
+        assert time.monotonic() - started < 3
+    finally:
+        engine.dispose()
+    started = time.monotonic()
+    result = run_cli("status", db=sqlite_url, env={"DOCLISTEN_REDIS_URL": url}, check=False, timeout=120)
+    elapsed = time.monotonic() - started
+    assert f"Redis unavailable at {url}" in one_line_error(result)
+    assert elapsed < 6, f"status took {elapsed:.1f}s with Redis down"
 
 
 def opml_file(tmp_path, urls: list[str]):  # type: ignore[no-untyped-def]

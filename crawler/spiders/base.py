@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import Request, Spider, signals
-from twisted.internet import task
 
 from crawler.exceptions import one_line
 from crawler.items import FetchErrorItem, SourceDoneItem
@@ -44,7 +44,7 @@ class SourceSpider(Spider):
         self.capacity = 8
         self.poll_seconds = 5.0
         self.stopping = False
-        self.heartbeat: task.LoopingCall | None = None
+        self.heartbeat: Heartbeat | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -73,7 +73,11 @@ class SourceSpider(Spider):
         """Worker mode: claim due sources while there is capacity, until the crawler stops."""
         while not self.stopping:
             free = self.capacity - len(self.started)
-            jobs = self.claimer.claim(free) if free > 0 else []
+            # the claimer's Redis/SQL calls run in a thread: an unreachable queue never stalls downloads
+            jobs = await asyncio.to_thread(self.claimer.claim, free) if free > 0 else []
+            if self.stopping and jobs:  # closed while claiming: give them back at once
+                await asyncio.to_thread(self.claimer.release, [job.claim for job in jobs])
+                return
             for job in jobs:
                 if job.source_id in self.started:  # our own lease ran out and we got it back: keep going
                     self.jobs[job.source_id].claim = job.claim
@@ -86,13 +90,18 @@ class SourceSpider(Spider):
 
     def _opened(self, spider: Any) -> None:
         if self.claimer is not None:  # heartbeat, whether or not the engine is asking for start requests
-            self.heartbeat = task.LoopingCall(self._extend_leases)
-            self.heartbeat.start(max(1.0, self.claimer.lease_seconds / 3), now=False)
+            self.heartbeat = Heartbeat(self, max(1.0, self.claimer.lease_seconds / 3))
+            self.heartbeat.start()
 
-    def _extend_leases(self) -> None:
-        claims = [self.jobs[sid].claim for sid in self.started if sid in self.jobs]
-        if claims:
-            self.claimer.extend(claims)
+    def held_claims(self) -> list[Any]:
+        """The claims of the sources being crawled (safe from any thread: C-level copies under the GIL)."""
+        jobs = dict(self.jobs)
+        return [jobs[sid].claim for sid in list(self.started) if sid in jobs]
+
+    def _lease_lost(self, claim: Any) -> None:
+        job = self.jobs.get(claim.source_id)
+        if job is not None and job.claim == claim and claim.source_id in self.started:  # not done meanwhile
+            logger.warning("source %s: lease lost while crawling", claim.source_id)
 
     def begin(self, job: SourceJob) -> Output:
         self.started[job.source_id] = datetime.now(UTC)
@@ -170,12 +179,47 @@ class SourceSpider(Spider):
 
     # ------------------------------------------------------------------ shutdown
 
-    def _closing(self, spider: Any, reason: str) -> None:
+    async def _closing(self, spider: Any, reason: str) -> None:
         self.stopping = True
-        if self.heartbeat is not None and self.heartbeat.running:
+        if self.heartbeat is not None:
             self.heartbeat.stop()
         if self.claimer is not None:
             unfinished = [self.jobs[sid].claim for sid in self.started if sid in self.jobs]
             if unfinished:
                 logger.info("releasing %d unfinished claims", len(unfinished))
-                self.claimer.release(unfinished)
+                await asyncio.to_thread(self.claimer.release, unfinished)
+
+
+class Heartbeat(threading.Thread):
+    """Every ``every`` seconds, extend the leases of the sources ``spider`` is crawling.
+
+    A thread of its own, not a reactor timer: a busy reactor (a long parse) or a blocked queue call
+    (Redis retrying) delays nothing else, and the leases stay extended on time.
+    """
+
+    def __init__(self, spider: SourceSpider, every: float):
+        super().__init__(name="doclisten-heartbeat", daemon=True)
+        self.spider, self.every = spider, every
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):
+            claims = self.spider.held_claims()
+            if not claims:
+                continue
+            try:
+                lost = self.spider.claimer.extend(claims)
+            except Exception as exc:  # logged; the next beat tries again
+                logger.error("heartbeat failed: %s", one_line(exc, named=True))
+                continue
+            for claim in lost or ():
+                reactor_call(self.spider._lease_lost, claim)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+def reactor_call(func: Callable[..., Any], *args: Any) -> None:
+    from twisted.internet import reactor  # the installed one
+
+    reactor.callFromThread(func, *args)

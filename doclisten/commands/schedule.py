@@ -148,7 +148,7 @@ class Status:
 
 def status(config: Config, overdue_after: timedelta = timedelta(minutes=15)) -> Status:
     engine = open_database(config.database_url)
-    queue = open_queue(config.redis_url, engine)
+    queue = open_queue(config.redis_url, engine, one_shot=True)  # a Redis outage answers in seconds
     try:
         now = utcnow()
         st = Status(queue_backend="redis" if config.redis_url else "sql")
