@@ -103,3 +103,8 @@ DOCLISTEN_LANGUAGES: list[str] = []  # restrict language detection to these ISO 
 # which the next crawl or worker start stores first.
 DOCLISTEN_DB_RETRY_SECONDS = 60.0
 DOCLISTEN_SPOOL_DIR = "doclisten-spool"
+
+# The storage writer (one thread per process): items queued while a transaction is being written are
+# committed together, up to this many items per transaction, waiting at most this long for more.
+DOCLISTEN_WRITE_BATCH_ITEMS = 50
+DOCLISTEN_WRITE_BATCH_SECONDS = 0.2

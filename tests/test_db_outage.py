@@ -230,7 +230,7 @@ def test_a_source_finished_during_an_outage_keeps_its_deferred_writes(sqlite_url
         source, _ = add_source(s, Discovery("https://blog.example/", "https://blog.example/feed/"), utcnow())
     feed = ValidatorItem(source.id, "https://blog.example/feed/", '"v1"', None)
     for item in (feed, SourceUpdateItem(source.id, backfilled=True)):
-        storage.process_item(item)
+        storage.store_now(item)
     save_validator, calls = validators.save_validator, []
 
     def server_gone_once(*args: Any) -> None:
@@ -244,7 +244,7 @@ def test_a_source_finished_during_an_outage_keeps_its_deferred_writes(sqlite_url
     with pytest.raises(OperationalError):
         storage.write(done)  # what process_item hands to its retry loop
     storage.write(done)
-    storage.close_spider()
+    storage.close_now()
     with storage.sessions.begin() as s:
         assert s.get(UrlValidator, feed.url).etag == '"v1"'
         assert s.get(Source, source.id).backfilled_at is not None

@@ -44,13 +44,15 @@ class Crawl:
 
     def __exit__(self, *exc: object) -> None:
         for pipe in self.pipes:
-            if hasattr(pipe, "close_spider"):
+            if isinstance(pipe, StoragePipeline):
+                pipe.close_now()  # no reactor here: the writer thread never started
+            elif hasattr(pipe, "close_spider"):
                 pipe.close_spider()
 
     def store(self, *items: object) -> None:
         for item in items:
             for pipe in self.pipes:
-                item = pipe.process_item(item)
+                item = pipe.store_now(item) if isinstance(pipe, StoragePipeline) else pipe.process_item(item)
 
 
 @pytest.fixture
@@ -152,8 +154,8 @@ def test_without_the_keyword_pipelines_matches_are_left_alone(db_url, sessions) 
     before = matches(sessions)
     storage = StoragePipeline.from_crawler(get_crawler(settings_dict={"DOCLISTEN_DATABASE_URL": db_url}))
     storage.open_spider()
-    storage.process_item(post_item(BODY + " Edited."))
-    storage.close_spider()
+    storage.store_now(post_item(BODY + " Edited."))
+    storage.close_now()
     assert matches(sessions) == before
 
 
@@ -182,8 +184,8 @@ def test_retag_replaces_matches_with_the_current_rules(db_url, sessions, tmp_pat
 def test_retag_can_refresh_language_and_sentiment(db_url, sessions) -> None:  # type: ignore[no-untyped-def]
     storage = StoragePipeline.from_crawler(get_crawler(settings_dict={"DOCLISTEN_DATABASE_URL": db_url}))
     storage.open_spider()
-    storage.process_item(post_item())  # stored without the processing pipelines
-    storage.close_spider()
+    storage.store_now(post_item())  # stored without the processing pipelines
+    storage.close_now()
     progress = retag(sessions, Retagger(Matcher(load_rules()), Enricher(), text_facts=True))
     assert isinstance(progress, RetagProgress) and progress.matches > 0
     with sessions.begin() as s:

@@ -1,31 +1,34 @@
 """Writes what the processing pipelines found (near-duplicate link, keyword matches, language,
 sentiment) in the storage pipeline's transaction, right after the post or comments are upserted.
 
-Repository functions: take a Session, never commit. A comment's annotations are written only when
-the stored row holds the very text that was analysed (a comment seen through several channels
-keeps the text of the best one, and the matches of that text).
+Repository functions: take a Session, never commit. Annotations are written only for text written in
+the same store (a new or edited post or comment): a comment seen through several channels keeps the
+text of the best one, and the matches of that text; storing an unchanged text again writes nothing.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from crawler.extract.model import ExtractedComment
 from pipelines.annotations import ItemAnnotations, TextAnnotations
 from pipelines.keywords.matcher import Match
-from pipelines.store.keys import text_hash
 from pipelines.store.matches import replace_comment_matches, replace_post_matches
-from pipelines.store.models import Comment, Post
+from pipelines.store.models import Comment
 from pipelines.store.neardup import index_and_link
 
 logger = logging.getLogger(__name__)
 
 
-def store_post_annotations(session: Session, post_id: int, notes: ItemAnnotations | None) -> None:
+def store_post_annotations(
+    session: Session, post_id: int, notes: ItemAnnotations | None, changes: dict[str, Any]
+) -> None:
+    """A new or edited post's annotations (language and sentiment go into ``changes``, the post's
+    pending UPDATE). An unchanged post keeps what it has: ``doclisten keywords retag`` re-applies rules."""
     if notes is None:
         return
     if notes.neardup is not None:
@@ -34,43 +37,24 @@ def store_post_annotations(session: Session, post_id: int, notes: ItemAnnotation
             logger.debug("post %s is a near-duplicate of post %s", post_id, target)
     facts = notes.post
     if facts.enriched:
-        session.execute(
-            update(Post).where(Post.id == post_id).values(language=facts.language, sentiment=facts.sentiment)
-        )
+        changes.update(language=facts.language, sentiment=facts.sentiment)
     if facts.matches is not None:
         replace_post_matches(session, post_id, facts.matches)
 
 
-def _stored_comment_ids(
-    session: Session, post_id: int, comments: Sequence[ExtractedComment]
-) -> list[int | None]:
-    """Row id of each comment, or None when the row does not hold this very text."""
-    rows = session.execute(
-        select(Comment.id, Comment.dedup_key, Comment.content_hash).where(Comment.post_id == post_id)
-    ).all()
-    by_key = {r.dedup_key: r for r in rows}
-    by_hash = {r.content_hash: r for r in rows}
-    ids: list[int | None] = []
-    for comment in comments:
-        digest = text_hash(comment.text)
-        row = by_key.get(comment.external_id) if comment.external_id else by_hash.get(digest)
-        ids.append(row.id if row is not None and row.content_hash == digest else None)
-    return ids
-
-
 def store_comment_annotations(
-    session: Session, post_id: int, comments: Sequence[ExtractedComment], notes: ItemAnnotations | None
+    session: Session, post_id: int, row_ids: Sequence[int | None], notes: ItemAnnotations | None
 ) -> None:
-    if notes is None or not comments:
+    """``row_ids``: per comment of the item, its row when that row got this very text in this store
+    (:attr:`pipelines.store.comments.StoredComments.annotate`); other comments are left as they are."""
+    if notes is None or not any(row_ids):
         return
-    if len(notes.comments) != len(comments):
+    if len(notes.comments) != len(row_ids):
         logger.warning("post %s: comment annotations do not line up with the comments; skipped", post_id)
         return
     matches: dict[int, Sequence[Match]] = {}
     facts_by_id: dict[int, TextAnnotations] = {}
-    for comment_id, facts in zip(
-        _stored_comment_ids(session, post_id, comments), notes.comments, strict=True
-    ):
+    for comment_id, facts in zip(row_ids, notes.comments, strict=True):
         if comment_id is None:
             continue
         if facts.matches is not None:

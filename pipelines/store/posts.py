@@ -6,6 +6,7 @@ Posts are upserted on their canonical URL, so storing a post again is harmless.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,11 +22,18 @@ from pipelines.store.models import Post
 _KEEP_WHEN_MISSING = ("guid", "external_id", "entry_hash", "author", "published_at", "updated_at")
 
 
-def upsert_post(session: Session, item: PostItem, now: datetime) -> tuple[int, str]:
-    """Insert or update a post by canonical URL. Returns (post id, "new" | "updated" | "unchanged").
+@dataclass
+class SavedPost:
+    """A post row after :func:`save_post`: ``changes`` are still to be written (:func:`update_post`),
+    so that the caller can add its own columns (comment stats, language) to the post's one UPDATE."""
 
-    The item's comments are not stored here (:func:`pipelines.store.comments.upsert_comments`).
-    """
+    id: int
+    status: str  # "new" | "updated" | "unchanged"
+    changes: dict[str, Any]
+
+
+def save_post(session: Session, item: PostItem, now: datetime) -> SavedPost:
+    """Find the post by canonical URL, or insert it (a new post is written complete)."""
     digest = text_hash(item.title, item.content_text)
     values = {
         "source_id": item.source_id,
@@ -44,11 +52,14 @@ def upsert_post(session: Session, item: PostItem, now: datetime) -> tuple[int, s
         "last_seen_at": now,
         "last_changed_at": now,
     }
-    stmt = insert_for(session, Post).values(**values).on_conflict_do_nothing(index_elements=["url"])
-    new_id = session.execute(stmt.returning(Post.id)).scalar()
-    if new_id is not None:
-        return new_id, "new"
-    row = session.execute(select(Post.id, Post.content_hash).where(Post.url == item.url)).one()
+    find = select(Post.id, Post.content_hash).where(Post.url == item.url)
+    row = session.execute(find).one_or_none()
+    if row is None:
+        stmt = insert_for(session, Post).values(**values).on_conflict_do_nothing(index_elements=["url"])
+        new_id = session.execute(stmt.returning(Post.id)).scalar()
+        if new_id is not None:
+            return SavedPost(new_id, "new", {})
+        row = session.execute(find).one()  # another writer inserted it meanwhile
     changes: dict[str, Any] = {"last_seen_at": now}
     for column in _KEEP_WHEN_MISSING:
         if values[column] is not None:
@@ -59,8 +70,22 @@ def upsert_post(session: Session, item: PostItem, now: datetime) -> tuple[int, s
             title=item.title, content_text=item.content_text, content_hash=digest, last_changed_at=now
         )
         status = "updated"
-    session.execute(update(Post).where(Post.id == row.id).values(**changes))
-    return row.id, status
+    return SavedPost(row.id, status, changes)
+
+
+def update_post(session: Session, post_id: int, changes: dict[str, Any]) -> None:
+    if changes:
+        session.execute(update(Post).where(Post.id == post_id).values(**changes))
+
+
+def upsert_post(session: Session, item: PostItem, now: datetime) -> tuple[int, str]:
+    """Insert or update a post by canonical URL. Returns (post id, "new" | "updated" | "unchanged").
+
+    The item's comments are not stored here (:func:`pipelines.store.comments.upsert_comments`).
+    """
+    saved = save_post(session, item, now)
+    update_post(session, saved.id, saved.changes)
+    return saved.id, saved.status
 
 
 def post_id_for_url(session: Session, url: str) -> int | None:

@@ -3,7 +3,8 @@
 Posts (title and body) and comments are indexed as their *folded* text (:mod:`pipelines.keywords.fold`:
 lower case, no accents, words separated by spaces), the same form the keyword matcher reads, so the index
 finds a superset of what a query matches and the matcher decides exactly. The storage pipeline keeps it in
-sync in each item's transaction (``index_post``, ``index_comments``); migration 0005 fills it once.
+sync in each item's transaction (``index_post``, ``index_comments``: only what is new or edited); migration
+0005 fills it once.
 """
 
 from __future__ import annotations
@@ -79,11 +80,11 @@ def index_post(db: Any, post_id: int, title: str | None, body: str | None) -> No
     _upsert_posts(db, [{"id": post_id, "body": folded_words(post_text(title, body))}])
 
 
-def index_comments(db: Any, post_id: int) -> None:
-    """(Re)index every stored comment of a post."""
-    found = db.execute(text("SELECT id, content_text FROM comments WHERE post_id = :p"), {"p": post_id}).all()
-    rows = [{"id": cid, "post_id": post_id, "body": folded_words(body)} for cid, body in found]
-    _upsert_comments(db, rows)
+def index_comments(db: Any, post_id: int, texts: dict[int, str]) -> None:
+    """(Re)index these comments of a post (comment id -> text: the ones new or edited), in one statement."""
+    _upsert_comments(
+        db, [{"id": cid, "post_id": post_id, "body": folded_words(t)} for cid, t in texts.items()]
+    )
 
 
 def reindex_all(db: Any) -> None:
