@@ -12,13 +12,12 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from pipelines.annotations import ItemAnnotations, TextAnnotations
 from pipelines.keywords.matcher import Match
+from pipelines.store.comments import set_text_facts
 from pipelines.store.matches import replace_comment_matches, replace_post_matches
-from pipelines.store.models import Comment
 from pipelines.store.neardup import index_and_link
 
 logger = logging.getLogger(__name__)
@@ -62,8 +61,7 @@ def store_comment_annotations(
         if facts.enriched:
             facts_by_id[comment_id] = facts
     replace_comment_matches(session, post_id, matches)
-    if facts_by_id:  # ORM bulk UPDATE by primary key
-        session.execute(
-            update(Comment),
-            [{"id": cid, "language": f.language, "sentiment": f.sentiment} for cid, f in facts_by_id.items()],
-        )
+    set_text_facts(
+        session,
+        [{"id": cid, "language": f.language, "sentiment": f.sentiment} for cid, f in facts_by_id.items()],
+    )

@@ -26,7 +26,6 @@ from pipelines.store.posts import update_post
 VIA_PRIORITY = {"rest": 3, "html": 2, "feed": 1}  # whose text a row keeps when channels disagree
 FILLED_IN = ("author", "author_url", "published_at", "parent_external_id")  # kept once known
 COLUMNS = ("dedup_key", "external_id", "content_text", "content_hash", "via", *FILLED_IN)
-INSERT_CHUNK = 200  # rows per multi-row INSERT (SQLite has a limit on bound variables)
 IN_CHUNK = 500
 
 TABLE: Table = Comment.__table__  # type: ignore[assignment]
@@ -42,6 +41,7 @@ class _Row:
     dirty: bool = False  # a column other than last_seen_at changed
     text_written: bool = False  # inserted, or its text replaced, in this store
     seen: bool = False
+    threading: tuple[Any, Any] = (None, None)  # (external_id, parent_external_id) as loaded
 
     @property
     def key(self) -> str:
@@ -67,7 +67,9 @@ class _Merge:
         self.by_key: dict[str, _Row] = {}
         self.by_hash: dict[str, list[_Row]] = {}
         for r in rows:
-            self._add(_Row({c: getattr(r, c) for c in COLUMNS}, id=r.id, loaded_key=r.dedup_key))
+            row = _Row({c: getattr(r, c) for c in COLUMNS}, id=r.id, loaded_key=r.dedup_key)
+            row.threading = (r.external_id, r.parent_external_id)
+            self._add(row)
 
     def _add(self, row: _Row) -> None:
         self.rows.append(row)
@@ -175,11 +177,15 @@ def merge_comments(
     _update_rows(session, [r for r in known if r.dirty], now)
     _insert_rows(session, post_id, new, now, result)
     _bump_last_seen(session, post_id, [r for r in known if r.seen and not r.dirty], loaded, now)
-    if new or any(r.dirty for r in known):  # rows or their ids changed: links may have
+    if new or any(r.dirty and r.threading != _threading(r) for r in known):  # links may have changed
         link_parents(session, post_id)
     result.written.update({r.id: r.values["content_text"] for r in merge.rows if r.text_written and r.id})
     result.annotate = _annotated_ids(merge, comments)
     return result
+
+
+def _threading(row: _Row) -> tuple[Any, Any]:
+    return row.values["external_id"], row.values["parent_external_id"]
 
 
 def _annotated_ids(merge: _Merge, comments: Sequence[ExtractedComment]) -> list[int | None]:
@@ -197,22 +203,21 @@ def _annotated_ids(merge: _Merge, comments: Sequence[ExtractedComment]) -> list[
 def _insert_rows(
     session: Session, post_id: int, rows: list[_Row], now: datetime, result: StoredComments
 ) -> None:
-    """One multi-row INSERT … ON CONFLICT DO NOTHING per chunk; a row another writer inserted meanwhile
-    is merged into the stored one instead."""
-    for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[start : start + INSERT_CHUNK]
-        params = [{**r.values, "post_id": post_id, "first_seen_at": now, "last_seen_at": now} for r in chunk]
-        stmt = insert_for(session, Comment).values(params)
-        stmt = stmt.on_conflict_do_nothing(index_elements=["post_id", "dedup_key"])
-        ids: dict[str, int] = {
-            k: i for k, i in session.execute(stmt.returning(Comment.dedup_key, Comment.id))
-        }
-        for r in chunk:
-            r.id = ids.get(r.key)
-        result.new += len(ids)
-        taken = [r for r in chunk if r.id is None]
-        if taken:
-            _merge_taken(session, post_id, taken, now)
+    """One INSERT … ON CONFLICT DO NOTHING RETURNING for all of them (SQLAlchemy's "insertmanyvalues"
+    sends it as multi-row statements of up to 1,000 rows, within SQLite's bound-variable limit); a row
+    another writer inserted meanwhile is merged into the stored one instead."""
+    if not rows:
+        return
+    params = [{**r.values, "post_id": post_id, "first_seen_at": now, "last_seen_at": now} for r in rows]
+    stmt = insert_for(session, TABLE).on_conflict_do_nothing(index_elements=["post_id", "dedup_key"])
+    returned = session.execute(stmt.returning(TABLE.c.dedup_key, TABLE.c.id), params)
+    ids: dict[str, int] = {key: row_id for key, row_id in returned}
+    for r in rows:
+        r.id = ids.get(r.key)
+    result.new += len(ids)
+    taken = [r for r in rows if r.id is None]
+    if taken:
+        _merge_taken(session, post_id, taken, now)
 
 
 def _merge_taken(session: Session, post_id: int, rows: list[_Row], now: datetime) -> None:
@@ -307,5 +312,13 @@ def comments_of_posts(session: Session, post_ids: Sequence[int]) -> Sequence[Row
 
 def set_text_facts(session: Session, facts: Sequence[dict[str, Any]]) -> None:
     """Language and sentiment of several comments: ``{"id", "language", "sentiment"}`` each."""
-    if facts:  # ORM bulk UPDATE by primary key
-        session.execute(update(Comment), list(facts))
+    if facts:  # one executemany UPDATE by primary key
+        stmt = (
+            update(TABLE)
+            .where(TABLE.c.id == bindparam("row_id"))
+            .values(language=bindparam("v_language"), sentiment=bindparam("v_sentiment"))
+        )
+        rows = [
+            {"row_id": f["id"], "v_language": f["language"], "v_sentiment": f["sentiment"]} for f in facts
+        ]
+        session.execute(stmt, rows)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select, update
+from sqlalchemy import Row, Table, func, select, update
 from sqlalchemy.orm import Session
 
 from crawler.items import PostItem
@@ -19,6 +19,7 @@ from pipelines.store.keys import text_hash
 from pipelines.store.models import Post
 
 # filled in on a known post only when the item has a value (a page without them keeps the stored ones)
+POSTS: Table = Post.__table__  # type: ignore[assignment]
 _KEEP_WHEN_MISSING = ("guid", "external_id", "entry_hash", "author", "published_at", "updated_at")
 
 
@@ -74,8 +75,9 @@ def save_post(session: Session, item: PostItem, now: datetime) -> SavedPost:
 
 
 def update_post(session: Session, post_id: int, changes: dict[str, Any]) -> None:
+    """One UPDATE of the post's row (Core: no ORM session synchronisation on the hot path)."""
     if changes:
-        session.execute(update(Post).where(Post.id == post_id).values(**changes))
+        session.execute(update(POSTS).where(POSTS.c.id == post_id).values(**changes))
 
 
 def upsert_post(session: Session, item: PostItem, now: datetime) -> tuple[int, str]:

@@ -75,6 +75,7 @@ class Writer:
         batch_items: int = 50,
         batch_seconds: float = 0.2,
         retry_seconds: float = 60.0,
+        call_in_reactor: Callable[..., Any] | None = None,
     ):
         self.sessions = sessions
         self.write = write
@@ -82,6 +83,7 @@ class Writer:
         self.batch_items = max(1, batch_items)
         self.batch_seconds = max(0.0, batch_seconds)
         self.retry_seconds = retry_seconds
+        self.call_in_reactor = call_in_reactor  # default: reactor.callFromThread
         self.down = False  # the last batch had to be spooled
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -128,15 +130,22 @@ class Writer:
     # ------------------------------------------------------------------ writer thread
 
     def _run(self) -> None:
-        from twisted.internet import reactor
+        call = self.call_in_reactor
+        if call is None:
+            from twisted.internet import reactor
 
+            call = reactor.callFromThread
         stop = False
         while not stop:
             batch, stop = self._collect()
             if batch:
-                outcomes = self._outcomes(batch)
-                reactor.callFromThread(self._complete, batch, outcomes)
-        reactor.callFromThread(self._ended)
+                try:
+                    outcomes = self._outcomes(batch)
+                except Exception:  # e.g. the spool's disk is full: fail the batch, keep the thread
+                    logger.exception("could not store a batch of %d items", len(batch))
+                    outcomes = [Failure()] * len(batch)
+                call(self._complete, batch, outcomes)
+        call(self._ended)
 
     def _collect(self) -> tuple[list[_Entry], bool]:
         """The next batch: what is queued, up to ``batch_items``, waiting ``batch_seconds`` at most for
