@@ -248,7 +248,9 @@ class StoragePipeline:
         changes = {**saved.changes, "comments_checked_at": now, **comments.stats_values()}
         if saved.status != "unchanged":  # an unchanged post keeps its index entry and annotations
             search_index.index_post(s, saved.id, item.title, item.content_text)
-            analysis.store_post_annotations(s, saved.id, item.annotations, changes)
+            analysis.store_post_annotations(
+                s, saved.id, item.annotations, changes, new_post=saved.status == "new"
+            )
         posts.update_post(s, saved.id, changes)
         search_index.index_comments(s, saved.id, stored.written)
         analysis.store_comment_annotations(s, saved.id, stored.annotate, item.annotations)

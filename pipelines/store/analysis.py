@@ -24,21 +24,27 @@ logger = logging.getLogger(__name__)
 
 
 def store_post_annotations(
-    session: Session, post_id: int, notes: ItemAnnotations | None, changes: dict[str, Any]
+    session: Session,
+    post_id: int,
+    notes: ItemAnnotations | None,
+    changes: dict[str, Any],
+    *,
+    new_post: bool = False,
 ) -> None:
     """A new or edited post's annotations (language and sentiment go into ``changes``, the post's
     pending UPDATE). An unchanged post keeps what it has: ``doclisten keywords retag`` re-applies rules."""
     if notes is None:
         return
     if notes.neardup is not None:
-        target = index_and_link(session, post_id, notes.neardup.signature, notes.neardup.threshold)
+        neardup = notes.neardup
+        target = index_and_link(session, post_id, neardup.signature, neardup.threshold, new_post=new_post)
         if target is not None:
             logger.debug("post %s is a near-duplicate of post %s", post_id, target)
     facts = notes.post
     if facts.enriched:
         changes.update(language=facts.language, sentiment=facts.sentiment)
     if facts.matches is not None:
-        replace_post_matches(session, post_id, facts.matches)
+        replace_post_matches(session, post_id, facts.matches, new_post=new_post)
 
 
 def store_comment_annotations(

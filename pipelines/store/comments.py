@@ -141,11 +141,50 @@ def merge_into(row: _Row, text: str, digest: str, via: str, values: dict[str, An
         row.dirty = row.text_written = True
 
 
+# Statements built once (building one costs more than running it on a small post)
+_ROWS = select(TABLE.c.id, *(TABLE.c[c] for c in COLUMNS)).where(TABLE.c.post_id == bindparam("post_id"))
+_ROWS_BY_KEY = _ROWS.where(TABLE.c.dedup_key.in_(bindparam("keys", expanding=True))).order_by(TABLE.c.id)
+_ROWS = _ROWS.order_by(TABLE.c.id)
+_SEEN_ALL = update(TABLE).where(TABLE.c.post_id == bindparam("of_post")).values(last_seen_at=bindparam("now"))
+_SEEN = _SEEN_ALL.where(TABLE.c.id.in_(bindparam("ids", expanding=True)))
+_UPDATE = (
+    update(TABLE)
+    .where(TABLE.c.id == bindparam("row_id"))
+    .values({c: bindparam(f"v_{c}") for c in (*COLUMNS, "last_seen_at")})
+)
+
+
+def _link_statement() -> Any:
+    parent = aliased(Comment)
+    found = (
+        select(parent.id)
+        .where(parent.post_id == TABLE.c.post_id, parent.external_id == TABLE.c.parent_external_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        update(TABLE)
+        .where(
+            TABLE.c.post_id == bindparam("of_post"),
+            TABLE.c.parent_id.is_distinct_from(found),
+            found.is_distinct_from(TABLE.c.id),  # a comment is never its own parent (the old link stays)
+        )
+        .values(parent_id=found)
+    )
+
+
+_LINK = _link_statement()
+_OF_POST = Comment.post_id == Post.id
+_STATS = {
+    "comment_count": select(func.count(Comment.id)).where(_OF_POST).scalar_subquery(),
+    "last_comment_at": select(func.max(Comment.published_at)).where(_OF_POST).scalar_subquery(),
+}
+
+
 def _load(session: Session, post_id: int, keys: Sequence[str] | None = None) -> Sequence[Any]:
-    stmt = select(TABLE.c.id, *(TABLE.c[c] for c in COLUMNS)).where(TABLE.c.post_id == post_id)
-    if keys is not None:
-        stmt = stmt.where(TABLE.c.dedup_key.in_(list(keys)))
-    return session.execute(stmt.order_by(TABLE.c.id)).all()
+    if keys is None:
+        return session.execute(_ROWS, {"post_id": post_id}).all()
+    return session.execute(_ROWS_BY_KEY, {"post_id": post_id, "keys": list(keys)}).all()
 
 
 def merge_comments(
@@ -238,60 +277,33 @@ def _merge_taken(session: Session, post_id: int, rows: list[_Row], now: datetime
 
 
 def _update_rows(session: Session, rows: list[_Row], now: datetime) -> None:
-    if not rows:
-        return
-    stmt = (
-        update(TABLE)
-        .where(TABLE.c.id == bindparam("row_id"))
-        .values({c: bindparam(f"v_{c}") for c in (*COLUMNS, "last_seen_at")})
-    )
-    params = [
-        {"row_id": r.id, "v_last_seen_at": now, **{f"v_{c}": r.values[c] for c in COLUMNS}} for r in rows
-    ]
-    session.execute(stmt, params)
+    if rows:
+        params = [
+            {"row_id": r.id, "v_last_seen_at": now, **{f"v_{c}": r.values[c] for c in COLUMNS}} for r in rows
+        ]
+        session.execute(_UPDATE, params)
 
 
 def _bump_last_seen(session: Session, post_id: int, rows: list[_Row], loaded: int, now: datetime) -> None:
     """Rows seen again unchanged: only their ``last_seen_at``, in one statement (per 500 rows)."""
     if not rows:
         return
-    where = TABLE.c.post_id == post_id
     if len(rows) == loaded:  # every stored row was seen: no id list needed
-        session.execute(update(TABLE).where(where).values(last_seen_at=now))
+        session.execute(_SEEN_ALL, {"of_post": post_id, "now": now})
         return
     ids = [r.id for r in rows]
     for start in range(0, len(ids), IN_CHUNK):
-        chunk = ids[start : start + IN_CHUNK]
-        session.execute(update(TABLE).where(where, TABLE.c.id.in_(chunk)).values(last_seen_at=now))
+        session.execute(_SEEN, {"of_post": post_id, "now": now, "ids": ids[start : start + IN_CHUNK]})
 
 
 def link_parents(session: Session, post_id: int) -> None:
     """Set every comment's ``parent_id`` from its ``parent_external_id``, in one statement."""
-    parent = aliased(Comment)
-    found = (
-        select(parent.id)
-        .where(parent.post_id == TABLE.c.post_id, parent.external_id == TABLE.c.parent_external_id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    session.execute(
-        update(TABLE)
-        .where(
-            TABLE.c.post_id == post_id,
-            TABLE.c.parent_id.is_distinct_from(found),
-            found.is_distinct_from(TABLE.c.id),  # a comment is never its own parent (the old link stays)
-        )
-        .values(parent_id=found)
-    )
+    session.execute(_LINK, {"of_post": post_id})
 
 
 def stats_values() -> dict[str, Any]:
     """``posts`` columns summarising a post's comments, as subqueries for the post's one UPDATE."""
-    of_post = Comment.post_id == Post.id
-    return {
-        "comment_count": select(func.count(Comment.id)).where(of_post).scalar_subquery(),
-        "last_comment_at": select(func.max(Comment.published_at)).where(of_post).scalar_subquery(),
-    }
+    return dict(_STATS)
 
 
 def upsert_comments(

@@ -37,11 +37,14 @@ def insert_matches(session: Session, rows: list[dict]) -> None:
         session.execute(insert(KeywordMatch), rows)
 
 
-def replace_post_matches(session: Session, post_id: int, matches: Sequence[Match]) -> None:
-    """The matches in a post's own text (comment_id NULL)."""
-    session.execute(
-        delete(KeywordMatch).where(KeywordMatch.post_id == post_id, KeywordMatch.comment_id.is_(None))
-    )
+def replace_post_matches(
+    session: Session, post_id: int, matches: Sequence[Match], *, new_post: bool = False
+) -> None:
+    """The matches in a post's own text (comment_id NULL); a ``new_post`` has none to delete."""
+    if not new_post:
+        session.execute(
+            delete(KeywordMatch).where(KeywordMatch.post_id == post_id, KeywordMatch.comment_id.is_(None))
+        )
     insert_matches(session, match_rows(post_id, None, matches))
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, union_all, update
+from sqlalchemy import Table, bindparam, delete, insert, select, union_all, update
 from sqlalchemy.orm import Session
 
 from crawler.extract.dates import to_utc
@@ -30,23 +30,33 @@ logger = logging.getLogger(__name__)
 BUCKET_LIMIT = 4  # posts read per band key and per content hash when linking
 
 
-def save_signature(session: Session, post_id: int, signature: Signature | None) -> bool:
-    """Store (or remove) a post's signature and band keys. Returns True when it changed."""
-    stored = session.get(NearDupSignature, post_id)
+SIGNATURES: Table = NearDupSignature.__table__  # type: ignore[assignment]
+BANDS_TABLE: Table = NearDupBand.__table__  # type: ignore[assignment]
+
+
+def save_signature(
+    session: Session, post_id: int, signature: Signature | None, *, new_post: bool = False
+) -> bool:
+    """Store (or remove) a post's signature and band keys. Returns True when it changed.
+
+    ``new_post``: inserted in this transaction, so it has nothing stored yet (nothing to read)."""
     blob = signature.to_bytes() if signature is not None else None
+    stored = None
+    if not new_post:
+        found = select(SIGNATURES.c.minhash).where(SIGNATURES.c.post_id == post_id)
+        stored = session.execute(found).first()
     if stored is not None and blob is not None and stored.minhash == blob:
         return False
     if stored is None and blob is None:
         return False
-    session.execute(delete(NearDupBand).where(NearDupBand.post_id == post_id))
+    if not new_post:
+        session.execute(delete(BANDS_TABLE).where(BANDS_TABLE.c.post_id == post_id))
     if stored is not None:
-        session.delete(stored)
-        session.flush()
+        session.execute(delete(SIGNATURES).where(SIGNATURES.c.post_id == post_id))
     if signature is not None:
-        session.add(NearDupSignature(post_id=post_id, words=signature.words, minhash=blob))
-        session.flush()
+        session.execute(insert(SIGNATURES).values(post_id=post_id, words=signature.words, minhash=blob))
         session.execute(
-            insert(NearDupBand),
+            insert(BANDS_TABLE),
             [{"post_id": post_id, "band": b, "hash": k} for b, k in enumerate(signature.band_keys())],
         )
     return True
@@ -135,13 +145,14 @@ def link_post(session: Session, post_id: int, signature: Signature | None, thres
 
 
 def index_and_link(
-    session: Session, post_id: int, signature: Signature | None, threshold: float
+    session: Session, post_id: int, signature: Signature | None, threshold: float, *, new_post: bool = False
 ) -> int | None:
-    """Index a stored post and link it; posts that pointed at it are re-checked when its text changed."""
-    changed = save_signature(session, post_id, signature)
+    """Index a stored post and link it; posts that pointed at it are re-checked when its text changed
+    (``new_post``: inserted in this transaction, so nothing points at it yet)."""
+    changed = save_signature(session, post_id, signature, new_post=new_post)
     dependents = (
         list(session.execute(select(Post.id).where(Post.duplicate_of == post_id)).scalars())
-        if changed
+        if changed and not new_post
         else []
     )
     target = link_post(session, post_id, signature, threshold)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, func, select, update
+from sqlalchemy import Row, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from crawler.items import PostItem
@@ -20,6 +20,7 @@ from pipelines.store.models import Post
 
 # filled in on a known post only when the item has a value (a page without them keeps the stored ones)
 POSTS: Table = Post.__table__  # type: ignore[assignment]
+_FIND = select(Post.id, Post.content_hash).where(Post.url == bindparam("url"))
 _KEEP_WHEN_MISSING = ("guid", "external_id", "entry_hash", "author", "published_at", "updated_at")
 
 
@@ -53,14 +54,13 @@ def save_post(session: Session, item: PostItem, now: datetime) -> SavedPost:
         "last_seen_at": now,
         "last_changed_at": now,
     }
-    find = select(Post.id, Post.content_hash).where(Post.url == item.url)
-    row = session.execute(find).one_or_none()
+    row = session.execute(_FIND, {"url": item.url}).one_or_none()
     if row is None:
         stmt = insert_for(session, Post).values(**values).on_conflict_do_nothing(index_elements=["url"])
         new_id = session.execute(stmt.returning(Post.id)).scalar()
         if new_id is not None:
             return SavedPost(new_id, "new", {})
-        row = session.execute(find).one()  # another writer inserted it meanwhile
+        row = session.execute(_FIND, {"url": item.url}).one()  # another writer inserted it meanwhile
     changes: dict[str, Any] = {"last_seen_at": now}
     for column in _KEEP_WHEN_MISSING:
         if values[column] is not None:

@@ -197,7 +197,11 @@ class Writer:
         while True:
             try:
                 with self.sessions.begin() as session:
-                    results = [self.write(session, work) for work in works]
+                    results = []
+                    for work in works:
+                        results.append(self.write(session, work))
+                        session.flush()
+                        session.expunge_all()  # the next unit sees the database, not these objects
             except UNAVAILABLE as exc:
                 if self.down or waited >= self.retry_seconds:
                     raise _Exhausted(exc) from exc
