@@ -19,10 +19,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.live import Live
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
 
-from crawler.items import FetchErrorItem
 from crawler.stats import total_key
 
 STORED = {"new posts": "new_posts", "new comments": "new_comments"}  # shown as: storage's counter
@@ -84,6 +81,9 @@ class CrawlProgress:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CrawlProgress:
+        from scrapy import signals  # here: the parent of a split crawl shows a ProgressLine without Scrapy
+        from scrapy.exceptions import NotConfigured
+
         if not crawler.settings.getbool("DOCLISTEN_PROGRESS"):
             raise NotConfigured
         ext = cls(
@@ -120,6 +120,8 @@ class CrawlProgress:
 
     def item(self, item: Any, response: Any, spider: Any) -> None:
         """Called once the pipelines (storage included) are done with the item."""
+        from crawler.items import FetchErrorItem
+
         if isinstance(item, FetchErrorItem):
             self.counts["errors"] += 1
         self.update()

@@ -32,7 +32,8 @@ from urllib.parse import urlsplit
 
 from doclisten.config import Config
 
-# on_stop(n, signum, forced): what the parent says once every child told what it finishes (n sources)
+# say(n, signum, forced): what a command says on the first SIGINT/SIGTERM (forced=False) or the second, told
+# how many sources the stop finishes (or abandons); a split command says it once, for all its children
 StopLine = Callable[[int, int, bool], None]
 
 

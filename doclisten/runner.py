@@ -24,6 +24,7 @@ from crawler.spiders.blogs import BlogSpider
 from crawler.spiders.discover import DiscoveredItem, DiscoverSpider
 from crawler.spiders.fetch import FetchedPage, FetchSpider
 from doclisten.config import Config
+from doclisten.processes import StopLine
 from pipelines.store.crawls import start_crawl
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.jobs import load_jobs
@@ -38,8 +39,6 @@ CRAWLER_PRIORITY = 50
 # on_stop(session, signum, forced): the first SIGINT/SIGTERM (forced=False: a graceful stop begins) or the
 # second (forced=True: the process aborts); called in the reactor thread, never inside the signal handler
 OnStop = Callable[["Session", int, bool], None]
-# say(n, signum, forced): the same, told how many sources the stop finishes (or abandons)
-StopLine = Callable[[int, int, bool], None]
 
 
 def counting(say: StopLine) -> OnStop:

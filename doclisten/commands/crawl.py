@@ -11,7 +11,6 @@ from crawler.exceptions import DoclistenError
 from crawler.progress import ProgressLine
 from doclisten import processes
 from doclisten.config import Config
-from doclisten.runner import Session, StopLine, counting, run
 from pipelines.exceptions import SourceError
 from pipelines.store.crawls import finish_crawl, start_crawl
 from pipelines.store.db import open_database, session_factory, utcnow
@@ -25,7 +24,7 @@ def crawl(
     refs: Sequence[str],
     overrides: dict[str, Any],
     processes_wanted: int = 1,
-    on_stop: StopLine | None = None,
+    on_stop: processes.StopLine | None = None,
 ) -> tuple[int, list]:
     engine = open_database(config.database_url)
     try:
@@ -42,6 +41,7 @@ def crawl(
         engine.dispose()
 
     if crawl_id is None:  # one process: this one, as ever
+        from doclisten.runner import Session, counting, run
 
         async def steps(session: Session) -> int:
             return await session.crawl(refs)
@@ -57,7 +57,7 @@ def split_crawl(
     overrides: dict[str, Any],
     shares: list[list[int]],
     crawl_id: int,
-    on_stop: StopLine | None,
+    on_stop: processes.StopLine | None,
 ) -> None:
     """Each share in a process of its own, all reporting into ``crawl_id``; the row finished once, here."""
     from rich.console import Console

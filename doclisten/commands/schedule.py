@@ -15,7 +15,8 @@ from sqlalchemy.exc import OperationalError
 from crawler.exceptions import one_line
 from doclisten import processes
 from doclisten.config import Config
-from doclisten.runner import OnStop, Session, StopLine, build_settings, counting, run
+from doclisten.processes import StopLine
+from doclisten.runner import OnStop, Session, build_settings, counting, run
 from pipelines.exceptions import DatabaseError
 from pipelines.store.db import (
     create_db_engine,
