@@ -102,6 +102,7 @@ class Supervisor:
         self.received: list[int] = []  # signals the handler saw, handled by the loop
         self.handled = 0
         self.announce: bool | None = None  # forced: the stop line still to say
+        self.signum = signal.SIGTERM  # the signal that asked for the stop
         self.stopped = self.aborted = False
 
     def run(self) -> list[int]:
@@ -118,9 +119,13 @@ class Supervisor:
             return [child.proc.returncode for child in self.children if child.proc is not None]
         finally:
             for child in self.children:
-                if child.proc is not None and child.proc.poll() is None:
+                if child.proc is None:
+                    continue
+                if child.proc.poll() is None:
                     child.proc.kill()
                     child.proc.wait()
+                if child.proc.stdin is not None:
+                    child.proc.stdin.close()
             for sig, old in previous.items():
                 signal.signal(sig, old)
 

@@ -58,6 +58,18 @@ def post_urls(db: str) -> set[str]:
         engine.dispose()
 
 
+def duplicate_links(db: str) -> set[tuple[str, str]]:
+    """(post URL, URL of the post it near-duplicates)."""
+    engine = create_engine(db)
+    try:
+        with engine.connect() as conn:
+            urls = dict(conn.execute(select(Post.id, Post.url)).all())
+            links = conn.execute(select(Post.url, Post.duplicate_of).where(Post.duplicate_of.is_not(None)))
+            return {(url, urls[target]) for url, target in links}
+    finally:
+        engine.dispose()
+
+
 def counts(db: str) -> dict[str, int]:
     engine = create_engine(db)
     try:
@@ -97,6 +109,8 @@ def test_a_crawl_over_two_processes_stores_what_one_process_does(
     mine, theirs = counts(db_url), counts(sample_crawl.db)
     assert mine["posts"] == mine["distinct posts"] == theirs["posts"]
     assert mine["comments"] == theirs["comments"] and mine["crawls"] == 1
+    # the syndicated copy on another blog (another process) is linked to its original all the same
+    assert duplicate_links(db_url) == duplicate_links(sample_crawl.db) != set()
     check_site(db_url, sample_site)
     engine = create_engine(db_url)
     try:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 try:
     import fcntl
@@ -24,6 +25,7 @@ except ImportError:  # pragma: no cover - Windows: no flock; concurrent first op
 # holder locks use the one-bigint form)
 PG_LOCK_CLASS = 0x646F636C
 PG_LOCK_MIGRATIONS = 1
+PG_LOCK_NEARDUP = 2  # linking near-duplicates: reads the index, then writes what it found
 
 
 def sqlite_path(engine: Engine) -> Path | None:
@@ -74,6 +76,16 @@ def schema_lock(engine: Engine) -> Iterator[None]:
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:c, :k)"), keys)
             conn.commit()
+
+
+def serialise(session: Session, what: int) -> None:
+    """Until this transaction ends, no other process's transaction passes the same point.
+
+    For a read-then-write step that must see what the others committed (near-duplicate linking: two
+    processes storing two copies of one text at once would each miss the other). SQLite needs nothing:
+    write transactions begin with BEGIN IMMEDIATE, one at a time."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:c, :k)"), {"c": PG_LOCK_CLASS, "k": what})
 
 
 def prepare(engine: Engine) -> None:
