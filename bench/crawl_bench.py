@@ -49,6 +49,7 @@ from crawl_tools import (
     Database,
     FarmProcess,
     cprofile_breakdown,
+    crawl_args,
     doclisten,
     env_for,
     run_timed,
@@ -56,13 +57,13 @@ from crawl_tools import (
 )
 
 
-def crawl_once(farm: FarmProcess, db: Database) -> dict[str, Any]:
+def crawl_once(farm: FarmProcess, db: Database, processes: int | None = None) -> dict[str, Any]:
     """``sources add`` + first ``crawl``; returns figures and the URLs the crawl requested."""
     mark = farm.count()
     add = doclisten("sources", "add", *FAST, *farm.homes, db_url=db.url)
     added = farm.log(mark)
     mark, farm_cpu = farm.count(), farm.stats()["cpu_seconds"]
-    crawl = doclisten("crawl", *FAST, db_url=db.url, farm=farm)
+    crawl = doclisten(*crawl_args(processes), db_url=db.url, farm=farm)
     log = farm.log(mark)
     farm_cpu = farm.stats()["cpu_seconds"] - farm_cpu
     posts = db.query("SELECT count(*) FROM posts")[0][0]
@@ -85,11 +86,11 @@ def crawl_once(farm: FarmProcess, db: Database) -> dict[str, Any]:
     }
 
 
-def recrawl(farm: FarmProcess, db: Database) -> dict[str, Any]:
+def recrawl(farm: FarmProcess, db: Database, processes: int | None = None) -> dict[str, Any]:
     before, writes_before = db.snapshot(), db.tuple_writes()
     db.dispose()
     mark = farm.count()
-    run = doclisten("crawl", *FAST, db_url=db.url)
+    run = doclisten(*crawl_args(processes), db_url=db.url)
     log = farm.log(mark)
     after, writes_after = db.snapshot(), db.tuple_writes()
     kinds = Counter()
@@ -146,7 +147,7 @@ def bare_fetch(urls: list[str], farm: FarmProcess) -> dict[str, Any]:
         os.unlink(handle.name)
 
 
-def profile(farm: FarmProcess, kind: str) -> dict[str, Any]:
+def profile(farm: FarmProcess, kind: str, processes: int | None = None) -> dict[str, Any]:
     """Crawl the farm into a fresh database under py-spy (sampling; cProfile when py-spy is missing)."""
     db = Database(kind)
     try:
@@ -154,27 +155,28 @@ def profile(farm: FarmProcess, kind: str) -> dict[str, Any]:
         spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
         if spy:
             dump = Path(db.tmp.name) / "crawl.txt"
-            argv = [spy, "record", "-r", "100", "--idle", "--threads", "-f", "raw", "-o", str(dump), "--"]
+            argv = [spy, "record", "-r", "100", "--idle", "--threads", "--subprocesses"]
+            argv += ["-f", "raw", "-o", str(dump), "--"]
             run = run_timed(
-                [*argv, sys.executable, "-m", "doclisten.cli.main", "crawl", *FAST], env_for(db.url)
+                [*argv, sys.executable, "-m", "doclisten.cli.main", *crawl_args(processes)], env_for(db.url)
             )
             rows = spy_breakdown(dump, run.seconds)
         else:
             dump = Path(db.tmp.name) / "crawl.prof"
-            run = doclisten("crawl", *FAST, db_url=db.url, profile=dump)
+            run = doclisten(*crawl_args(1), db_url=db.url, profile=dump)  # cProfile sees one process
             rows = cprofile_breakdown(dump)
         return {"db": kind, "tool": "py-spy" if spy else "cProfile", "seconds": run.seconds, "rows": rows}
     finally:
         db.close()
 
 
-def memory_run(blogs: int, posts: int, comments: str) -> dict[str, Any]:
+def memory_run(blogs: int, posts: int, comments: str, processes: int | None = None) -> dict[str, Any]:
     farm = FarmProcess(blogs, posts, comments)
     db = Database("sqlite")
     try:
         doclisten("sources", "add", *FAST, *farm.homes, db_url=db.url)
         mark = farm.count()
-        run = doclisten("crawl", *FAST, db_url=db.url, farm=farm)
+        run = doclisten(*crawl_args(processes), db_url=db.url, farm=farm)
         pages = farm.count() - mark
         samples = [(t, count - mark, rss / 1024, hwm / 1024) for t, count, rss, hwm in run.samples]
         marks = {}
@@ -244,6 +246,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--posts", type=int, default=20, help="posts per blog")
     parser.add_argument("--comments", default="0-20", help="comments per post, MIN-MAX")
     parser.add_argument("--dbs", default="sqlite,postgresql")
+    parser.add_argument(
+        "--processes", type=int, help="doclisten crawl --processes N (default: the crawl's, one per core)"
+    )
     parser.add_argument("--profile", action="store_true", help="also profile each crawl (py-spy or cProfile)")
     parser.add_argument("--memory", action="store_true", help="also run the ~50k-page memory benchmark")
     parser.add_argument("--memory-only", action="store_true", help="only the memory benchmark")
@@ -286,7 +291,7 @@ def main(argv: list[str] | None = None) -> None:
             write_results(BENCH / "RESULTS.md", args.results_block, speed_markdown(speed))
     if args.memory or args.memory_only:
         print(f"memory run: farm {args.memory_blogs} blogs x {args.memory_posts} posts ...", flush=True)
-        mem = memory_run(args.memory_blogs, args.memory_posts, args.memory_comments) | header
+        mem = memory_run(args.memory_blogs, args.memory_posts, args.memory_comments, args.processes) | header
         if args.save_json:
             args.save_json.with_suffix(".memory.json").write_text(json.dumps(mem, indent=1, default=str))
         print(memory_markdown(mem))
@@ -311,9 +316,9 @@ def speed_runs(args: argparse.Namespace) -> dict[str, Any]:
                 continue
             try:
                 print(f"{kind}: sources add + crawl ...", flush=True)
-                crawl = crawl_once(farm, db)
+                crawl = crawl_once(farm, db, args.processes)
                 print(f"{kind}: recrawl ...", flush=True)
-                out["recrawls"].append(recrawl(farm, db))
+                out["recrawls"].append(recrawl(farm, db, args.processes))
             finally:
                 db.close()
             out.setdefault("urls", crawl["urls"])
@@ -326,7 +331,7 @@ def speed_runs(args: argparse.Namespace) -> dict[str, Any]:
             out["profiles"] = []
             for kind in [c["db"] for c in out["crawls"]]:
                 print(f"profiling the {kind} crawl ...", flush=True)
-                out["profiles"].append(profile(farm, kind))
+                out["profiles"].append(profile(farm, kind, args.processes))
     finally:
         farm.close()
     out.pop("urls", None)

@@ -3,6 +3,7 @@ with RSS sampling, and a cProfile breakdown of a crawl process."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pstats
@@ -157,16 +158,33 @@ class Database:
 # ---------------------------------------------------------------------------------- timed runs
 
 
+def crawl_args(processes: int | None = None) -> list[str]:
+    """``crawl`` with the benchmark's speed options (and ``--processes`` when given)."""
+    return ["crawl", *FAST, *(["--processes", str(processes)] if processes else [])]
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (``doclisten crawl --processes N`` runs N children)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            todo.extend(int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split())
+    return out
+
+
 def rss_kb(pid: int) -> tuple[int, int]:
-    """(VmRSS, VmHWM) of a process in kB, from /proc (0, 0 once it is gone)."""
+    """(VmRSS, VmHWM) in kB of a process and its descendants, summed, from /proc (0, 0 once gone)."""
     values = {"VmRSS": 0, "VmHWM": 0}
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            name, _, rest = line.partition(":")
-            if name in values:
-                values[name] = int(rest.split()[0])
-    except (FileNotFoundError, ProcessLookupError):
-        pass
+    for member in process_tree(pid):
+        try:
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                name, _, rest = line.partition(":")
+                if name in values:
+                    values[name] += int(rest.split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
     return values["VmRSS"], values["VmHWM"]
 
 

@@ -65,6 +65,7 @@ ITEM_PIPELINES = {
 # doclisten
 DOCLISTEN_DATABASE_URL = "sqlite:///doclisten.db"  # DOCLISTEN_DATABASE_URL
 DOCLISTEN_CRAWL_ID = None  # set by the runner; the storage pipeline creates one when missing
+DOCLISTEN_FINISH_CRAWL = True  # False: a process of a split crawl; the parent finishes the crawls row
 DOCLISTEN_BACKFILL_MAX_PAGES = 20  # archive pages (/page/N/, "Older posts") followed for a new source
 DOCLISTEN_BACKFILL_MAX_POSTS = 1000  # posts collected by backfill per source and crawl
 DOCLISTEN_RETRY_AFTER_MAX_WAIT = 60.0  # seconds a crawl waits out a Retry-After before giving up
@@ -75,6 +76,7 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 DOCLISTEN_PROGRESS = False  # the CLI turns it on
+DOCLISTEN_PROGRESS_REPORT = None  # a callable taking the counts instead of showing them (split crawls)
 EXTENSIONS = {"crawler.progress.CrawlProgress": 500}
 
 # Recurring crawls (doclisten run / scheduler / worker); see scheduler/policy.py

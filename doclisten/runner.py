@@ -24,9 +24,11 @@ from crawler.spiders.blogs import BlogSpider
 from crawler.spiders.discover import DiscoveredItem, DiscoverSpider
 from crawler.spiders.fetch import FetchedPage, FetchSpider
 from doclisten.config import Config
+from doclisten.processes import StopLine
 from pipelines.store.crawls import start_crawl
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.jobs import load_jobs
+from pipelines.store.models import Source
 from pipelines.store.sources import add_source, find_sources
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,11 @@ CRAWLER_PRIORITY = 50
 # on_stop(session, signum, forced): the first SIGINT/SIGTERM (forced=False: a graceful stop begins) or the
 # second (forced=True: the process aborts); called in the reactor thread, never inside the signal handler
 OnStop = Callable[["Session", int, bool], None]
+
+
+def counting(say: StopLine) -> OnStop:
+    """An ``OnStop`` that tells ``say`` how many sources the running crawls have begun."""
+    return lambda session, signum, forced: say(session.in_progress(), signum, forced)
 
 
 def build_settings(config: Config, overrides: dict[str, Any] | None = None) -> Settings:
@@ -140,13 +147,23 @@ class Session:
                 out.append((item, source.id, created))
         return out
 
-    async def crawl(self, refs: Sequence[str] = ()) -> int:
-        """Crawl the named (or all enabled) sources once; returns the crawl id."""
+    async def crawl(
+        self, refs: Sequence[str] = (), *, share: Sequence[int] | None = None, crawl_id: int | None = None
+    ) -> int:
+        """Crawl the named (or all enabled) sources once; returns the crawl id.
+
+        ``share`` and ``crawl_id``: one process's share (source ids) of a crawl split over several
+        processes, reporting into that crawl's row, which the parent finishes."""
         with self.sessions.begin() as s:
-            jobs = load_jobs(s, find_sources(s, list(refs)))
-            crawl_id = start_crawl(s, utcnow())
+            sources = find_sources(s, list(refs)) if share is None else [s.get_one(Source, i) for i in share]
+            jobs = load_jobs(s, sources)
+            split = crawl_id is not None
+            if crawl_id is None:
+                crawl_id = start_crawl(s, utcnow())
         settings = self.settings.copy()
         settings.set("DOCLISTEN_CRAWL_ID", crawl_id, priority=CRAWLER_PRIORITY)
+        if split:
+            settings.set("DOCLISTEN_FINISH_CRAWL", False, priority=CRAWLER_PRIORITY)
         await self.process.crawl(Crawler(BlogSpider, settings), jobs=jobs)
         return crawl_id
 

@@ -73,6 +73,7 @@ class StoragePipeline:
         self.sources: set[int] = set()
         self.done: set[int] = set()
         self.worker = False
+        self.finish_crawl = True  # False: one process of a split crawl (the parent finishes the row)
         self.retry_seconds = 60.0
         self.batch_items = 50
         self.batch_seconds = 0.2
@@ -86,6 +87,7 @@ class StoragePipeline:
         crawl_id = s.get("DOCLISTEN_CRAWL_ID")
         pipe = cls(s["DOCLISTEN_DATABASE_URL"], int(crawl_id) if crawl_id else None, crawler)
         pipe.worker = s.getbool("DOCLISTEN_WORKER")
+        pipe.finish_crawl = s.getbool("DOCLISTEN_FINISH_CRAWL", True)
         pipe.retry_seconds = s.getfloat("DOCLISTEN_DB_RETRY_SECONDS", 60.0)
         pipe.batch_items = s.getint("DOCLISTEN_WRITE_BATCH_ITEMS", 50)
         pipe.batch_seconds = s.getfloat("DOCLISTEN_WRITE_BATCH_SECONDS", 0.2)
@@ -136,7 +138,8 @@ class StoragePipeline:
             with self.sessions.begin() as s:
                 for source_id in sorted(self.sources - self.done):
                     self._write_summary(s, self.crawl_id, source_id, self._summary_counts(source_id))
-                crawls.finish_crawl(s, self.crawl_id, now, interrupted=self.close_reason != "finished")
+                if self.finish_crawl:
+                    crawls.finish_crawl(s, self.crawl_id, now, interrupted=self.close_reason != "finished")
         except (OperationalError, InterfaceError) as exc:  # only the crawl's bookkeeping is lost
             logger.warning("could not record the end of crawl %s: %s", self.crawl_id, one_line(exc))
         finally:

@@ -269,7 +269,8 @@ def _sources_add_and_crawl(site: Any, db: str) -> SampleCrawl:
     added = run_cli("sources", "add", *homes, *FAST, db=db)
     assert added.stdout.count("added source") == len(homes), added.stdout + added.stderr
     before = len(site.requests)
-    result = run_cli("crawl", *FAST, db=db)
+    # one process, as before `--processes` (tests/test_crawl_processes.py compares a split crawl with it)
+    result = run_cli("crawl", *FAST, "--processes", "1", db=db)
     return SampleCrawl(site, db, added, result, site.requests[before:], pristine=db)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -86,8 +87,34 @@ VERBOSE_OPTION = click.option(
 BACKFILL_OPTION = click.option(
     "--max-backfill-pages", type=int, help="Archive pages followed for a new source (default 20)."
 )
+PROCESSES_OPTION = click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Crawl processes sharing the work (default: the number of cores; 1: this process only).",
+)
 SPEED_OPTIONS = [DELAY_OPTION, CONCURRENCY_OPTION, VERBOSE_OPTION]
 CRAWL_OPTIONS = [DELAY_OPTION, CONCURRENCY_OPTION, BACKFILL_OPTION, VERBOSE_OPTION]
+
+
+def processes_or_default(processes: int | None) -> int:
+    from doclisten.processes import default_processes
+
+    return processes if processes is not None else default_processes()
+
+
+def stop_line(aborted: str) -> Callable[[int, int, bool], None]:
+    """What a command says on the first Ctrl-C (or SIGTERM): ``n`` sources are finished; on the second:
+    ``aborted`` (with ``{n}``)."""
+
+    def say(n: int, signum: int, forced: bool) -> None:
+        if not forced:
+            doing = f": finishing {n} sources" if n else ""
+            again = " (Ctrl-C again to abort)" if signum == signal.SIGINT else ""
+            click.echo(f"stopping{doing}{again}", err=True)
+        else:
+            click.echo(f"aborted: {aborted.format(n=n)}", err=True)
+
+    return say
 
 
 def options(decorators: list[Callable[[Any], Any]]) -> Callable[[Any], Any]:

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from doclisten.cli.common import (
+    PROCESSES_OPTION,
     VERBOSE_OPTION,
     Context,
     crawl_options,
@@ -16,6 +17,8 @@ from doclisten.cli.common import (
     database_option,
     guarded,
     private_networks_option,
+    processes_or_default,
+    stop_line,
 )
 from doclisten.output import summary as output
 
@@ -46,6 +49,7 @@ def parse_settings(ctx: click.Context, param: click.Parameter, values: Sequence[
 @click.command()
 @click.argument("refs", nargs=-1)
 @crawl_options
+@PROCESSES_OPTION
 @click.option(
     "-s",
     "--set",
@@ -58,12 +62,22 @@ def parse_settings(ctx: click.Context, param: click.Parameter, values: Sequence[
 @database_option
 @private_networks_option
 @click.pass_obj
-def crawl(obj: Context, refs: Sequence[str], settings: dict[str, str], **opts: Any) -> None:
-    """Crawl all (or the named) sources once, now; a second run is incremental."""
+def crawl(
+    obj: Context, refs: Sequence[str], settings: dict[str, str], processes: int | None, **opts: Any
+) -> None:
+    """Crawl all (or the named) sources once, now; a second run is incremental.
+
+    Ctrl-C or SIGTERM stops it (requests in flight finish; the crawl is marked interrupted and the
+    next one redoes what was left); a second Ctrl-C aborts."""
     from doclisten.commands import crawl as commands
 
     crawl_id, summary = guarded(
-        commands.crawl, obj.config, list(refs), {**crawl_overrides(**opts), **settings}
+        commands.crawl,
+        obj.config,
+        list(refs),
+        {**crawl_overrides(**opts), **settings},
+        processes_or_default(processes),
+        stop_line("the next crawl redoes the {n} unfinished sources"),
     )
     output.print_summary(crawl_id, summary)
 

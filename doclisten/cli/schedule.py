@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
 from doclisten.cli.common import (
+    PROCESSES_OPTION,
     SPEED_OPTIONS,
     Context,
     database_option,
     guarded,
     options,
     private_networks_option,
+    processes_or_default,
     speed_overrides,
+    stop_line,
 )
 from doclisten.output.summary import print_status
 
@@ -43,21 +45,11 @@ SETTING_OF = {
 }
 
 
-def stopping(redis: bool) -> Any:
+def stopping(redis: bool) -> Callable[[int, int, bool], None]:
     """What `run` and `worker` say on the first Ctrl-C (or SIGTERM) and on the second."""
-
-    def on_stop(session: Any, signum: int, forced: bool) -> None:
-        n = session.in_progress()
-        if not forced:
-            doing = f": finishing {n} sources" if n else ""
-            again = " (Ctrl-C again to abort)" if signum == signal.SIGINT else ""
-            click.echo(f"stopping{doing}{again}", err=True)
-        elif redis:
-            click.echo(f"aborted: {n} unfinished sources are crawled again when their lease ends", err=True)
-        else:
-            click.echo(f"aborted: the next run takes back the {n} unfinished sources", err=True)
-
-    return on_stop
+    if redis:
+        return stop_line("{n} unfinished sources are crawled again when their lease ends")
+    return stop_line("the next run takes back the {n} unfinished sources")
 
 
 def ready(role: str, redis: bool) -> Callable[[], None]:
@@ -78,11 +70,12 @@ def worker_overrides(
 
 @click.command("run")
 @worker_options
+@PROCESSES_OPTION
 @click.option("--every", type=float, help="Seconds between reconciliations of the Redis queue (default 60).")
 @database_option
 @private_networks_option
 @click.pass_obj
-def run_cmd(obj: Context, **opts: Any) -> None:
+def run_cmd(obj: Context, processes: int | None, **opts: Any) -> None:
     """Crawl due sources on their schedule until stopped (scheduler and worker in one process).
 
     Uses Redis when DOCLISTEN_REDIS_URL is set, else the embedded SQL queue. Ctrl-C or SIGTERM
@@ -94,7 +87,16 @@ def run_cmd(obj: Context, **opts: Any) -> None:
 
     redis = bool(obj.config.redis_url)
     on_ready = ready("running", redis)
-    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), True, stopping(redis), on_ready)
+    code = guarded(
+        schedule_commands.run_workers,
+        obj.config,
+        worker_overrides(**opts),
+        processes_or_default(processes),
+        stopping(redis),
+        on_ready,
+    )
+    if code:
+        raise SystemExit(code)
 
 
 @click.command("worker")
@@ -107,8 +109,11 @@ def worker_cmd(obj: Context, **opts: Any) -> None:
     from doclisten.commands import schedule as schedule_commands
 
     redis = bool(obj.config.redis_url)
+    from doclisten.runner import counting
+
     on_ready = ready("worker running", redis)
-    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), False, stopping(redis), on_ready)
+    on_stop = counting(stopping(redis))
+    guarded(schedule_commands.work, obj.config, worker_overrides(**opts), False, on_stop, on_ready)
 
 
 @click.command("scheduler")

@@ -13,8 +13,10 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from crawler.exceptions import one_line
+from doclisten import processes
 from doclisten.config import Config
-from doclisten.runner import OnStop, Session, build_settings, run
+from doclisten.processes import StopLine
+from doclisten.runner import OnStop, Session, build_settings, counting, run
 from pipelines.exceptions import DatabaseError
 from pipelines.store.db import (
     create_db_engine,
@@ -69,6 +71,30 @@ def work(
         await session.work(reconcile_every=every if reconcile else None)
 
     run(config, steps, overrides, on_stop)
+
+
+def run_workers(
+    config: Config,
+    overrides: dict[str, Any],
+    processes_wanted: int,
+    on_stop: StopLine,
+    on_ready: Callable[[], None] | None = None,
+) -> int:
+    """`doclisten run`: ``processes_wanted`` workers on one queue (only the first reconciles), each
+    in a process of its own, or this process alone; returns the exit status (the worst child's)."""
+    if processes_wanted <= 1:
+        work(config, overrides, True, counting(on_stop), on_ready)
+        return 0
+    open_database(config.database_url).dispose()  # migrated once, and a bad database fails here
+    specs = [
+        processes.child_spec("work", config, overrides, reconcile=index == 0)
+        for index in range(processes_wanted)
+    ]
+    supervisor = processes.Supervisor(specs, on_stop, on_ready=on_ready)
+    codes = supervisor.run()
+    if supervisor.aborted:
+        raise KeyboardInterrupt
+    return processes.worst(codes)
 
 
 def schedule_loop(

@@ -29,6 +29,7 @@ from sqlalchemy.pool import NullPool
 
 from crawler.exceptions import one_line
 from pipelines.exceptions import DatabaseError
+from pipelines.store.locking import prepare, schema_lock
 
 logger = logging.getLogger(__name__)
 
@@ -64,15 +65,26 @@ def is_in_memory(url: str) -> bool:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling off: SQLAlchemy's "begin" event issues BEGIN IMMEDIATE
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
 
-def create_db_engine(url: str) -> Engine:
+def _begin_immediate(conn: Any) -> None:
+    """A write transaction takes SQLite's write lock at BEGIN, waiting up to busy_timeout for it.
+
+    A deferred transaction that reads and then writes asks for the lock at its first write and, in
+    WAL mode, gets SQLITE_BUSY ("database is locked") at once, without waiting, when another process
+    wrote since its read began."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_db_engine(url: str, *, write: bool = True) -> Engine:
+    """An engine on ``url``; ``write=False``: one that never takes SQLite's write lock at BEGIN."""
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
@@ -91,7 +103,11 @@ def create_db_engine(url: str) -> Engine:
     except (ArgumentError, ImportError) as exc:
         raise DatabaseError(f"cannot use database {mask_url(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        if write:
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _begin_immediate)
+        else:
+            event.listen(engine, "connect", _sqlite_read_pragmas)
     return engine
 
 
@@ -112,17 +128,21 @@ def head_revision() -> str | None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest revision (idempotent)."""
+    """Bring the schema to the latest revision (idempotent; several processes at once take turns)."""
+    prepare(engine)
     if current_revision(engine) == head_revision():
         return
-    logger.info("migrating database %s to %s", mask_url(str(engine.url)), head_revision())
-    alembic_logger = logging.getLogger("alembic")
-    level = alembic_logger.level
-    alembic_logger.setLevel(max(level, logging.WARNING))
-    try:
-        command.upgrade(alembic_config(engine), "head")
-    finally:
-        alembic_logger.setLevel(level)
+    with schema_lock(engine):
+        if current_revision(engine) == head_revision():  # another process migrated while we waited
+            return
+        logger.info("migrating database %s to %s", mask_url(str(engine.url)), head_revision())
+        alembic_logger = logging.getLogger("alembic")
+        level = alembic_logger.level
+        alembic_logger.setLevel(max(level, logging.WARNING))
+        try:
+            command.upgrade(alembic_config(engine), "head")
+        finally:
+            alembic_logger.setLevel(level)
 
 
 def open_database(url: str, *, auto_migrate: bool = True) -> Engine:
@@ -131,8 +151,7 @@ def open_database(url: str, *, auto_migrate: bool = True) -> Engine:
         if auto_migrate:
             migrate(engine)
         else:
-            with engine.connect():
-                pass
+            prepare(engine)
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseError(f"cannot open database {mask_url(url)}: {one_line(exc)}") from exc
@@ -172,7 +191,7 @@ def open_existing(url: str) -> Engine:
 
     Never creates or migrates; SQLite files are opened read-only (``mode=ro``).
     """
-    engine, where = create_db_engine(url), mask_url(url)
+    engine, where = create_db_engine(url, write=False), mask_url(url)
     parsed = engine.url
     if parsed.get_backend_name() == "sqlite" and not parsed.query.get("uri"):
         engine.dispose()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from crawler.extract.dates import to_utc
 from pipelines.neardup import BANDS, Signature
+from pipelines.store.locking import PG_LOCK_NEARDUP, serialise
 from pipelines.store.models import NearDupBand, NearDupSignature, Post
 
 logger = logging.getLogger(__name__)
@@ -148,7 +149,11 @@ def index_and_link(
     session: Session, post_id: int, signature: Signature | None, threshold: float, *, new_post: bool = False
 ) -> int | None:
     """Index a stored post and link it; posts that pointed at it are re-checked when its text changed
-    (``new_post``: inserted in this transaction, so nothing points at it yet)."""
+    (``new_post``: inserted in this transaction, so nothing points at it yet).
+
+    One process at a time (``locking.serialise``): a post stored by another crawl process at the same
+    moment is seen."""
+    serialise(session, PG_LOCK_NEARDUP)
     changed = save_signature(session, post_id, signature, new_post=new_post)
     dependents = (
         list(session.execute(select(Post.id).where(Post.duplicate_of == post_id)).scalars())

@@ -38,21 +38,36 @@ class Spool:
     def pending(self) -> list[Path]:
         if not self.directory.is_dir():
             return []
-        return sorted(self.directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+        found = []
+        for path in self.directory.glob("*.pickle"):
+            try:
+                found.append((path.stat().st_mtime, path))
+            except FileNotFoundError:  # replayed by another process meanwhile
+                continue
+        return [path for _, path in sorted(found)]
 
     def replay(self, write: Callable[[Any], None]) -> int:
-        """Store spooled items in the order they were spooled; stop at the first database failure."""
+        """Store spooled items in the order they were spooled; stop at the first database failure.
+
+        Several processes may replay one spool at once (``doclisten crawl --processes N``): each item is
+        first taken by renaming its file, so only one of them stores it."""
         done = 0
         for path in self.pending():
+            taken = path.with_suffix(f".{os.getpid()}.replaying")
             try:
-                write(pickle.loads(path.read_bytes()))
+                path.replace(taken)
+            except FileNotFoundError:  # another process took it
+                continue
+            try:
+                write(pickle.loads(taken.read_bytes()))
             except (OperationalError, InterfaceError) as exc:
+                taken.replace(path)
                 logger.warning(
                     "database still unavailable (%s): %d items stay spooled",
                     one_line(exc),
                     len(self.pending()),
                 )
                 break
-            path.unlink()
+            taken.unlink()
             done += 1
         return done

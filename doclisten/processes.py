@@ -1,0 +1,230 @@
+"""One command, several processes: ``doclisten crawl --processes N`` and ``doclisten run --processes N``.
+
+The crawl is CPU-bound in doclisten's own code (extraction, feedparser, language and sentiment,
+MinHash, storage), and one Scrapy process uses one core. So a command runs N copies of the same
+in-process crawl (``doclisten.runner``), each in a fresh interpreter started with
+``python -m doclisten.child`` (never a fork: a Twisted reactor must not be forked once installed):
+
+- ``crawl``: the parent starts the one ``crawls`` row and splits the sources by site (a site's sources
+  stay in one process, so its robots.txt, politeness and connection pool stay in one place), each
+  process crawls its share into that row, and the parent finishes the row once they are all done;
+- ``run``: N workers claim from the same due queue; only the first reconciles.
+
+Children report to the parent on a pipe (JSON lines: ``ready``, progress counts, what a stop
+finishes); the parent shows one progress line and says "stopping: …" once. Children run in their own
+process group: a Ctrl-C on the terminal reaches the parent only, which forwards each SIGINT/SIGTERM
+(the first stops gracefully, the second aborts). A child dies with its parent (its stdin closes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from doclisten.config import Config
+
+# say(n, signum, forced): what a command says on the first SIGINT/SIGTERM (forced=False) or the second, told
+# how many sources the stop finishes (or abandons); a split command says it once, for all its children
+StopLine = Callable[[int, int, bool], None]
+
+
+def default_processes() -> int:
+    return os.cpu_count() or 1
+
+
+def site_of(url: str) -> str:
+    """Where a source lives, for the split: host and port (Scrapy keeps politeness per host)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def split(sources: Sequence[tuple[int, str, int]], processes: int) -> list[list[int]]:
+    """(source id, home URL, expected work) -> at most ``processes`` shares of source ids.
+
+    The sources of one site stay together; sites go, the largest first, to the share with the least
+    work so far."""
+    sites: dict[str, list[tuple[int, int]]] = {}
+    for source_id, url, work in sources:
+        sites.setdefault(site_of(url), []).append((source_id, max(1, work)))
+    shares: list[list[int]] = [[] for _ in range(max(1, min(processes, len(sites))))]
+    load = [0] * len(shares)
+    for group in sorted(sites.values(), key=lambda g: (-sum(w for _, w in g), g[0][0])):
+        i = min(range(len(shares)), key=lambda k: (load[k], k))
+        shares[i].extend(source_id for source_id, _ in group)
+        load[i] += sum(w for _, w in group)
+    return [sorted(share) for share in shares if share]
+
+
+def child_spec(role: str, config: Config, overrides: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """What a child runs (sent on its stdin: the configuration holds secrets, the command line is public)."""
+    return {"role": role, "config": asdict(config), "overrides": overrides, **extra}
+
+
+@dataclass
+class Child:
+    spec: dict[str, Any]
+    proc: subprocess.Popen[bytes] | None = None
+    ready: bool = False
+    closed: bool = False  # its report pipe reached EOF
+    signals: list[int] = field(default_factory=list)  # forwarded
+    pending: list[int] = field(default_factory=list)  # to forward once it is ready
+    counts: dict[str, int] = field(default_factory=dict)
+    stops: dict[bool, int] = field(default_factory=dict)  # forced -> sources it said it finishes
+
+    @property
+    def done(self) -> bool:
+        return self.closed and self.proc is not None and self.proc.poll() is not None
+
+
+class Supervisor:
+    """Starts the children, relays what they report, forwards shutdown signals, waits for them all."""
+
+    def __init__(
+        self,
+        specs: Sequence[dict[str, Any]],
+        on_stop: StopLine,
+        on_ready: Callable[[], None] | None = None,
+        on_progress: Callable[[dict[str, int]], None] | None = None,
+    ):
+        self.children = [Child(dict(spec)) for spec in specs]
+        self.on_stop, self.on_ready, self.on_progress = on_stop, on_ready, on_progress
+        self.inbox: queue.Queue[tuple[int, dict[str, Any] | None]] = queue.Queue()
+        self.received: list[int] = []  # signals the handler saw, handled by the loop
+        self.handled = 0
+        self.announce: bool | None = None  # forced: the stop line still to say
+        self.signum = signal.SIGTERM  # the signal that asked for the stop
+        self.stopped = self.aborted = False
+
+    def run(self) -> list[int]:
+        """Exit codes of the children (a negative one: killed by that signal)."""
+        handler = lambda signum, _frame: self.received.append(signum)  # noqa: E731
+        previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:  # the handlers are in before any child exists: no signal of the start-up is missed
+            for index, child in enumerate(self.children):
+                self._spawn(index, child)
+            while not all(child.done for child in self.children):
+                self._step(timeout=0.2)
+            while not self.inbox.empty():
+                self._step(timeout=0)
+            return [child.proc.returncode for child in self.children if child.proc is not None]
+        finally:
+            for child in self.children:
+                if child.proc is None:
+                    continue
+                if child.proc.poll() is None:
+                    child.proc.kill()
+                    child.proc.wait()
+                if child.proc.stdin is not None:
+                    child.proc.stdin.close()
+            for sig, old in previous.items():
+                signal.signal(sig, old)
+
+    def totals(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for child in self.children:
+            for name, value in child.counts.items():
+                out[name] = out.get(name, 0) + value
+        return out
+
+    def _spawn(self, index: int, child: Child) -> None:
+        read, write = os.pipe()
+        try:
+            child.proc = subprocess.Popen(
+                [sys.executable, "-m", "doclisten.child"],
+                stdin=subprocess.PIPE,
+                pass_fds=(write,),
+                process_group=0,  # not in the terminal's foreground group: Ctrl-C reaches the parent only
+            )
+        finally:
+            os.close(write)
+        assert child.proc.stdin is not None
+        child.proc.stdin.write(json.dumps({**child.spec, "report_fd": write}).encode() + b"\n")
+        child.proc.stdin.flush()  # stdin stays open: its end tells the child the parent is gone
+        threading.Thread(target=self._read, args=(index, read), daemon=True).start()
+
+    def _read(self, index: int, fd: int) -> None:
+        try:
+            with os.fdopen(fd, "rb") as pipe:
+                for line in pipe:
+                    self.inbox.put((index, json.loads(line)))
+        finally:
+            self.inbox.put((index, None))
+
+    def _step(self, timeout: float) -> None:
+        while self.handled < len(self.received):
+            self._signal(self.received[self.handled])
+            self.handled += 1
+        try:
+            index, message = self.inbox.get(timeout=timeout) if timeout else self.inbox.get_nowait()
+        except queue.Empty:
+            message, index = None, -1
+        if index >= 0:
+            self._message(self.children[index], message)
+        self._say_stop()
+
+    def _message(self, child: Child, message: dict[str, Any] | None) -> None:
+        if message is None:
+            child.closed = True
+        elif "ready" in message:
+            child.ready = True
+            for signum in child.pending:
+                self._forward(child, signum)
+            child.pending.clear()
+            if self.on_ready is not None and all(c.ready for c in self.children):
+                self.on_ready()
+        elif "progress" in message:
+            child.counts = message["progress"]
+            if self.on_progress is not None:
+                self.on_progress(self.totals())
+        elif "stop" in message:
+            child.stops[bool(message["forced"])] = int(message["stop"])
+
+    def _signal(self, signum: int) -> None:
+        """The first SIGINT/SIGTERM: every child stops gracefully; the second: they abort; a third kills."""
+        forced = self.stopped
+        if self.aborted:
+            for child in self.children:
+                if child.proc is not None and child.proc.poll() is None:
+                    child.proc.kill()
+            return
+        self.stopped, self.aborted = True, forced
+        self.signum = signum
+        self.announce = forced
+        for child in self.children:
+            if child.ready:
+                self._forward(child, signum)
+            elif forced and child.proc is not None:  # it has not begun anything
+                child.proc.kill()
+            else:
+                child.pending.append(signum)
+
+    def _forward(self, child: Child, signum: int) -> None:
+        if child.proc is not None and child.proc.poll() is None:
+            child.signals.append(signum)
+            child.proc.send_signal(signum)
+
+    def _say_stop(self) -> None:
+        """Once every signalled child told what it finishes (or ended), say it once for them all."""
+        forced = self.announce
+        if forced is None:
+            return
+        signalled = [c for c in self.children if c.signals and not c.closed]
+        if any(forced not in c.stops for c in signalled):
+            return
+        self.announce = None
+        self.on_stop(sum(c.stops.get(forced, 0) for c in self.children if c.signals), self.signum, forced)
+
+
+def worst(codes: Sequence[int]) -> int:
+    """The exit code of the parent: 0 when every child exited 0, else the worst (a signal counts as 128+N)."""
+    return max((code if code >= 0 else 128 - code for code in codes), default=0)
