@@ -1,5 +1,5 @@
-"""Helpers of ``bench/crawl_bench.py``: the farm process, throwaway databases, timed CLI runs
-with RSS sampling, and a cProfile breakdown of a crawl process."""
+"""Helpers of ``bench/crawl_bench.py``: the farm process, throwaway databases (and their simulated
+clock), timed CLI runs with RSS sampling, and a py-spy / cProfile breakdown of a crawl process."""
 
 from __future__ import annotations
 
@@ -15,11 +15,16 @@ import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import DateTime, and_, bindparam, create_engine, inspect, select, text, update
 from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipelines.store.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -28,6 +33,16 @@ FAST = ["--delay", "0", "--concurrency", "8"]
 # Tables a recrawl may write to (bookkeeping); every other table holds content.
 BOOKKEEPING = frozenset(
     {"sources", "crawls", "source_crawls", "fetch_errors", "url_validators", "alembic_version"}
+)
+
+# Timestamps that are the farm's (the blog's) clock, not the crawler's: a simulated delay leaves them.
+CONTENT_CLOCK = frozenset(
+    {
+        ("posts", "published_at"),
+        ("posts", "updated_at"),
+        ("posts", "last_comment_at"),
+        ("comments", "published_at"),
+    }
 )
 
 
@@ -66,6 +81,10 @@ class FarmProcess:
     def stats(self) -> dict[str, Any]:
         return self._get("stats")
 
+    def add_comments(self, share: float, per_post: int = 1, seed: int = 1) -> list[dict[str, Any]]:
+        """New comments, dated now, on ``share`` of every blog's posts (``/add-comments``)."""
+        return self._get(f"add-comments?share={share}&per-post={per_post}&seed={seed}")
+
     def url(self, entry: list[Any]) -> str:
         return self.homes[entry[1]].rstrip("/") + entry[3]
 
@@ -78,6 +97,9 @@ class FarmProcess:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
 
 
 # ---------------------------------------------------------------------------------- databases
@@ -112,11 +134,11 @@ class Database:
         finally:
             admin.dispose()
 
-    def query(self, sql: str) -> list[Any]:
+    def query(self, sql: str, **params: Any) -> list[Any]:
         if self.engine is None:
             self.engine = create_engine(self.url)
         with self.engine.connect() as conn:
-            return list(conn.execute(text(sql)).all())
+            return list(conn.execute(text(sql), params).all())
 
     def tables(self) -> list[str]:
         if self.engine is None:
@@ -141,6 +163,37 @@ class Database:
         self.dispose()  # a fresh connection sees the statistics flushed by the crawl process
         rows = self.query("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables")
         return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
+
+    def shift_clock(self, hours: float, since: datetime) -> int:
+        """Simulate ``hours`` passing: move every time the crawler wrote (each timestamp column, values
+        at or after ``since``) back by ``hours``; the farm's own dates (when a post or comment was
+        published or edited, and ``posts.last_comment_at``, which follows them) stay. Returns the
+        values moved."""
+        if self.engine is None:
+            self.engine = create_engine(self.url)
+        delta, moved = timedelta(hours=hours), 0
+        present = set(self.tables())
+        with self.engine.begin() as conn:
+            for table in Base.metadata.sorted_tables:
+                if table.name not in present:
+                    continue
+                keys = list(table.primary_key.columns)
+                for col in table.columns:
+                    if not isinstance(col.type, DateTime) or (table.name, col.name) in CONTENT_CLOCK:
+                        continue
+                    rows = conn.execute(select(*keys, col).where(col >= since)).all()
+                    if not rows:
+                        continue
+                    where = and_(*(k == bindparam(f"key_{k.name}") for k in keys))
+                    conn.execute(
+                        update(table).where(where).values({col.name: bindparam("shifted")}),
+                        [
+                            {**{f"key_{k.name}": r[i] for i, k in enumerate(keys)}, "shifted": r[-1] - delta}
+                            for r in rows
+                        ],
+                    )
+                    moved += len(rows)
+        return moved
 
     def dispose(self) -> None:
         if self.engine is not None:
