@@ -3,8 +3,11 @@
     .venv/bin/python bench/crawl_bench.py            # ~3 min on 2 idle cores (~6 min with --profile)
     .venv/bin/python bench/crawl_bench.py --quick    # 10 blogs x 10 posts, ~1 min
     .venv/bin/python bench/crawl_bench.py --memory-only   # the ~50k-page memory run, ~20 min
+    .venv/bin/python bench/crawl_bench.py --new-comments-only   # first crawl + new comments, SQLite
     options: --blogs 50 --posts 20 --comments 0-20 --dbs sqlite,postgresql --profile
              --memory --memory-blogs 230 --memory-posts 100 --memory-comments 0-3
+             --[no-]new-comments --new-comments-share 0.1 --new-comments-per-post 1
+             --new-comments-step 6 --new-comments-hours 48
              --write-results [--results-block figures] --save-json FILE --from-json FILE
 
 1. End-to-end posts per second: ``doclisten sources add`` then ``doclisten crawl --delay 0
@@ -18,10 +21,19 @@
 3. ``--memory``: RSS of the crawl process (sampled every second from /proc) across a crawl of
    about 50k pages (default farm 230 blogs x 100 posts x 0-3 comments), at 10/25/50/75/100 % of
    the pages, and the slope after warm-up (25 %); target: flat (growth 25 % -> 100 % <= 10 %).
-``--profile`` reruns each crawl under py-spy (sampling the main thread, idle included; cProfile
-when py-spy is not installed) and prints where its time goes.
-``--write-results`` replaces this run's block of figures in the "Crawl benchmarks" section of
-bench/RESULTS.md (nothing else in the file); ``--save-json`` keeps the raw figures and
+4. New comments on old posts (on by default, ``--no-new-comments`` leaves it out; it runs last, on
+   the first database, after its first crawl and recrawl): the farm adds comments, dated now, to
+   10 % of every blog's posts (``/add-comments``), then ``doclisten crawl`` runs again every 6 h of
+   simulated time — the bench moves every time the crawler wrote into the database back by 6 h
+   (``Database.shift_clock``; the blogs' own dates stay) — until every new comment is stored (at
+   most 48 h): new comments stored and requests per recrawl. The worst-case delay under
+   ``doclisten run``'s default schedule comes from the real policy functions
+   (``scheduler.policy.next_schedule``, ``crawler.plan.site_comments_due``) on simulated quiet sources.
+``--profile`` reruns each crawl under py-spy (every thread, idle included: the main thread and any
+busy writer or pool thread get their own columns; cProfile, main thread, when py-spy is not
+installed) and prints where its time goes.
+``--write-results`` replaces this run's blocks of figures in the "Crawl benchmarks" section of
+bench/RESULTS.md (``figures`` or ``--results-block``, ``new-comments``, ``memory``; nothing else); ``--save-json`` keeps the raw figures and
 ``--from-json`` prints (and writes) them again without crawling.
 """
 
@@ -60,7 +72,7 @@ from crawl_tools import (
     doclisten,
     env_for,
     run_timed,
-    spy_breakdown,
+    spy_thread_breakdowns,
 )
 from scrapy.settings import Settings
 
@@ -302,12 +314,22 @@ def profile(farm: FarmProcess, kind: str) -> dict[str, Any]:
             run = run_timed(
                 [*argv, sys.executable, "-m", "doclisten.cli.main", "crawl", *FAST], env_for(db.url)
             )
-            rows = spy_breakdown(dump, run.seconds)
+            if run.returncode != 0:
+                raise RuntimeError(f"profiled crawl failed ({run.returncode}):\n{run.stderr[-3000:]}")
+            threads = spy_thread_breakdowns(dump, run.seconds)
+            rows, others = threads[0]["rows"], threads[1:]
         else:
             dump = Path(db.tmp.name) / "crawl.prof"
             run = doclisten("crawl", *FAST, db_url=db.url, profile=dump)
-            rows = cprofile_breakdown(dump)
-        return {"db": kind, "tool": "py-spy" if spy else "cProfile", "seconds": run.seconds, "rows": rows}
+            rows, others = cprofile_breakdown(dump), []
+        return {
+            "db": kind,
+            "tool": "py-spy" if spy else "cProfile",
+            "seconds": run.seconds,
+            "cpu_seconds": run.cpu_seconds,
+            "rows": rows,
+            "threads": others,
+        }
     finally:
         db.close()
 

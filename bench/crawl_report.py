@@ -109,22 +109,37 @@ def speed_markdown(r: dict[str, Any]) -> str:
 def profile_markdown(profiles: list[dict[str, Any]]) -> str:
     tools = sorted({p["tool"] for p in profiles})
     how = (
-        "py-spy record --idle --threads, main thread, 100 samples/s"
+        "py-spy record --idle --threads, 100 samples/s: the main (reactor) thread, and every other thread busy "
+        "in at least 2 % as many samples (a writer thread, a thread pool), with its own columns"
         if tools == ["py-spy"]
-        else "python -m cProfile; it inflates Python-heavy parts, read the shares"
+        else "python -m cProfile, main thread; it inflates Python-heavy parts, read the shares"
     )
+    columns: list[tuple[str, list[Any]]] = []  # (header, rows)
+    for p in profiles:
+        columns.append((NAMES[p["db"]], p["rows"]))
+        for t in p.get("threads") or []:
+            columns.append((f"{NAMES[p['db']]} {t['thread']} thread", t["rows"]))
     out = [
         f"Where the first crawl's time goes ({how}; a separate run of the same crawl, so its seconds are not "
         "those of the table above; the ↳ rows break storage down and overlap: SQLAlchemy and the driver "
-        "run inside the upserts):",
+        "run inside the upserts; storage is every function under `pipelines/store/` and the storage "
+        "pipeline, in whichever thread it runs, while that thread is not waiting for work; a thread's "
+        "seconds are its samples, busy or waiting, in seconds of the process's wall time):",
         "",
-        "| where | " + " | ".join(f"{NAMES[p['db']]} s | share" for p in profiles) + " |",
-        "|---|" + "---:|---:|" * len(profiles),
+        "| where | " + " | ".join(f"{h} s | share" for h, _ in columns) + " |",
+        "|---|" + "---:|---:|" * len(columns),
     ]
-    for i, (label, _sec, _share) in enumerate(profiles[0]["rows"]):
+    labels = [row[0] for row in profiles[0]["rows"]]
+    for label in labels:
         name = "↳ " + label.strip() if label.startswith("  ") else label
-        cells = " | ".join(f"{p['rows'][i][1]:.1f} | {100 * p['rows'][i][2]:.0f} %" for p in profiles)
-        out.append(f"| {name} | {cells} |")
+        cells = []
+        for _h, rows in columns:
+            row = next((r for r in rows if r[0] == label), None)
+            if row is None or row[1] is None:
+                cells.append("– | –")
+            else:
+                cells.append(f"{row[1]:.1f} | {100 * row[2]:.0f} %")
+        out.append(f"| {name} | {' | '.join(cells)} |")
     return "\n".join(out)
 
 

@@ -291,21 +291,44 @@ def doclisten(*args: str, db_url: str, farm: FarmProcess | None = None, profile:
 
 # (label, "incl" or "self", [(file suffix, function)]); functions match cProfile's names and py-spy's
 # ("Class.method"); C functions are seen by cProfile only, py-spy sees their Python callers' self time.
+# Function "*" matches every function of the files whose path contains the suffix (a folder or a file):
+# storage is everything under pipelines/store/ (and the storage pipeline and a writer module), in
+# whichever thread it runs (the reactor's, or a writer thread's).
+STORAGE = [
+    ("pipelines/storage.py", "*"),
+    ("pipelines/store/", "*"),
+    ("pipelines/writer.py", "*"),
+]
+# A thread waiting for work (a writer's or a thread pool's queue, a lock): idle, not storage.
+IDLE_WAIT = [
+    ("threading.py", "wait"),
+    ("concurrent/futures/thread.py", "_worker"),
+    ("~", "<method 'acquire' of '_thread.lock' objects>"),
+    ("~", "<method 'get' of '_queue.SimpleQueue' objects>"),
+]
 PROFILE_PARTS: list[tuple[str, str, list[tuple[str, str]]]] = [
     (
         "idle: event loop waiting for the network",
         "self",
         [("~", "<method 'poll' of 'select.epoll' objects>"), ("selectors.py", "select")],
     ),
-    ("pipeline: storage (all SQL work)", "incl", [("pipelines/storage.py", "process_item")]),
+    ("idle: thread waiting for work (queue, lock)", "self", IDLE_WAIT),
+    ("pipeline: storage (all SQL work)", "incl", STORAGE),
     ("  storage: upsert_comments", "incl", [("pipelines/store/comments.py", "upsert_comments")]),
     ("  storage: upsert_post", "incl", [("pipelines/store/posts.py", "upsert_post")]),
     (
         "  storage: post annotations (neardup, keywords)",
         "incl",
-        [("analysis_store.py", "store_post_annotations")],
+        [("store/analysis.py", "store_post_annotations"), ("analysis_store.py", "store_post_annotations")],
     ),
-    ("  storage: comment annotations", "incl", [("analysis_store.py", "store_comment_annotations")]),
+    (
+        "  storage: comment annotations",
+        "incl",
+        [
+            ("store/analysis.py", "store_comment_annotations"),
+            ("analysis_store.py", "store_comment_annotations"),
+        ],
+    ),
     (
         "  storage: full-text search index",
         "incl",
@@ -337,21 +360,35 @@ PROFILE_PARTS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("spider: REST comments", "incl", [("crawler/extract/wp_rest.py", "parse_rest_comments")]),
 ]
 LOOP = [("asyncio/base_events.py", "run_forever")]
+OUTSIDE_LOOP = "start-up, imports, shutdown (outside the event loop)"
+Row = tuple[str, float | None, float | None]  # (part, seconds, share); None: not measured for this thread
 
 
 def _matches(name: str, filename: str, keys: list[tuple[str, str]]) -> bool:
     name = name.replace("{", "<").replace("}", ">")
-    return any(filename.endswith(sfx) and (name == fn or name.endswith("." + fn)) for sfx, fn in keys)
+    path = "/" + filename.replace("\\", "/")
+    return any(
+        ("/" + sfx in path)
+        if fn == "*"
+        else (filename.endswith(sfx) and (name == fn or name.endswith("." + fn)))
+        for sfx, fn in keys
+    )
 
 
-def _rows(value: Any, wall: float) -> list[tuple[str, float, float]]:
-    """Shares of each part (``value(mode, keys)`` is a share of the total), scaled to ``wall`` seconds."""
-    rows = [(label, value(mode, keys)) for label, mode, keys in PROFILE_PARTS]
-    rows.append(("start-up, imports, shutdown (outside the event loop)", 1.0 - value("incl", LOOP)))
-    return [(label, share * wall, share) for label, share in rows] + [("total: the crawl process", wall, 1.0)]
+def _rows(value: Any, wall: float, main: bool = True, scale: float = 1.0) -> list[Row]:
+    """Shares of each part (``value(mode, keys)`` is a share of the thread's samples), in seconds of
+    ``wall`` (``scale``: the thread's samples over the main thread's). A storage part counts a sample
+    only while the thread is busy (a writer waiting on its queue inside pipelines/store/ is idle)."""
+    rows: list[Row] = [(label, value(mode, keys), None) for label, mode, keys in PROFILE_PARTS]
+    rows.append((OUTSIDE_LOOP, 1.0 - value("incl", LOOP) if main else None, None))
+    out: list[Row] = [
+        (label, None if share is None else share * wall * scale, share) for label, share, _ in rows
+    ]
+    total = "total: the crawl process" if main else "total: the thread(s)"
+    return [*out, (total, wall * scale, 1.0)]
 
 
-def cprofile_breakdown(path: Path) -> list[tuple[str, float, float]]:
+def cprofile_breakdown(path: Path) -> list[Row]:
     """(part, seconds, share of the process's wall time) from a cProfile dump of a crawl."""
     stats = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
     wall = max(ct for (_cc, _nc, _tt, ct, _callers) in stats.values())
@@ -366,26 +403,80 @@ def cprofile_breakdown(path: Path) -> list[tuple[str, float, float]]:
     return _rows(value, wall)
 
 
-def spy_breakdown(path: Path, wall: float) -> list[tuple[str, float, float]]:
-    """The same from py-spy's raw (collapsed) stacks of the main thread, recorded with --idle --threads."""
-    stacks: list[tuple[list[tuple[str, str]], int]] = []
+Stack = tuple[list[tuple[str, str]], int]  # frames (function, file), outermost first; samples
+
+
+def spy_stacks(path: Path) -> dict[str, list[Stack]]:
+    """py-spy's raw (collapsed) stacks, recorded with --idle --threads, per thread label: "MainThread"
+    and the other threads' names with their number dropped (a pool's threads are one label)."""
+    names: dict[str, str] = {}
+    by_tid: dict[str, list[Stack]] = {}
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        frames = stack.split(";")
-        if not frames[0].endswith("MainThread"):
+        if not stack or not count.isdigit():
             continue
+        frames = stack.split(";")
+        head = re.match(r"thread \(([^)]*)\)(?::\s*(.*))?$", frames[0].strip())
+        tid = head.group(1) if head else frames[0]
+        if head and head.group(2):
+            names[tid] = head.group(2).strip()
         parsed = []
-        for frame in frames[1:]:
+        for frame in frames[1:] if head else frames:
             m = re.match(r"(.*) \((.*?)(?::\d+)?\)$", frame)
             parsed.append((m.group(1), m.group(2)) if m else (frame, ""))
-        stacks.append((parsed, int(count)))
+        by_tid.setdefault(tid, []).append((parsed, int(count)))
+    if by_tid and "MainThread" not in names.values():  # no name seen: the thread sampled most
+        names[max(by_tid, key=lambda t: sum(n for _, n in by_tid[t]))] = "MainThread"
+    out: dict[str, list[Stack]] = {}
+    for tid, stacks in by_tid.items():
+        name = names.get(tid, "unnamed")
+        label = "MainThread" if name == "MainThread" else re.sub(r"[-_ ]?\d+(_\d+)?$", "", name) or name
+        out.setdefault(label, []).extend(stacks)
+    return out
+
+
+def _stack_value(stacks: list[Stack]) -> Any:
     total = sum(n for _, n in stacks) or 1
+    idle_labels = {"idle: event loop waiting for the network", "idle: thread waiting for work (queue, lock)"}
+    idle_keys = [k for label, _m, keys in PROFILE_PARTS if label in idle_labels for k in keys]
 
     def value(mode: str, keys: list[tuple[str, str]]) -> float:
         if mode == "self":
             hits = sum(n for frames, n in stacks if frames and _matches(*frames[-1], keys))
         else:
-            hits = sum(n for frames, n in stacks if any(_matches(*f, keys) for f in frames))
+            hits = sum(
+                n
+                for frames, n in stacks
+                if any(_matches(*f, keys) for f in frames)
+                and (keys is LOOP or not (frames and _matches(*frames[-1], idle_keys)))
+            )
         return hits / total
 
-    return _rows(value, wall)
+    return value
+
+
+def spy_thread_breakdowns(path: Path, wall: float, least: float = 0.02) -> list[dict[str, Any]]:
+    """Every thread's breakdown: the main (reactor) thread first, then each other thread label (a
+    writer, a thread pool) busy in at least ``least`` of the main thread's samples."""
+    threads = spy_stacks(path)
+    main = threads.get("MainThread", [])
+    main_total = sum(n for _, n in main) or 1
+    out = [{"thread": "MainThread", "samples": main_total, "rows": _rows(_stack_value(main), wall)}]
+    others = []
+    for label, stacks in threads.items():
+        if label == "MainThread":
+            continue
+        total = sum(n for _, n in stacks)
+        value = _stack_value(stacks)
+        idle = value("self", IDLE_WAIT) + value("self", PROFILE_PARTS[0][2])
+        busy = total * (1 - idle)
+        if busy >= least * main_total:
+            rows = _rows(value, wall, main=False, scale=total / main_total)
+            others.append({"thread": label, "samples": total, "busy_share": 1 - idle, "rows": rows})
+    others.sort(key=lambda t: -t["samples"] * t["busy_share"])
+    return out + others
+
+
+def spy_breakdown(path: Path, wall: float) -> list[Row]:
+    """The main thread's breakdown (see :func:`spy_thread_breakdowns` for every thread)."""
+    return spy_thread_breakdowns(path, wall)[0]["rows"]

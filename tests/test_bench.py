@@ -246,3 +246,40 @@ def test_new_comments_table_states_the_delay() -> None:
     assert "| +24 h | 2 |" in text_
     assert "at +24 h, met" in text_
     assert "Worst-case delay under `doclisten run`'s default schedule: 50.4 h" in text_
+
+
+# ---------------------------------------------------------------------------------- the profile
+
+
+def test_profile_covers_the_reactor_and_a_writer_thread(tmp_path: Path) -> None:
+    loop = "main (doclisten/cli/main.py:9);run_forever (asyncio/base_events.py:600)"
+    store = "/x/pipelines/store/writer.py"
+    raw = "\n".join(
+        [
+            f"thread (101): MainThread;{loop};poll (~:0) 40",
+            f"thread (101): MainThread;{loop};process_item (/x/pipelines/enrich.py:5) 50",
+            "thread (101): MainThread;<module> (doclisten/cli/main.py:1) 10",
+            f"thread (102): doclisten-writer-1;run ({store}:20);upsert_comments (/x/pipelines/store/comments.py:9) 30",
+            f"thread (102): doclisten-writer-1;run ({store}:20);Condition.wait (/usr/lib/threading.py:320) 60",
+            f"thread (102);run ({store}:20);Condition.wait (/usr/lib/threading.py:320) 10",
+            "thread (103): PoolThread-twisted-7;work (/t/threadpool.py:3);Condition.wait (/usr/lib/threading.py:3) 100",
+        ]
+    )
+    dump = tmp_path / "crawl.txt"
+    dump.write_text(raw + "\n")
+    threads = crawl_tools.spy_thread_breakdowns(dump, wall=10.0)
+    assert [t["thread"] for t in threads] == ["MainThread", "doclisten-writer"]  # the idle pool is left out
+    main, writer = ({r[0]: r for r in t["rows"]} for t in threads)
+    assert main["pipeline: enrich (language, sentiment)"][2] == pytest.approx(0.5)
+    assert main["pipeline: storage (all SQL work)"][2] == 0
+    assert main["start-up, imports, shutdown (outside the event loop)"][2] == pytest.approx(0.1)
+    assert writer["pipeline: storage (all SQL work)"][2] == pytest.approx(0.3)  # busy only, not waiting
+    assert writer["  storage: upsert_comments"][2] == pytest.approx(0.3)
+    assert writer["idle: thread waiting for work (queue, lock)"][2] == pytest.approx(0.7)
+    assert writer["start-up, imports, shutdown (outside the event loop)"][1] is None
+    assert writer["total: the thread(s)"][1] == pytest.approx(10.0)  # as many samples as the main thread
+    table = crawl_report.profile_markdown(
+        [{"db": "sqlite", "tool": "py-spy", "rows": threads[0]["rows"], "threads": threads[1:]}]
+    )
+    assert "| where | SQLite s | share | SQLite doclisten-writer thread s | share |" in table
+    assert "| pipeline: storage (all SQL work) | 0.0 | 0 % | 3.0 | 30 % |" in table
