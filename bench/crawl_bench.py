@@ -33,8 +33,9 @@
 busy writer or pool thread get their own columns; cProfile, main thread, when py-spy is not
 installed) and prints where its time goes.
 ``--write-results`` replaces this run's blocks of figures in the "Crawl benchmarks" section of
-bench/RESULTS.md (``figures`` or ``--results-block``, ``new-comments``, ``memory``; nothing else); ``--save-json`` keeps the raw figures and
-``--from-json`` prints (and writes) them again without crawling.
+bench/RESULTS.md (``figures`` or ``--results-block``, ``new-comments``, ``memory``; nothing else);
+``--save-json`` keeps the raw figures and ``--from-json`` prints (and writes) them again without
+crawling.
 """
 
 from __future__ import annotations
