@@ -3,8 +3,11 @@
     .venv/bin/python bench/crawl_bench.py            # ~3 min on 2 idle cores (~6 min with --profile)
     .venv/bin/python bench/crawl_bench.py --quick    # 10 blogs x 10 posts, ~1 min
     .venv/bin/python bench/crawl_bench.py --memory-only   # the ~50k-page memory run, ~20 min
+    .venv/bin/python bench/crawl_bench.py --new-comments-only   # first crawl + new comments, SQLite
     options: --blogs 50 --posts 20 --comments 0-20 --dbs sqlite,postgresql --profile
              --memory --memory-blogs 230 --memory-posts 100 --memory-comments 0-3
+             --[no-]new-comments --new-comments-share 0.1 --new-comments-per-post 1
+             --new-comments-step 6 --new-comments-hours 48
              --write-results [--results-block figures] --save-json FILE --from-json FILE
 
 1. End-to-end posts per second: ``doclisten sources add`` then ``doclisten crawl --delay 0
@@ -18,11 +21,21 @@
 3. ``--memory``: RSS of the crawl process (sampled every second from /proc) across a crawl of
    about 50k pages (default farm 230 blogs x 100 posts x 0-3 comments), at 10/25/50/75/100 % of
    the pages, and the slope after warm-up (25 %); target: flat (growth 25 % -> 100 % <= 10 %).
-``--profile`` reruns each crawl under py-spy (sampling the main thread, idle included; cProfile
-when py-spy is not installed) and prints where its time goes.
-``--write-results`` replaces this run's block of figures in the "Crawl benchmarks" section of
-bench/RESULTS.md (nothing else in the file); ``--save-json`` keeps the raw figures and
-``--from-json`` prints (and writes) them again without crawling.
+4. New comments on old posts (on by default, ``--no-new-comments`` leaves it out; it runs last, on
+   the first database, after its first crawl and recrawl): the farm adds comments, dated now, to
+   10 % of every blog's posts (``/add-comments``), then ``doclisten crawl`` runs again every 6 h of
+   simulated time — the bench moves every time the crawler wrote into the database back by 6 h
+   (``Database.shift_clock``; the blogs' own dates stay) — until every new comment is stored (at
+   most 48 h): new comments stored and requests per recrawl. The worst-case delay under
+   ``doclisten run``'s default schedule comes from the real policy functions
+   (``scheduler.policy.next_schedule``, ``crawler.plan.site_comments_due``) on simulated quiet sources.
+``--profile`` reruns each crawl under py-spy (every thread, idle included: the main thread and any
+busy writer or pool thread get their own columns; cProfile, main thread, when py-spy is not
+installed) and prints where its time goes.
+``--write-results`` replaces this run's blocks of figures in the "Crawl benchmarks" section of
+bench/RESULTS.md (``figures`` or ``--results-block``, ``new-comments``, ``memory``; nothing else);
+``--save-json`` keeps the raw figures and ``--from-json`` prints (and writes) them again without
+crawling.
 """
 
 from __future__ import annotations
@@ -31,17 +44,25 @@ import argparse
 import json
 import os
 import platform
+import random
+import re
 import shutil
 import sys
 import tempfile
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from crawl_report import memory_markdown, print_table, speed_markdown, write_results
+from crawl_report import (
+    memory_markdown,
+    new_comments_markdown,
+    print_table,
+    speed_markdown,
+    write_results,
+)
 from crawl_tools import (
     BENCH,
     BOOKKEEPING,
@@ -53,8 +74,13 @@ from crawl_tools import (
     doclisten,
     env_for,
     run_timed,
-    spy_breakdown,
+    spy_thread_breakdowns,
 )
+from scrapy.settings import Settings
+
+from crawler.plan import SITE_COMMENTS_QUIET, site_comments_due
+from scheduler.policy import CrawlOutcome, SourceState, next_schedule
+from scheduler.settings import policy_config
 
 
 def crawl_once(farm: FarmProcess, db: Database, processes: int | None = None) -> dict[str, Any]:
@@ -127,7 +153,138 @@ def _kind(target: str) -> str:
         return "posts feed"
     if path in ("/comments/feed/", "/feeds/comments/default"):
         return "site comment feed"
-    return "other"
+    if path.endswith("/feed/") or re.fullmatch(r"/feeds/\d+/comments/default", path):
+        return "post comment feed"
+    if path.startswith("/wp-json/wp/v2/comments") or "rest_route=/wp/v2/comments" in target:
+        return "REST comments"
+    if path.startswith("/wp-json") or path == "/search" or path.startswith("/page/") or "sitemap" in path:
+        return "other"
+    return "post page" if path != "/" else "other"
+
+
+# ---------------------------------------------------------------------------------- new comments
+
+FTS_SHADOW = re.compile(r"_(data|idx|docsize|content|config)$")  # SQLite FTS5's own tables
+
+
+def new_comments_run(farm: FarmProcess, db: Database, args: argparse.Namespace) -> dict[str, Any]:
+    """New comments on old posts after a first crawl (already done into ``db``), then recrawls
+    ``--new-comments-step`` hours of simulated time apart until every one is stored."""
+    since = datetime.now(UTC) - timedelta(days=30)  # older than any crawler time, newer than the farm's posts
+    added = farm.add_comments(args.new_comments_share, args.new_comments_per_post, seed=1)
+    wanted = {(c["post_url"], c["id"]): c for c in added}
+    print(
+        f"{db.kind}: {len(added)} new comments on old posts; recrawls every {args.new_comments_step:g} h "
+        "(simulated) ...",
+        flush=True,
+    )
+    steps: list[dict[str, Any]] = []
+    hours, found_before = 0.0, 0
+    while True:
+        before = db.snapshot()
+        db.dispose()
+        mark = farm.count()
+        run = doclisten("crawl", *FAST, db_url=db.url)
+        log = farm.log(mark)
+        found = _found(db, wanted, since)
+        after = db.snapshot()
+        kinds = Counter((_kind(e[3]), e[4]) for e in log)
+        steps.append(
+            {
+                "hours": hours,
+                "requests": len(log),
+                "per_source": len(log) / len(farm.homes),
+                "by_kind": {f"{k} {st}": n for (k, st), n in sorted(kinds.items())},
+                "found": len(found),
+                "new": len(found) - found_before,
+                "row_deltas": {
+                    t: after[t] - before[t]
+                    for t in before
+                    if "." not in t and after[t] != before[t] and not FTS_SHADOW.search(t)
+                },
+                "seconds": run.seconds,
+                "cpu_seconds": run.cpu_seconds,
+            }
+        )
+        print(
+            f"  +{hours:g} h: {len(log)} requests, {len(found)}/{len(added)} new comments stored", flush=True
+        )
+        found_before = len(found)
+        if len(found) == len(added) or hours + args.new_comments_step > args.new_comments_hours:
+            break
+        hours += args.new_comments_step
+        db.shift_clock(args.new_comments_step, since)
+    stored = _found(db, wanted, since)
+    by_kind: dict[str, list[int]] = {}
+    for key, c in wanted.items():
+        counts = by_kind.setdefault(c["kind"], [0, 0])
+        counts[0] += 1
+        counts[1] += key in stored
+    replies = [k for k, c in wanted.items() if c["parent_id"]]
+    return {
+        "db": db.kind,
+        "added": len(added),
+        "posts": len({c["post_url"] for c in added}),
+        "blogs": len({c["blog"] for c in added}),
+        "share": args.new_comments_share,
+        "per_post": args.new_comments_per_post,
+        "step_hours": args.new_comments_step,
+        "max_hours": args.new_comments_hours,
+        "steps": steps,
+        "found_by_kind": by_kind,
+        "replies": len(replies),
+        "replies_linked": sum(1 for k in replies if stored.get(k) == wanted[k]["parent_id"]),
+        "schedule": schedule_delays(),
+    }
+
+
+def _found(db: Database, wanted: dict[tuple[str, str], Any], since: datetime) -> dict[tuple[str, str], Any]:
+    """The new comments stored: (post URL, comment id) -> the stored parent's id."""
+    rows = db.query(
+        "SELECT p.url, c.external_id, c.parent_external_id FROM comments c JOIN posts p ON p.id = c.post_id"
+        " WHERE c.published_at >= :since",
+        since=since if db.kind == "postgresql" else since.replace(tzinfo=None),  # SQLite: naive UTC text
+    )
+    return {(r[0], r[1]): r[2] for r in rows if (r[0], r[1]) in wanted}
+
+
+def schedule_delays(days: int = 120, sources: int = 400) -> dict[str, Any]:
+    """Worst-case delay of a new comment on an old post of a quiet blog under ``doclisten run``'s default
+    schedule: sources crawled when due (``scheduler.policy.next_schedule``, default settings, jitter
+    included), the site-wide comment feed polled when ``crawler.plan.site_comments_due`` says so.
+    A comment posted right after a poll is found at the next one: the longest gap between polls."""
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    cfg = policy_config(settings)
+    rng = random.Random(12)
+    activity = datetime(2020, 1, 1, tzinfo=UTC)  # the newest post and comment: years ago (the farm)
+    gaps: list[float] = []
+    crawl_gaps: list[float] = []
+    for _ in range(sources):
+        now = datetime(2026, 1, 1, tzinfo=UTC)
+        end = now + timedelta(days=days)
+        checked, state = now, SourceState()  # the first crawl polls the feed (a new source)
+        while now < end:
+            decision = next_schedule(state, CrawlOutcome(new_items=0, known_items=10), now, cfg, rng)
+            state = SourceState(interval_seconds=decision.interval_seconds)
+            crawl_gaps.append((decision.next_due - now).total_seconds() / 3600)
+            now = decision.next_due
+            if site_comments_due(activity, checked, now):
+                gaps.append((now - checked).total_seconds() / 3600)
+                checked = now
+    quiet = SITE_COMMENTS_QUIET.total_seconds() / 3600
+    bound = quiet + cfg.max_interval * (1 + cfg.jitter) / 3600
+    return {
+        "quiet_hours": quiet,
+        "max_interval_hours": cfg.max_interval / 3600,
+        "jitter": cfg.jitter,
+        "bound_hours": bound,
+        "worst_hours": max(gaps),
+        "mean_delay_hours": sum(g * g for g in gaps) / (2 * sum(gaps)),  # a comment at a uniform time
+        "longest_crawl_gap_hours": max(crawl_gaps),
+        "sources": sources,
+        "days": days,
+    }
 
 
 def bare_fetch(urls: list[str], farm: FarmProcess) -> dict[str, Any]:
@@ -160,12 +317,22 @@ def profile(farm: FarmProcess, kind: str, processes: int | None = None) -> dict[
             run = run_timed(
                 [*argv, sys.executable, "-m", "doclisten.cli.main", *crawl_args(processes)], env_for(db.url)
             )
-            rows = spy_breakdown(dump, run.seconds)
+            if run.returncode != 0:
+                raise RuntimeError(f"profiled crawl failed ({run.returncode}):\n{run.stderr[-3000:]}")
+            threads = spy_thread_breakdowns(dump, run.seconds)
+            rows, others = threads[0]["rows"], threads[1:]
         else:
             dump = Path(db.tmp.name) / "crawl.prof"
             run = doclisten(*crawl_args(1), db_url=db.url, profile=dump)  # cProfile sees one process
-            rows = cprofile_breakdown(dump)
-        return {"db": kind, "tool": "py-spy" if spy else "cProfile", "seconds": run.seconds, "rows": rows}
+            rows, others = cprofile_breakdown(dump), []
+        return {
+            "db": kind,
+            "tool": "py-spy" if spy else "cProfile",
+            "seconds": run.seconds,
+            "cpu_seconds": run.cpu_seconds,
+            "rows": rows,
+            "threads": others,
+        }
     finally:
         db.close()
 
@@ -255,6 +422,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-blogs", type=int, default=230)
     parser.add_argument("--memory-posts", type=int, default=100)
     parser.add_argument("--memory-comments", default="0-3")
+    parser.add_argument(
+        "--new-comments",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="after the first crawl (of the first database), new comments on old posts, then recrawls "
+        "(default: on)",
+    )
+    parser.add_argument(
+        "--new-comments-only", action="store_true", help="only the new-comments scenario (first crawl first)"
+    )
+    parser.add_argument(
+        "--new-comments-share",
+        type=float,
+        default=0.1,
+        help="share of every blog's posts that get new comments",
+    )
+    parser.add_argument("--new-comments-per-post", type=int, default=1, help="new comments per such post")
+    parser.add_argument(
+        "--new-comments-step", type=float, default=6.0, help="simulated hours between two recrawls"
+    )
+    parser.add_argument(
+        "--new-comments-hours",
+        type=float,
+        default=48.0,
+        help="stop recrawling after this many simulated hours",
+    )
     parser.add_argument("--write-results", action="store_true", help="update bench/RESULTS.md")
     parser.add_argument(
         "--results-block",
@@ -268,20 +461,23 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.quick:
         args.blogs, args.posts = 10, 10
+    for name in ("new_comments_step", "new_comments_hours", "new_comments_share"):
+        if getattr(args, name) <= 0:
+            parser.error(f"--{name.replace('_', '-')} must be positive")
     if args.from_json:
-        saved = json.loads(args.from_json.read_text())
-        memory = "rss_at" in saved
-        if memory:
-            saved["rss_at"] = {int(k): v for k, v in saved["rss_at"].items()}
-        text = memory_markdown(saved) if memory else speed_markdown(saved)
-        print(text)
-        if args.write_results:
-            write_results(BENCH / "RESULTS.md", "memory" if memory else args.results_block, text)
+        from_json(args)
         return
     header = {"date": date.today().isoformat(), "machine": machine(), "command": command(argv)}
     print(f"{header['date']}, {header['machine']}", flush=True)
     speed: dict[str, Any] | None = None
-    if not args.memory_only:
+    if args.new_comments_only:
+        fresh = new_comments_only(args) | header
+        if args.save_json:
+            args.save_json.write_text(json.dumps(fresh, indent=1, default=str))
+        print(new_comments_markdown(fresh))
+        if args.write_results:
+            write_results(BENCH / "RESULTS.md", "new-comments", new_comments_markdown(fresh))
+    elif not args.memory_only:
         speed = speed_runs(args)
         speed.update(header)
         if args.save_json:
@@ -289,6 +485,11 @@ def main(argv: list[str] | None = None) -> None:
         print_table(speed)
         if args.write_results:
             write_results(BENCH / "RESULTS.md", args.results_block, speed_markdown(speed))
+        if speed.get("new_comments"):
+            fresh = speed["new_comments"] | header
+            print(new_comments_markdown(fresh), flush=True)
+            if args.write_results:
+                write_results(BENCH / "RESULTS.md", "new-comments", new_comments_markdown(fresh))
     if args.memory or args.memory_only:
         print(f"memory run: farm {args.memory_blogs} blogs x {args.memory_posts} posts ...", flush=True)
         mem = memory_run(args.memory_blogs, args.memory_posts, args.memory_comments, args.processes) | header
@@ -299,6 +500,43 @@ def main(argv: list[str] | None = None) -> None:
             write_results(BENCH / "RESULTS.md", "memory", memory_markdown(mem))
 
 
+def from_json(args: argparse.Namespace) -> None:
+    saved = json.loads(args.from_json.read_text())
+    if "rss_at" in saved:
+        saved["rss_at"] = {int(k): v for k, v in saved["rss_at"].items()}
+        block, text = "memory", memory_markdown(saved)
+    elif "steps" in saved:
+        block, text = "new-comments", new_comments_markdown(saved)
+    else:
+        block, text = args.results_block, speed_markdown(saved)
+    print(text)
+    if args.write_results:
+        write_results(BENCH / "RESULTS.md", block, text)
+    nested = saved.get("new_comments")
+    if nested and block == args.results_block:
+        extra = nested | {k: saved[k] for k in ("date", "machine", "command") if k in saved}
+        print(new_comments_markdown(extra))
+        if args.write_results:
+            write_results(BENCH / "RESULTS.md", "new-comments", new_comments_markdown(extra))
+
+
+def new_comments_only(args: argparse.Namespace) -> dict[str, Any]:
+    """``--new-comments-only``: a first crawl of the farm into the first database, then the scenario."""
+    farm = FarmProcess(args.blogs, args.posts, args.comments)
+    db = Database(args.dbs.split(",")[0])
+    try:
+        print(f"{db.kind}: sources add + crawl ...", flush=True)
+        crawl_once(farm, db)
+        out = new_comments_run(farm, db, args)
+        out["farm"] = farm.manifest | {
+            "shape": f"{args.blogs} blogs x {args.posts} posts x {args.comments} comments"
+        }
+        return out
+    finally:
+        db.close()
+        farm.close()
+
+
 def speed_runs(args: argparse.Namespace) -> dict[str, Any]:
     farm = FarmProcess(args.blogs, args.posts, args.comments)
     out: dict[str, Any] = {"farm": dict(farm.manifest), "crawls": [], "recrawls": []}
@@ -306,6 +544,7 @@ def speed_runs(args: argparse.Namespace) -> dict[str, Any]:
     print(
         f"farm: {out['farm']['shape']}: {farm.manifest['posts']} posts, {farm.manifest['comments']} comments"
     )
+    kept: Database | None = None
     try:
         bare: list[dict[str, Any]] = []
         for kind in args.dbs.split(","):
@@ -319,7 +558,12 @@ def speed_runs(args: argparse.Namespace) -> dict[str, Any]:
                 crawl = crawl_once(farm, db, args.processes)
                 print(f"{kind}: recrawl ...", flush=True)
                 out["recrawls"].append(recrawl(farm, db, args.processes))
-            finally:
+            except BaseException:
+                db.close()
+                raise
+            if args.new_comments and kept is None:
+                kept = db  # the new comments come after every other crawl of the farm
+            else:
                 db.close()
             out.setdefault("urls", crawl["urls"])
             out["crawls"].append({k: v for k, v in crawl.items() if k != "urls"})
@@ -332,7 +576,11 @@ def speed_runs(args: argparse.Namespace) -> dict[str, Any]:
             for kind in [c["db"] for c in out["crawls"]]:
                 print(f"profiling the {kind} crawl ...", flush=True)
                 out["profiles"].append(profile(farm, kind, args.processes))
+        if kept is not None:
+            out["new_comments"] = new_comments_run(farm, kept, args) | {"farm": out["farm"]}
     finally:
+        if kept is not None:
+            kept.close()
         farm.close()
     out.pop("urls", None)
     return out

@@ -1,5 +1,5 @@
-"""Helpers of ``bench/crawl_bench.py``: the farm process, throwaway databases, timed CLI runs
-with RSS sampling, and a cProfile breakdown of a crawl process."""
+"""Helpers of ``bench/crawl_bench.py``: the farm process, throwaway databases (and their simulated
+clock), timed CLI runs with RSS sampling, and a py-spy / cProfile breakdown of a crawl process."""
 
 from __future__ import annotations
 
@@ -16,11 +16,16 @@ import time
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import DateTime, and_, bindparam, create_engine, inspect, select, text, update
 from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipelines.store.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -29,6 +34,16 @@ FAST = ["--delay", "0", "--concurrency", "8"]
 # Tables a recrawl may write to (bookkeeping); every other table holds content.
 BOOKKEEPING = frozenset(
     {"sources", "crawls", "source_crawls", "fetch_errors", "url_validators", "alembic_version"}
+)
+
+# Timestamps that are the farm's (the blog's) clock, not the crawler's: a simulated delay leaves them.
+CONTENT_CLOCK = frozenset(
+    {
+        ("posts", "published_at"),
+        ("posts", "updated_at"),
+        ("posts", "last_comment_at"),
+        ("comments", "published_at"),
+    }
 )
 
 
@@ -67,6 +82,10 @@ class FarmProcess:
     def stats(self) -> dict[str, Any]:
         return self._get("stats")
 
+    def add_comments(self, share: float, per_post: int = 1, seed: int = 1) -> list[dict[str, Any]]:
+        """New comments, dated now, on ``share`` of every blog's posts (``/add-comments``)."""
+        return self._get(f"add-comments?share={share}&per-post={per_post}&seed={seed}")
+
     def url(self, entry: list[Any]) -> str:
         return self.homes[entry[1]].rstrip("/") + entry[3]
 
@@ -79,6 +98,9 @@ class FarmProcess:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+                self.proc.wait(timeout=10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
 
 
 # ---------------------------------------------------------------------------------- databases
@@ -113,11 +135,11 @@ class Database:
         finally:
             admin.dispose()
 
-    def query(self, sql: str) -> list[Any]:
+    def query(self, sql: str, **params: Any) -> list[Any]:
         if self.engine is None:
             self.engine = create_engine(self.url)
         with self.engine.connect() as conn:
-            return list(conn.execute(text(sql)).all())
+            return list(conn.execute(text(sql), params).all())
 
     def tables(self) -> list[str]:
         if self.engine is None:
@@ -142,6 +164,37 @@ class Database:
         self.dispose()  # a fresh connection sees the statistics flushed by the crawl process
         rows = self.query("SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_user_tables")
         return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
+
+    def shift_clock(self, hours: float, since: datetime) -> int:
+        """Simulate ``hours`` passing: move every time the crawler wrote (each timestamp column, values
+        at or after ``since``) back by ``hours``; the farm's own dates (when a post or comment was
+        published or edited, and ``posts.last_comment_at``, which follows them) stay. Returns the
+        values moved."""
+        if self.engine is None:
+            self.engine = create_engine(self.url)
+        delta, moved = timedelta(hours=hours), 0
+        present = set(self.tables())
+        with self.engine.begin() as conn:
+            for table in Base.metadata.sorted_tables:
+                if table.name not in present:
+                    continue
+                keys = list(table.primary_key.columns)
+                for col in table.columns:
+                    if not isinstance(col.type, DateTime) or (table.name, col.name) in CONTENT_CLOCK:
+                        continue
+                    rows = conn.execute(select(*keys, col).where(col >= since)).all()
+                    if not rows:
+                        continue
+                    where = and_(*(k == bindparam(f"key_{k.name}") for k in keys))
+                    conn.execute(
+                        update(table).where(where).values({col.name: bindparam("shifted")}),
+                        [
+                            {**{f"key_{k.name}": r[i] for i, k in enumerate(keys)}, "shifted": r[-1] - delta}
+                            for r in rows
+                        ],
+                    )
+                    moved += len(rows)
+        return moved
 
     def dispose(self) -> None:
         if self.engine is not None:
@@ -256,13 +309,29 @@ def doclisten(*args: str, db_url: str, farm: FarmProcess | None = None, profile:
 
 # (label, "incl" or "self", [(file suffix, function)]); functions match cProfile's names and py-spy's
 # ("Class.method"); C functions are seen by cProfile only, py-spy sees their Python callers' self time.
+# Function "*" matches every function of the files whose path contains the suffix (a folder or a file):
+# storage is everything under pipelines/store/ (and the storage pipeline and a writer module), in
+# whichever thread it runs (the reactor's, or a writer thread's).
+STORAGE = [
+    ("pipelines/storage.py", "*"),
+    ("pipelines/store/", "*"),
+    ("pipelines/writer.py", "*"),
+]
+# A thread waiting for work (a writer's or a thread pool's queue, a lock): idle, not storage.
+IDLE_WAIT = [
+    ("threading.py", "wait"),
+    ("concurrent/futures/thread.py", "_worker"),
+    ("~", "<method 'acquire' of '_thread.lock' objects>"),
+    ("~", "<method 'get' of '_queue.SimpleQueue' objects>"),
+]
 PROFILE_PARTS: list[tuple[str, str, list[tuple[str, str]]]] = [
     (
         "idle: event loop waiting for the network",
         "self",
         [("~", "<method 'poll' of 'select.epoll' objects>"), ("selectors.py", "select")],
     ),
-    ("storage writer thread (all SQL work)", "incl", [("pipelines/store/writer.py", "_transaction")]),
+    ("idle: thread waiting for work (queue, lock)", "self", IDLE_WAIT),
+    ("pipeline: storage (all SQL work)", "incl", STORAGE),
     ("  storage: merge_comments", "incl", [("pipelines/store/comments.py", "merge_comments")]),
     ("  storage: save_post", "incl", [("pipelines/store/posts.py", "save_post")]),
     (
@@ -306,21 +375,35 @@ PROFILE_PARTS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("spider: REST comments", "incl", [("crawler/extract/wp_rest.py", "parse_rest_comments")]),
 ]
 LOOP = [("asyncio/base_events.py", "run_forever")]
+OUTSIDE_LOOP = "start-up, imports, shutdown (outside the event loop)"
+Row = tuple[str, float | None, float | None]  # (part, seconds, share); None: not measured for this thread
 
 
 def _matches(name: str, filename: str, keys: list[tuple[str, str]]) -> bool:
     name = name.replace("{", "<").replace("}", ">")
-    return any(filename.endswith(sfx) and (name == fn or name.endswith("." + fn)) for sfx, fn in keys)
+    path = "/" + filename.replace("\\", "/")
+    return any(
+        ("/" + sfx in path)
+        if fn == "*"
+        else (filename.endswith(sfx) and (name == fn or name.endswith("." + fn)))
+        for sfx, fn in keys
+    )
 
 
-def _rows(value: Any, wall: float) -> list[tuple[str, float, float]]:
-    """Shares of each part (``value(mode, keys)`` is a share of the total), scaled to ``wall`` seconds."""
-    rows = [(label, value(mode, keys)) for label, mode, keys in PROFILE_PARTS]
-    rows.append(("start-up, imports, shutdown (outside the event loop)", 1.0 - value("incl", LOOP)))
-    return [(label, share * wall, share) for label, share in rows] + [("total: the crawl process", wall, 1.0)]
+def _rows(value: Any, wall: float, main: bool = True, scale: float = 1.0) -> list[Row]:
+    """Shares of each part (``value(mode, keys)`` is a share of the thread's samples), in seconds of
+    ``wall`` (``scale``: the thread's samples over the main thread's). A storage part counts a sample
+    only while the thread is busy (a writer waiting on its queue inside pipelines/store/ is idle)."""
+    rows: list[Row] = [(label, value(mode, keys), None) for label, mode, keys in PROFILE_PARTS]
+    rows.append((OUTSIDE_LOOP, 1.0 - value("incl", LOOP) if main else None, None))
+    out: list[Row] = [
+        (label, None if share is None else share * wall * scale, share) for label, share, _ in rows
+    ]
+    total = "total: the crawl process" if main else "total: the thread(s)"
+    return [*out, (total, wall * scale, 1.0)]
 
 
-def cprofile_breakdown(path: Path) -> list[tuple[str, float, float]]:
+def cprofile_breakdown(path: Path) -> list[Row]:
     """(part, seconds, share of the process's wall time) from a cProfile dump of a crawl."""
     stats = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
     wall = max(ct for (_cc, _nc, _tt, ct, _callers) in stats.values())
@@ -335,26 +418,80 @@ def cprofile_breakdown(path: Path) -> list[tuple[str, float, float]]:
     return _rows(value, wall)
 
 
-def spy_breakdown(path: Path, wall: float) -> list[tuple[str, float, float]]:
-    """The same from py-spy's raw (collapsed) stacks of the main thread, recorded with --idle --threads."""
-    stacks: list[tuple[list[tuple[str, str]], int]] = []
+Stack = tuple[list[tuple[str, str]], int]  # frames (function, file), outermost first; samples
+
+
+def spy_stacks(path: Path) -> dict[str, list[Stack]]:
+    """py-spy's raw (collapsed) stacks, recorded with --idle --threads, per thread label: "MainThread"
+    and the other threads' names with their number dropped (a pool's threads are one label)."""
+    names: dict[str, str] = {}
+    by_tid: dict[str, list[Stack]] = {}
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        frames = stack.split(";")
-        if not frames[0].endswith("MainThread"):
+        if not stack or not count.isdigit():
             continue
+        frames = stack.split(";")
+        head = re.match(r"thread \(([^)]*)\)(?::\s*(.*))?$", frames[0].strip())
+        tid = head.group(1) if head else frames[0]
+        if head and head.group(2):
+            names[tid] = head.group(2).strip()
         parsed = []
-        for frame in frames[1:]:
+        for frame in frames[1:] if head else frames:
             m = re.match(r"(.*) \((.*?)(?::\d+)?\)$", frame)
             parsed.append((m.group(1), m.group(2)) if m else (frame, ""))
-        stacks.append((parsed, int(count)))
+        by_tid.setdefault(tid, []).append((parsed, int(count)))
+    if by_tid and "MainThread" not in names.values():  # no name seen: the thread sampled most
+        names[max(by_tid, key=lambda t: sum(n for _, n in by_tid[t]))] = "MainThread"
+    out: dict[str, list[Stack]] = {}
+    for tid, stacks in by_tid.items():
+        name = names.get(tid, "unnamed")
+        label = "MainThread" if name == "MainThread" else re.sub(r"[-_ ]?\d+(_\d+)?$", "", name) or name
+        out.setdefault(label, []).extend(stacks)
+    return out
+
+
+def _stack_value(stacks: list[Stack]) -> Any:
     total = sum(n for _, n in stacks) or 1
+    idle_labels = {"idle: event loop waiting for the network", "idle: thread waiting for work (queue, lock)"}
+    idle_keys = [k for label, _m, keys in PROFILE_PARTS if label in idle_labels for k in keys]
 
     def value(mode: str, keys: list[tuple[str, str]]) -> float:
         if mode == "self":
             hits = sum(n for frames, n in stacks if frames and _matches(*frames[-1], keys))
         else:
-            hits = sum(n for frames, n in stacks if any(_matches(*f, keys) for f in frames))
+            hits = sum(
+                n
+                for frames, n in stacks
+                if any(_matches(*f, keys) for f in frames)
+                and (keys is LOOP or not (frames and _matches(*frames[-1], idle_keys)))
+            )
         return hits / total
 
-    return _rows(value, wall)
+    return value
+
+
+def spy_thread_breakdowns(path: Path, wall: float, least: float = 0.02) -> list[dict[str, Any]]:
+    """Every thread's breakdown: the main (reactor) thread first, then each other thread label (a
+    writer, a thread pool) busy in at least ``least`` of the main thread's samples."""
+    threads = spy_stacks(path)
+    main = threads.get("MainThread", [])
+    main_total = sum(n for _, n in main) or 1
+    out = [{"thread": "MainThread", "samples": main_total, "rows": _rows(_stack_value(main), wall)}]
+    others = []
+    for label, stacks in threads.items():
+        if label == "MainThread":
+            continue
+        total = sum(n for _, n in stacks)
+        value = _stack_value(stacks)
+        idle = value("self", IDLE_WAIT) + value("self", PROFILE_PARTS[0][2])
+        busy = total * (1 - idle)
+        if busy >= least * main_total:
+            rows = _rows(value, wall, main=False, scale=total / main_total)
+            others.append({"thread": label, "samples": total, "busy_share": 1 - idle, "rows": rows})
+    others.sort(key=lambda t: -t["samples"] * t["busy_share"])
+    return out + others
+
+
+def spy_breakdown(path: Path, wall: float) -> list[Row]:
+    """The main thread's breakdown (see :func:`spy_thread_breakdowns` for every thread)."""
+    return spy_thread_breakdowns(path, wall)[0]["rows"]

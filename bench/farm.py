@@ -18,6 +18,16 @@ SIGINT (or end of stdin with ``--stdin-eof``). The control server (127.0.0.1) an
 ``/count``, ``/log?from=N`` (requests seen: time, blog, method, target, status, bytes,
 conditional) and ``/stats`` (renders, answers served from memory, CPU seconds, the first
 targets that were not pre-rendered).
+
+``/add-comments?share=0.1&per-post=1&seed=1`` mutates the farm as readers would between two crawls:
+it adds ``per-post`` new comments, dated now, to ``share`` of the (old) posts of every blog (at least
+one post per blog, so every platform kind gets some; a third of them replies to an existing comment),
+with the ids each platform gives (WordPress: the blog's next comment id; Blogger: a 19-digit id).
+The blog's answers are rendered again from its content, so its site-wide comment feed, the post's
+page, comment feed and REST comments show them with a fresh ETag and Last-Modified, and the posts
+feed (whose ETag follows the newest post, as on WordPress and Blogger) does not change. It answers
+the comments added (blog, kind, post URL and id, comment id, parent id, published); ``/added``
+lists every comment added so far.
 """
 
 from __future__ import annotations
@@ -290,7 +300,9 @@ def not_modified(answer: Answer, headers: dict[str, str]) -> bool:
 
 
 class Farm:
-    def __init__(self, blogs: list[tuple[str, Blog]]):
+    def __init__(self, blogs: list[tuple[str, Blog]], pools: Pools | None = None):
+        self.pools = pools
+        self.added: list[dict[str, object]] = []  # comments added by /add-comments
         self.kinds = [kind for kind, _ in blogs]
         self.content = [blog for _, blog in blogs]
         self.renderers: list[Renderer] = []
@@ -330,6 +342,53 @@ class Farm:
             status, size = answer.status, len(body)
         self.log.append((round(time.time(), 4), blog, method, target, status, size, conditional))
         return out
+
+    def add_comments(self, share: float, per_post: int, seed: int) -> list[dict[str, object]]:
+        """New comments on old posts, dated now (see the module docstring); re-renders the blogs."""
+        rng = random.Random(f"new-comments/{seed}/{len(self.added)}")
+        sentences = self.pools.comment_sentences if self.pools else ["Thanks for writing this."]
+        now = datetime.now(UTC).replace(microsecond=0)
+        out: list[dict[str, object]] = []
+        for i, blog in enumerate(self.content):
+            if not blog.posts:
+                continue
+            k = max(1, round(share * len(blog.posts)))
+            for post in rng.sample(blog.posts, min(k, len(blog.posts))):
+                for _n in range(per_post):
+                    author = f"{rng.choice(FIRST)} {rng.choice(LAST)[0]}."
+                    parent = rng.choice(post.comments).id if post.comments and rng.random() < 1 / 3 else None
+                    if blog.platform == BLOGGER:
+                        cid = blogger_id(blog.blog_id, post.slug, "new", len(self.added) + len(out), author)
+                    else:
+                        cid = max((c.id for _, c in blog.all_comments()), default=1000) + 1
+                    stamp = max([now, *(c.published + timedelta(seconds=1) for c in post.comments)])
+                    text = " ".join(rng.sample(sentences, min(len(sentences), rng.randint(1, 3))))
+                    post.comments.append(Comment(cid, author, None, stamp, text, parent))
+                    out.append(
+                        {
+                            "blog": i,
+                            "kind": self.kinds[i],
+                            "post_url": self.renderers[i].post_url(post),
+                            "post_id": str(post.id),
+                            "id": str(cid),
+                            "parent_id": None if parent is None else str(parent),
+                            "published": stamp.isoformat(),
+                        }
+                    )
+            self.rerender(i)
+        self.added += out
+        return out
+
+    def rerender(self, i: int) -> None:
+        """Forget blog ``i``'s answers and render its predictable ones again (not counted as late)."""
+        for key in [key for key in self.cache if key[0] == i]:
+            del self.cache[key]
+        ready, self.ready = self.ready, False
+        try:
+            for target in self.predictable_targets(i):
+                self.answer(i, target)
+        finally:
+            self.ready = ready
 
     def predictable_targets(self, i: int) -> list[str]:
         """URLs a crawl of blog ``i`` will ask for (pre-rendered at start-up)."""
@@ -411,6 +470,12 @@ async def serve_control(farm: Farm, reader: asyncio.StreamReader, writer: asynci
             data: object = {"requests": len(farm.log)}
         elif parts.path == "/log":
             data = farm.log[int(query.get("from", "0")) :]
+        elif parts.path == "/add-comments":
+            data = farm.add_comments(
+                float(query.get("share", "0.1")), int(query.get("per-post", "1")), int(query.get("seed", "1"))
+            )
+        elif parts.path == "/added":
+            data = farm.added
         else:
             data = {
                 "renders": farm.renders,
@@ -419,8 +484,15 @@ async def serve_control(farm: Farm, reader: asyncio.StreamReader, writer: asynci
                 "cpu_seconds": round(time.process_time(), 2),
                 "late": farm.late[:50],
             }
+        status = "200 OK"
+    except ValueError as exc:  # a bad query value: one line back, the farm goes on
+        data, status = {"error": str(exc).splitlines()[0]}, "400 Bad Request"
+    except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError, IndexError):
+        writer.close()
+        return
+    try:
         body = json.dumps(data).encode()
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n")
+        writer.write(f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nConnection: close\r\n".encode())
         writer.write(f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
         await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError):
@@ -434,7 +506,7 @@ async def run(args: argparse.Namespace) -> None:
     low, _, high = args.comments.partition("-")
     comments = (int(low), int(high or low))
     pools = load_pools()
-    farm = Farm([build_blog(i, args.posts, comments, pools, args.seed) for i in range(args.blogs)])
+    farm = Farm([build_blog(i, args.posts, comments, pools, args.seed) for i in range(args.blogs)], pools)
     servers = []
     for i, (kind, blog) in enumerate(zip(farm.kinds, farm.content, strict=True)):
         server = await asyncio.start_server(
