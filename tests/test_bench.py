@@ -257,7 +257,7 @@ def test_profile_covers_the_reactor_and_a_writer_thread(tmp_path: Path) -> None:
             f"thread (101): MainThread;{loop};poll (~:0) 40",
             f"thread (101): MainThread;{loop};process_item (/x/pipelines/enrich.py:5) 50",
             "thread (101): MainThread;<module> (doclisten/cli/main.py:1) 10",
-            f"thread (102): doclisten-writer-1;run ({store}:20);upsert_comments (/x/pipelines/store/comments.py:9) 30",
+            f"thread (102): doclisten-writer-1;run ({store}:20);merge_comments (/x/pipelines/store/comments.py:9) 30",
             f"thread (102): doclisten-writer-1;run ({store}:20);Condition.wait (/usr/lib/threading.py:320) 60",
             f"thread (102);run ({store}:20);Condition.wait (/usr/lib/threading.py:320) 10",
             "thread (103): PoolThread-twisted-7;work (/t/threadpool.py:3);Condition.wait (/usr/lib/threading.py:3) 100",
@@ -272,7 +272,7 @@ def test_profile_covers_the_reactor_and_a_writer_thread(tmp_path: Path) -> None:
     assert main["pipeline: storage (all SQL work)"][2] == 0
     assert main["start-up, imports, shutdown (outside the event loop)"][2] == pytest.approx(0.1)
     assert writer["pipeline: storage (all SQL work)"][2] == pytest.approx(0.3)  # busy only, not waiting
-    assert writer["  storage: upsert_comments"][2] == pytest.approx(0.3)
+    assert writer["  storage: merge_comments"][2] == pytest.approx(0.3)
     assert writer["idle: thread waiting for work (queue, lock)"][2] == pytest.approx(0.7)
     assert writer["start-up, imports, shutdown (outside the event loop)"][1] is None
     assert writer["total: the thread(s)"][1] == pytest.approx(10.0)  # as many samples as the main thread
