@@ -6,6 +6,7 @@
     options: --blogs 50 --posts 20 --comments 0-20 --dbs sqlite,postgresql --profile
              --memory --memory-blogs 230 --memory-posts 100 --memory-comments 0-3
              --write-results [--results-block figures] --save-json FILE --from-json FILE
+             --keep-profile DIR
 
 1. End-to-end posts per second: ``doclisten sources add`` then ``doclisten crawl --delay 0
    --concurrency 8`` (subprocesses, real pipelines) into a fresh SQLite file and a throwaway
@@ -19,7 +20,8 @@
    about 50k pages (default farm 230 blogs x 100 posts x 0-3 comments), at 10/25/50/75/100 % of
    the pages, and the slope after warm-up (25 %); target: flat (growth 25 % -> 100 % <= 10 %).
 ``--profile`` reruns each crawl under py-spy (sampling the main thread, idle included; cProfile
-when py-spy is not installed) and prints where its time goes.
+when py-spy is not installed) and prints where its time goes
+(``--keep-profile DIR`` keeps the raw profiles: py-spy's collapsed stacks, or cProfile's file).
 ``--write-results`` replaces this run's block of figures in the "Crawl benchmarks" section of
 bench/RESULTS.md (nothing else in the file); ``--save-json`` keeps the raw figures and
 ``--from-json`` prints (and writes) them again without crawling.
@@ -146,8 +148,9 @@ def bare_fetch(urls: list[str], farm: FarmProcess) -> dict[str, Any]:
         os.unlink(handle.name)
 
 
-def profile(farm: FarmProcess, kind: str) -> dict[str, Any]:
-    """Crawl the farm into a fresh database under py-spy (sampling; cProfile when py-spy is missing)."""
+def profile(farm: FarmProcess, kind: str, keep: Path | None = None) -> dict[str, Any]:
+    """Crawl the farm into a fresh database under py-spy (sampling; cProfile when py-spy is missing);
+    ``keep``: a folder where the raw profile is copied (``crawl-<db>.txt`` or ``.prof``)."""
     db = Database(kind)
     try:
         doclisten("sources", "add", *FAST, *farm.homes, db_url=db.url)
@@ -163,6 +166,9 @@ def profile(farm: FarmProcess, kind: str) -> dict[str, Any]:
             dump = Path(db.tmp.name) / "crawl.prof"
             run = doclisten("crawl", *FAST, db_url=db.url, profile=dump)
             rows = cprofile_breakdown(dump)
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy(dump, keep / f"crawl-{kind}{dump.suffix}")
         return {"db": kind, "tool": "py-spy" if spy else "cProfile", "seconds": run.seconds, "rows": rows}
     finally:
         db.close()
@@ -245,6 +251,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--comments", default="0-20", help="comments per post, MIN-MAX")
     parser.add_argument("--dbs", default="sqlite,postgresql")
     parser.add_argument("--profile", action="store_true", help="also profile each crawl (py-spy or cProfile)")
+    parser.add_argument(
+        "--keep-profile", type=Path, help="with --profile: copy the raw profiles to this folder"
+    )
     parser.add_argument("--memory", action="store_true", help="also run the ~50k-page memory benchmark")
     parser.add_argument("--memory-only", action="store_true", help="only the memory benchmark")
     parser.add_argument("--memory-blogs", type=int, default=230)
@@ -326,7 +335,7 @@ def speed_runs(args: argparse.Namespace) -> dict[str, Any]:
             out["profiles"] = []
             for kind in [c["db"] for c in out["crawls"]]:
                 print(f"profiling the {kind} crawl ...", flush=True)
-                out["profiles"].append(profile(farm, kind))
+                out["profiles"].append(profile(farm, kind, args.keep_profile))
     finally:
         farm.close()
     out.pop("urls", None)
