@@ -18,7 +18,14 @@ from functools import lru_cache
 from typing import Any
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
-from vaderSentiment.vaderSentiment import BOOSTER_DICT, SentimentIntensityAnalyzer, SentiText
+from vaderSentiment.vaderSentiment import (
+    BOOSTER_DICT,
+    N_SCALAR,
+    NEGATE,
+    SPECIAL_CASES,
+    SentimentIntensityAnalyzer,
+    SentiText,
+)
 
 from crawler.items import CommentsItem, PostItem
 from pipelines.annotations import TextAnnotations, annotations_of
@@ -58,19 +65,84 @@ def _mean(values: Sequence[float]) -> float | None:
     return round(sum(values) / len(values), 4) if values else None
 
 
+def _negates(word: str) -> bool:
+    """VADER's ``negated([word])`` for one lower-case word."""
+    return word in _NEGATE or "n't" in word
+
+
+_NEGATE = frozenset(NEGATE)
+
+
 class Vader(SentimentIntensityAnalyzer):
-    """VADER's analyzer, skipping its first pass for text without emoji.
+    """VADER's analyzer with the same scores for less work (the steps of vaderSentiment 3.3.2, pinned
+    below 4 in pyproject.toml; ``tests/test_enrich.py`` compares the two).
 
     ``polarity_scores`` starts by replacing each emoji with its description, walking the text one
     character at a time and building a new string (a tenth to a fifth of its time); a text none of whose
     characters is an emoji comes out of that pass unchanged, so the rest of the method runs on it
-    directly (the same steps as vaderSentiment 3.3.2, pinned below 4 in pyproject.toml).
+    directly. The negation and idiom checks lower-case every word of the sentence for each sentiment
+    word they look around; here the sentence's words are lower-cased once.
     """
 
     def __init__(self) -> None:
         super().__init__()
         # the pass looks up one character at a time: only one-character emoji can ever match
         self._emoji_chars = frozenset(e for e in self.emojis if len(e) == 1)
+        self._lowered: tuple[list[str], list[str]] | None = None
+
+    def _lower(self, words: list[str]) -> list[str]:
+        """``words`` lower-cased (the last sentence's list, kept while its words are checked)."""
+        if self._lowered is None or self._lowered[0] is not words:
+            self._lowered = (words, [str(w).lower() for w in words])
+        return self._lowered[1]
+
+    def _negation_check(self, valence: float, words: list[str], start_i: int, i: int) -> float:
+        lower = self._lower(words)
+        if start_i == 0 and _negates(lower[i - 1]):
+            valence = valence * N_SCALAR
+        if start_i == 1:
+            if lower[i - 2] == "never" and (lower[i - 1] == "so" or lower[i - 1] == "this"):
+                valence = valence * 1.25
+            elif lower[i - 2] == "without" and lower[i - 1] == "doubt":
+                pass
+            elif _negates(lower[i - 2]):
+                valence = valence * N_SCALAR
+        if start_i == 2:
+            if (
+                lower[i - 3] == "never"
+                and (lower[i - 2] == "so" or lower[i - 2] == "this")
+                or (lower[i - 1] == "so" or lower[i - 1] == "this")
+            ):
+                valence = valence * 1.25
+            elif lower[i - 3] == "without" and (lower[i - 2] == "doubt" or lower[i - 1] == "doubt"):
+                pass
+            elif _negates(lower[i - 3]):
+                valence = valence * N_SCALAR
+        return valence
+
+    def _special_idioms_check(self, valence: float, words: list[str], i: int) -> float:
+        lower = self._lower(words)
+        onezero = f"{lower[i - 1]} {lower[i]}"
+        twoonezero = f"{lower[i - 2]} {lower[i - 1]} {lower[i]}"
+        twoone = f"{lower[i - 2]} {lower[i - 1]}"
+        threetwoone = f"{lower[i - 3]} {lower[i - 2]} {lower[i - 1]}"
+        threetwo = f"{lower[i - 3]} {lower[i - 2]}"
+        for seq in (onezero, twoonezero, twoone, threetwoone, threetwo):
+            if seq in SPECIAL_CASES:
+                valence = SPECIAL_CASES[seq]
+                break
+        if len(lower) - 1 > i:
+            zeroone = f"{lower[i]} {lower[i + 1]}"
+            if zeroone in SPECIAL_CASES:
+                valence = SPECIAL_CASES[zeroone]
+        if len(lower) - 1 > i + 1:
+            zeroonetwo = f"{lower[i]} {lower[i + 1]} {lower[i + 2]}"
+            if zeroonetwo in SPECIAL_CASES:
+                valence = SPECIAL_CASES[zeroonetwo]
+        for n_gram in (threetwoone, threetwo, twoone):
+            if n_gram in BOOSTER_DICT:
+                valence = valence + BOOSTER_DICT[n_gram]
+        return valence
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         if not isinstance(text, str) or not self._emoji_chars.isdisjoint(text):
