@@ -81,7 +81,7 @@ class Vader(SentimentIntensityAnalyzer):
     character at a time and building a new string (a tenth to a fifth of its time); a text none of whose
     characters is an emoji comes out of that pass unchanged, so the rest of the method runs on it
     directly. The negation and idiom checks lower-case every word of the sentence for each sentiment
-    word they look around; here the sentence's words are lower-cased once.
+    word they look around, and the "but" check once more; here the sentence's words are lower-cased once.
     """
 
     def __init__(self) -> None:
@@ -119,6 +119,20 @@ class Vader(SentimentIntensityAnalyzer):
             elif _negates(lower[i - 3]):
                 valence = valence * N_SCALAR
         return valence
+
+    def _but_check(self, words: list[str], sentiments: list[float]) -> list[float]:
+        lower = self._lower(words)
+        if "but" in lower:
+            bi = lower.index("but")
+            for sentiment in sentiments:  # (VADER's loop, kept as it is: it finds values, not positions)
+                si = sentiments.index(sentiment)
+                if si < bi:
+                    sentiments.pop(si)
+                    sentiments.insert(si, sentiment * 0.5)
+                elif si > bi:
+                    sentiments.pop(si)
+                    sentiments.insert(si, sentiment * 1.5)
+        return sentiments
 
     def _special_idioms_check(self, valence: float, words: list[str], i: int) -> float:
         lower = self._lower(words)
