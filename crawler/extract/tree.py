@@ -20,8 +20,6 @@ _LOOKUP = etree.ElementDefaultClassLookup(
     entity=html.HtmlEntity,
 )
 _IN_ROOT = etree.XPath("boolean(ancestor::html)")
-_WITH_ID = etree.XPath("descendant-or-self::*[@id]")
-_WITH_CLASS = etree.XPath("descendant-or-self::*[@class]")
 _TOP_DOWN = 16  # a chain is matched from its top when its first compound is this many times rarer
 _FEW = 8  # below this many results, check each one's ancestry instead of listing the live tree
 
@@ -119,14 +117,12 @@ class Doc:
         by_tag, by_id, by_class = self._by_tag, self._by_id, self._by_class
         for el in elements:
             by_tag[el.tag].append(el)
-        # only the elements that have the attribute (document order, the same element objects)
-        for el in _WITH_ID(self.root):
-            id_ = el.get("id")
+            id_, names = el.get("id"), el.get("class")
             if id_:
                 by_id[id_].append(el)
-        for el in _WITH_CLASS(self.root):
-            for token in el.get("class").split():
-                by_class[token].append(el)
+            if names:
+                for token in names.split():
+                    by_class[token].append(el)
 
     def _candidates(self, last: Compound):
         if last.id:
