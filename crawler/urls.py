@@ -147,7 +147,8 @@ def _drop_default_port(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-URL_CACHE = 16384  # URLs remembered by each of the pure URL functions below (a crawl sees each link many times)
+# URLs remembered by each of the pure URL functions below (a crawl sees each link many times)
+URL_CACHE = 16384
 
 
 @lru_cache(maxsize=URL_CACHE)
