@@ -148,7 +148,7 @@ def _drop_default_port(url: str) -> str:
 
 
 # URLs remembered by each of the pure URL functions below (a crawl sees each link many times)
-URL_CACHE = 16384
+URL_CACHE = 4096  # per function: a few MB at most
 
 
 @lru_cache(maxsize=URL_CACHE)
