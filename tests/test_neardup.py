@@ -5,14 +5,12 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-import numpy as np
 import pytest
-from datasketch import MinHash
 from sqlalchemy import event, func, select
 
 from crawler.discovery import Discovery
 from crawler.items import PostItem
-from pipelines.neardup import BANDS, NUM_PERM, SEED, Hasher, minhash, shingles
+from pipelines.neardup import BANDS, Hasher
 from pipelines.store.db import open_database, session_factory
 from pipelines.store.models import NearDupBand, NearDupSignature, Post
 from pipelines.store.neardup import index_and_link
@@ -51,17 +49,6 @@ def edited(text: str, every: int, seed: int = 1) -> str:
 @pytest.fixture(scope="module")
 def hasher() -> Hasher:
     return Hasher()
-
-
-@pytest.mark.parametrize("words", [0, 1, 5, 6, 40, 300])
-def test_signature_values_are_datasketchs(words: int) -> None:
-    """The MinHash values are datasketch's affine32 ones (stored signatures stay comparable)."""
-    rng = random.Random(words)
-    text = " ".join(rng.choice(ORIGINAL.split()) for _ in range(words))
-    grams, _ = shingles(text)
-    reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
-    reference.update_batch(list(grams))
-    assert np.array_equal(minhash(grams), np.asarray(reference.hashvalues, dtype=np.uint32))
 
 
 def test_syndicated_copy_and_light_edits_are_similar(hasher: Hasher) -> None:
