@@ -9,6 +9,7 @@
              --[no-]new-comments --new-comments-share 0.1 --new-comments-per-post 1
              --new-comments-step 6 --new-comments-hours 48
              --write-results [--results-block figures] --save-json FILE --from-json FILE
+             --keep-profile DIR
 
 1. End-to-end posts per second: ``doclisten sources add`` then ``doclisten crawl --delay 0
    --concurrency 8`` (subprocesses, real pipelines) into a fresh SQLite file and a throwaway
@@ -31,7 +32,8 @@
    (``scheduler.policy.next_schedule``, ``crawler.plan.site_comments_due``) on simulated quiet sources.
 ``--profile`` reruns each crawl under py-spy (every thread, idle included: the main thread and any
 busy writer or pool thread get their own columns; cProfile, main thread, when py-spy is not
-installed) and prints where its time goes.
+installed) and prints where its time goes (``--keep-profile DIR`` keeps the raw profiles: py-spy's
+collapsed stacks, or cProfile's file).
 ``--write-results`` replaces this run's blocks of figures in the "Crawl benchmarks" section of
 bench/RESULTS.md (``figures`` or ``--results-block``, ``new-comments``, ``memory``; nothing else);
 ``--save-json`` keeps the raw figures and ``--from-json`` prints (and writes) them again without
@@ -304,8 +306,11 @@ def bare_fetch(urls: list[str], farm: FarmProcess) -> dict[str, Any]:
         os.unlink(handle.name)
 
 
-def profile(farm: FarmProcess, kind: str, processes: int | None = None) -> dict[str, Any]:
-    """Crawl the farm into a fresh database under py-spy (sampling; cProfile when py-spy is missing)."""
+def profile(
+    farm: FarmProcess, kind: str, processes: int | None = None, keep: Path | None = None
+) -> dict[str, Any]:
+    """Crawl the farm into a fresh database under py-spy (sampling; cProfile when py-spy is missing);
+    ``keep``: a folder where the raw profile is copied (``crawl-<db>.txt`` or ``.prof``)."""
     db = Database(kind)
     try:
         doclisten("sources", "add", *FAST, *farm.homes, db_url=db.url)
@@ -325,6 +330,9 @@ def profile(farm: FarmProcess, kind: str, processes: int | None = None) -> dict[
             dump = Path(db.tmp.name) / "crawl.prof"
             run = doclisten(*crawl_args(1), db_url=db.url, profile=dump)  # cProfile sees one process
             rows, others = cprofile_breakdown(dump), []
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy(dump, keep / f"crawl-{kind}{dump.suffix}")
         return {
             "db": kind,
             "tool": "py-spy" if spy else "cProfile",
@@ -417,6 +425,9 @@ def main(argv: list[str] | None = None) -> None:
         "--processes", type=int, help="doclisten crawl --processes N (default: the crawl's, one per core)"
     )
     parser.add_argument("--profile", action="store_true", help="also profile each crawl (py-spy or cProfile)")
+    parser.add_argument(
+        "--keep-profile", type=Path, help="with --profile: copy the raw profiles to this folder"
+    )
     parser.add_argument("--memory", action="store_true", help="also run the ~50k-page memory benchmark")
     parser.add_argument("--memory-only", action="store_true", help="only the memory benchmark")
     parser.add_argument("--memory-blogs", type=int, default=230)
@@ -575,7 +586,7 @@ def speed_runs(args: argparse.Namespace) -> dict[str, Any]:
             out["profiles"] = []
             for kind in [c["db"] for c in out["crawls"]]:
                 print(f"profiling the {kind} crawl ...", flush=True)
-                out["profiles"].append(profile(farm, kind, args.processes))
+                out["profiles"].append(profile(farm, kind, args.processes, args.keep_profile))
         if kept is not None:
             out["new_comments"] = new_comments_run(farm, kept, args) | {"farm": out["farm"]}
     finally:

@@ -14,6 +14,7 @@ reply link (``?replytocom=12#respond``) or Blogger's mobile view (``?m=1``) gets
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, safe_url_string, url_query_cleaner
@@ -146,6 +147,11 @@ def _drop_default_port(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+# URLs remembered by each of the pure URL functions below (a crawl sees each link many times)
+URL_CACHE = 4096  # per function: a few MB at most
+
+
+@lru_cache(maxsize=URL_CACHE)
 def canonical_url(url: str, base: str | None = None) -> str:
     """Absolute, normalised URL with tracking/view parameters and the fragment removed.
 
@@ -161,6 +167,7 @@ def canonical_url(url: str, base: str | None = None) -> str:
     return _drop_default_port(canonicalize_url(url, keep_blank_values=True))
 
 
+@lru_cache(maxsize=URL_CACHE)
 def is_trap(url: str) -> bool:
     """True for links a crawler must not follow: reply/share/login links, searches,
     day-by-day calendar archives.
@@ -182,6 +189,7 @@ def is_trap(url: str) -> bool:
     return bool(_DAY_ARCHIVE.search(path))
 
 
+@lru_cache(maxsize=URL_CACHE)
 def _site_host(url: str) -> str:
     host = urlsplit(safe_url_string(url.strip())).hostname or ""
     return host.removeprefix("www.")
@@ -211,6 +219,7 @@ def may_be_post(url: str) -> bool:
     return not _not_a_post(url)
 
 
+@lru_cache(maxsize=URL_CACHE)
 def _not_a_post(url: str) -> bool:
     parts = urlsplit(url)
     path = parts.path.lower()

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 from scrapy.utils.test import get_crawler
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from crawler.extract.model import ExtractedComment
 from crawler.items import CommentsItem, PostItem
-from pipelines.enrich import Enricher, EnrichPipeline, sentence_spans
+from pipelines.enrich import Enricher, EnrichPipeline, Vader, sentence_spans
 from pipelines.keywords.pipeline import KeywordsPipeline
 
 
@@ -46,6 +47,28 @@ def test_language(enricher: Enricher, text: str, language: str | None) -> None:
 
 def test_languages_can_be_restricted() -> None:
     assert Enricher(["en", "fr"]).language("Ich trage seit zehn Jahren eine Insulinpumpe.") in {"en", "fr"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "  ",
+        "I love my new pump!!! It is kind of great, but the sensor is NOT good?",
+        "\t kind of bad \n",
+        "KIND OF awful, no good at all",
+        "This is the bomb :) and I am at least happy",
+        "Not the least bit scary, never!",
+        "It was never so good, without doubt good, and I can't say it isn't bad",
+        "The new pump is not very good but the sensor is the bomb, kind of",
+        "Nothing is sort of great, nor really awful; cut the mustard",
+        "My CGM 😀 works ❤ and I am happy 🙂",
+        "😀",
+    ],
+)
+def test_vader_fast_path_scores_as_vader(text: str) -> None:
+    """Text without emoji skips VADER's emoji pass: every score stays VADER's own."""
+    assert Vader().polarity_scores(text) == SentimentIntensityAnalyzer().polarity_scores(text)
 
 
 def test_sentiment_is_a_mean_of_sentence_compounds(enricher: Enricher) -> None:
