@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import platform
 import sys
 import tempfile
@@ -142,14 +143,14 @@ class Storage:
         self.storage.store_now(item)
         return self.statements - before
 
-    def batched(self, items: list[Any]) -> tuple[float, int]:
-        """Seconds and statements to store ``items`` in the writer's batches."""
+    def batched(self, items: list[Any]) -> tuple[float, float, int]:
+        """Seconds, CPU seconds of this process and statements to store ``items`` in the writer's batches."""
         assert self.storage.writer is not None
-        before, start = self.statements, time.perf_counter()
+        before, start, cpu = self.statements, time.perf_counter(), time.process_time()
         for i in range(0, len(items), DOCLISTEN_WRITE_BATCH_ITEMS):
             outcomes = self.storage.writer.commit(items[i : i + DOCLISTEN_WRITE_BATCH_ITEMS])
             assert all(isinstance(o, dict) for o in outcomes), outcomes
-        return time.perf_counter() - start, self.statements - before
+        return time.perf_counter() - start, time.process_time() - cpu, self.statements - before
 
     def close(self) -> None:
         self.storage.close_now()
@@ -183,7 +184,8 @@ def main() -> None:
     names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
     print(
         f"`python bench/storage_statements.py --dbs {args.dbs}` — {time.strftime('%Y-%m-%d')}, "
-        f"Python {platform.python_version()}; PostgreSQL at {PG_ADMIN_URL.rsplit('@', 1)[-1]}. "
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end; PostgreSQL at "
+        f"{PG_ADMIN_URL.rsplit('@', 1)[-1]} (its server's CPU is not in the process's CPU seconds). "
         "Statements counted by a `before_cursor_execute` listener while the storage pipeline stores one "
         "post (annotated by the processing pipelines: keyword matches, language, sentiment, near-duplicate "
         "signature) in its own transaction.\n"
@@ -198,16 +200,16 @@ def main() -> None:
             print(f"| {names[kind]}: {label} | {c[0][i]} | {c[10][i]} | {c[50][i]} |")
     print(
         f"\n| {args.posts:,} posts × {args.comments} comments, batches of {DOCLISTEN_WRITE_BATCH_ITEMS} "
-        "posts per transaction | seconds | posts/s | statements per post |"
+        "posts per transaction | seconds | posts/s | CPU seconds of the process | statements per post |"
     )
-    print("|---|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|")
     for kind in kinds:
-        for label, (seconds, statements) in (
+        for label, (seconds, cpu, statements) in (
             ("first store", results[kind]["first"]),
             ("stored again, unchanged", results[kind]["again"]),
         ):
             print(
-                f"| {names[kind]}: {label} | {seconds:.2f} | {args.posts / seconds:,.0f} | "
+                f"| {names[kind]}: {label} | {seconds:.2f} | {args.posts / seconds:,.0f} | {cpu:.2f} | "
                 f"{statements / args.posts:.1f} |"
             )
 
