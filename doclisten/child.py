@@ -83,8 +83,8 @@ def main() -> int:
     try:
         with guard():
             run_child(spec, report)
-    except click.ClickException as exc:
-        exc.show()
+    except click.ClickException as exc:  # the parent says it, once for all its children
+        report.send(error=exc.format_message())
         return 1
     except click.Abort:  # aborted by a second signal
         return 1

@@ -102,8 +102,9 @@ class Supervisor:
         self.received: list[int] = []  # signals the handler saw, handled by the loop
         self.handled = 0
         self.announce: bool | None = None  # forced: the stop line still to say
-        self.signum = signal.SIGTERM  # the signal that asked for the stop
+        self.signum: int = signal.SIGTERM  # the signal that asked for the stop
         self.stopped = self.aborted = False
+        self.errors: list[str] = []  # what failed children would have said (each once; the caller says it)
 
     def run(self) -> list[int]:
         """Exit codes of the children (a negative one: killed by that signal)."""
@@ -188,6 +189,8 @@ class Supervisor:
                 self.on_progress(self.totals())
         elif "stop" in message:
             child.stops[bool(message["forced"])] = int(message["stop"])
+        elif "error" in message and message["error"] not in self.errors:
+            self.errors.append(str(message["error"]))
 
     def _signal(self, signum: int) -> None:
         """The first SIGINT/SIGTERM: every child stops gracefully; the second: they abort; a third kills."""

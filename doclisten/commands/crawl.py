@@ -86,6 +86,8 @@ def split_crawl(
     if supervisor.aborted:
         raise KeyboardInterrupt
     bad = [code for code in codes if code != 0]
+    if supervisor.errors:  # the processes' error, said once
+        raise DoclistenError(supervisor.errors[0])
     if bad:
         raise DoclistenError(
             f"{len(bad)} of the {len(codes)} crawl processes failed (exit status {processes.worst(bad)}); "

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from crawler.exceptions import one_line
+from crawler.exceptions import DoclistenError, one_line
 from doclisten import processes
 from doclisten.config import Config
 from doclisten.processes import StopLine
@@ -94,6 +94,8 @@ def run_workers(
     codes = supervisor.run()
     if supervisor.aborted:
         raise KeyboardInterrupt
+    if supervisor.errors:  # the workers' error, said once
+        raise DoclistenError(supervisor.errors[0])
     return processes.worst(codes)
 
 
