@@ -734,3 +734,14 @@ class FaultSite:
 
     def url(self, key: str, path: str) -> str:
         return self.blogs[key].base + path.lstrip("/")
+
+
+def hanging_feeds(hold: threading.Event, keys: tuple[str, ...] = ("ann", "ben")) -> list[Blog]:
+    """Blogs of two posts each whose feed hangs while ``hold`` is set (a crawl or run then holds them)."""
+
+    def feed(blog: Blog, _: object) -> Reply:
+        if hold.is_set():
+            return Reply(hang=True)
+        return Reply(body=rss(blog.base, blog.title, blog.posts).encode(), ctype=RSS)
+
+    return [Blog(key, ok_posts(f"{key}-pump", f"{key}-sensor")).route("/feed/", feed) for key in keys]

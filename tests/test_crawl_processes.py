@@ -19,7 +19,7 @@ from doclisten.processes import site_of, split
 from pipelines.store.models import Comment, Crawl, Post, Source, SourceCrawl
 from tests.conftest import FAST, ROOT, SampleCrawl, run_cli
 from tests.expect import check_comments, check_posts
-from tests.faults import RSS, Blog, FaultSite, Reply, ok_posts, rss
+from tests.faults import FaultSite, hanging_feeds
 from tests.test_recurring import wait_for
 
 READY = "Ctrl-C to stop"
@@ -169,16 +169,7 @@ def test_two_crawls_started_at_once_on_a_fresh_sqlite_file(sample_site, tmp_path
 def hanging_site() -> Iterator[tuple[FaultSite, threading.Event]]:
     """Two blogs whose feed hangs while ``hold`` is set."""
     hold = threading.Event()
-
-    def feed(blog: Blog, _: object) -> Reply:
-        if hold.is_set():
-            return Reply(hang=True)
-        return Reply(body=rss(blog.base, blog.title, blog.posts).encode(), ctype=RSS)
-
-    blogs = [
-        Blog(key, ok_posts(f"{key}-pump", f"{key}-sensor")).route("/feed/", feed) for key in ("ann", "ben")
-    ]
-    with FaultSite(blogs) as fault_site:
+    with FaultSite(hanging_feeds(hold)) as fault_site:
         yield fault_site, hold
 
 

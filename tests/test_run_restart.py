@@ -23,7 +23,7 @@ from pipelines.store.db import open_database
 from pipelines.store.models import Post, Source
 from scheduler.sql_queue import SqlDueQueue
 from tests.conftest import FAST, ROOT, run_cli
-from tests.faults import RSS, Blog, FaultSite, Reply, ok_posts, rss
+from tests.faults import FaultSite, hanging_feeds
 from tests.test_queue_sql import T0, insert_sources
 from tests.test_recurring import wait_for
 
@@ -115,16 +115,7 @@ def test_tokens_of_older_versions_are_left_to_expire(engine: Engine) -> None:
 def site() -> Iterator[tuple[FaultSite, threading.Event]]:
     """Two blogs whose feed hangs while ``hold`` is set (a run then holds their claims)."""
     hold = threading.Event()
-
-    def feed(blog: Blog, _: object) -> Reply:
-        if hold.is_set():
-            return Reply(hang=True)
-        return Reply(body=rss(blog.base, blog.title, blog.posts).encode(), ctype=RSS)
-
-    blogs = [
-        Blog(key, ok_posts(f"{key}-pump", f"{key}-sensor")).route("/feed/", feed) for key in ("ann", "ben")
-    ]
-    with FaultSite(blogs) as fault_site:
+    with FaultSite(hanging_feeds(hold)) as fault_site:
         yield fault_site, hold
 
 
