@@ -15,7 +15,8 @@ from pipelines.store.models import Comment, FetchError, Post, Source, SourceCraw
 from tests.conftest import FAST, SampleCrawl, run_cli
 from tests.expect import check_comments, check_posts, rows
 
-pytestmark = pytest.mark.slow
+# one worker runs this module: the sample crawls (session) and its own site's crawl (module) once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample_crawl")]
 
 
 def is_site_comment_feed(path: str) -> bool:
