@@ -45,11 +45,8 @@ def _pg_connect(dbname: str | None = None):  # type: ignore[no-untyped-def]
     )
 
 
-# cluster-wide, made by ``doclisten sql`` (pipelines/analyst/pg_readonly.py)
+# cluster-wide, made by ``doclisten sql`` (pipelines/analyst/pg_readonly.py); see XDIST_GROUPS
 READONLY_ROLE = "doclisten_readonly"
-# Tests that run ``doclisten sql`` on PostgreSQL, or change the role, share it across the whole cluster: they
-# are in this xdist group, so that one worker runs them one after the other (pytest-xdist, --dist loadgroup).
-READONLY_ROLE_GROUP = pytest.mark.xdist_group("pg_readonly_role")
 _ROLE_EXISTED = pytest.StashKey[bool]()
 
 
@@ -97,16 +94,27 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 #
 # Each worker is a process of its own with its own session fixtures (a sample site and its crawls, on free
 # ports), tmp_path, throwaway PostgreSQL databases (uuid names) and private Redis servers (free ports); the
-# shared Redis is used under uuid key prefixes. What is shared across workers is grouped (--dist loadgroup):
-# the tests of one xdist_group run on one worker, one after the other.
-SAMPLE_CRAWLS = {
-    "sample_crawl",
-    "sample_crawl_copy",
-    "sample_crawl_sqlite",
-    "sample_crawl_postgresql",
-    "sample_second_crawl_sqlite",
+# shared Redis is used under uuid key prefixes. What workers would share, or do twice, is grouped: the test
+# files of one group run on one worker, one test after the other (--dist loadgroup, by file: pytest-xdist's own
+# xdist_group marks have no effect with pytest 9, whose node ids it cannot rename); every other test goes to
+# whichever worker is free.
+XDIST_GROUPS = {
+    # doclisten sql on PostgreSQL: the cluster-wide doclisten_readonly role, which one test makes privileged
+    "pg_readonly_role": ["test_sql_readonly.py", "test_analyst_sql.py", "test_schema_examples.py"],
+    # the session's crawls of the sample site (session fixtures): crawled by one worker, once per backend
+    "sample_crawl": [
+        "test_analyst_report.py",
+        "test_analyst_search.py",
+        "test_cli_extract.py",
+        "test_crawl_e2e.py",
+        "test_keywords_e2e.py",
+        "test_progress.py",
+    ],
+    # a crawl in a module fixture: once
+    "faults": ["test_faults.py"],
+    "source_health": ["test_source_health.py"],
 }
-SAMPLE_CRAWL_GROUP = "sample_crawl"
+GROUP_OF_FILE = {f"tests/{name}": group for group, names in XDIST_GROUPS.items() for name in names}
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -118,14 +126,17 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return 2 * (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that read the session's crawls of the sample site run on one worker: that worker crawls
-    the site once per backend, not every worker."""
-    for item in items:
-        uses = set(getattr(item, "fixturenames", ()))
-        if uses & SAMPLE_CRAWLS and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(SAMPLE_CRAWL_GROUP))
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup``: the files of an ``XDIST_GROUPS`` group to one worker, any other test to any."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileGroups(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return GROUP_OF_FILE.get(nodeid.split("::", 1)[0], nodeid)
+
+    return FileGroups(config, log)
 
 
 @contextmanager

@@ -10,9 +10,7 @@ from sqlalchemy import text
 
 from pipelines.store.db import open_database
 from tests.analyst_data import fill
-from tests.conftest import READONLY_ROLE_GROUP, run_cli
-
-pytestmark = READONLY_ROLE_GROUP  # doclisten sql on PostgreSQL: the cluster-wide role
+from tests.conftest import run_cli
 
 
 def test_select_as_table_and_csv(db_url: str) -> None:

@@ -15,8 +15,7 @@ from pipelines.store.models import Comment, FetchError, Post, Source, SourceCraw
 from tests.conftest import FAST, SampleCrawl, run_cli
 from tests.expect import check_comments, check_posts, rows
 
-# one worker runs this module: the sample crawls (session) and its own site's crawl (module) once
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample_crawl")]
+pytestmark = pytest.mark.slow
 
 
 def is_site_comment_feed(path: str) -> bool:

@@ -33,9 +33,6 @@ TUNING = ["-s", f"DOWNLOAD_TIMEOUT={TIMEOUT}", "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE
 RETRIES = defaults.RETRY_TIMES
 MOJIBAKE = re.compile("[\u0080-\u009f\ufffd]|Ã|Â|â€")
 
-# one worker runs this module: its crawl (a module fixture) once
-pytestmark = pytest.mark.xdist_group("faults")
-
 
 @pytest.fixture(scope="module")
 def site():  # type: ignore[no-untyped-def]

@@ -9,12 +9,9 @@ import pytest
 
 from pipelines.analyst.sql import run_sql
 from tests.analyst_data import fill
-from tests.conftest import READONLY_ROLE_GROUP
 
 SCHEMA_DOC = Path(__file__).resolve().parents[1] / "docs" / "schema.md"
 EXAMPLES = re.findall(r"```sql\n(.*?)```", SCHEMA_DOC.read_text(encoding="utf-8"), re.S)
-
-pytestmark = READONLY_ROLE_GROUP  # doclisten sql on PostgreSQL: the cluster-wide role
 
 
 def test_the_doc_has_examples() -> None:

@@ -27,9 +27,6 @@ TUNING = ["-s", "DOWNLOAD_TIMEOUT=8", "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}", "-s",
 HEALTHY = ("toobig", "stalled", "nofeed", "norobots")
 FAILING = ("feedbomb", "garbagefeed", "garbagehome")
 
-# one worker runs this module: its crawl (a module fixture) once
-pytestmark = pytest.mark.xdist_group("source_health")
-
 
 @pytest.fixture(scope="module")
 def site():  # type: ignore[no-untyped-def]

@@ -23,14 +23,12 @@ from pipelines.analyst.filters import AnalystError
 from pipelines.analyst.sql import execute_read_only, run_sql
 from pipelines.store.db import open_database, open_existing
 from tests.analyst_data import fill
-from tests.conftest import READONLY_ROLE_GROUP, _pg_connect, run_cli
+from tests.conftest import _pg_connect, run_cli
 
 COUNTS = (
     "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM comments), (SELECT count(*) FROM sources)"
 )
 FILLED = (4, 3, 2)
-
-pytestmark = READONLY_ROLE_GROUP  # doclisten sql on PostgreSQL: the cluster-wide role
 
 
 @pytest.fixture
