@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from pipelines.store.db import open_database
 from pipelines.store.models import Comment, KeywordMatch, Post, Source
+from tests.conftest import migrated
 
 
 def ts(day: int, hour: int = 10, minute: int = 0) -> datetime:
@@ -38,7 +39,7 @@ MATCHES = [  # keyword, group, post, comment, count, sentiment
 
 
 def fill(url: str) -> None:
-    engine = open_database(url)
+    engine = open_database(migrated(url))
     try:
         with Session(engine) as s, s.begin():
             for sid in (1, 2):

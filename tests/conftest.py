@@ -45,23 +45,98 @@ def _pg_connect(dbname: str | None = None):  # type: ignore[no-untyped-def]
     )
 
 
-@pytest.fixture(scope="session")
-def _pg_roles_cleanup() -> Iterator[None]:
-    """Drop ``doclisten_readonly`` (cluster-wide, made by ``doclisten sql``) at the end if this run made it."""
+# cluster-wide, made by ``doclisten sql`` (pipelines/analyst/pg_readonly.py); see XDIST_GROUPS
+READONLY_ROLE = "doclisten_readonly"
+_ROLE_EXISTED = pytest.StashKey[bool]()
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _readonly_role_exists() -> bool:
     import psycopg
 
-    role = "doclisten_readonly"
     try:
         with _pg_connect() as admin:
-            existed = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
+            return (
+                admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (READONLY_ROLE,)).fetchone()
+                is not None
+            )
     except psycopg.OperationalError:  # PostgreSQL unavailable: pg_url skips or fails with the reason
-        existed = True
-    yield
-    if not existed:
-        with _pg_connect() as admin, contextlib.suppress(psycopg.errors.DependentObjectsStillExist):
-            # its grants went with the throwaway databases; a database outside this run (another test run,
-            # a bench) that still uses the role keeps it
-            admin.execute(f"DROP ROLE IF EXISTS {role}")
+        return True
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The run (the xdist controller, or the one process without xdist) notes whether the role exists."""
+    if not _is_xdist_worker(session.config):
+        session.config.stash[_ROLE_EXISTED] = _readonly_role_exists()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop this process's migrated templates; drop the role at the very end (after every worker is done)
+    if this run made it."""
+    import psycopg
+
+    _TEMPLATE_CLEANUP.close()
+    if _is_xdist_worker(session.config) or session.config.stash.get(_ROLE_EXISTED, True):
+        return
+    # its grants went with the throwaway databases; a database outside this run (another test run, a
+    # bench) that still uses the role keeps it
+    with (
+        contextlib.suppress(psycopg.OperationalError, psycopg.errors.DependentObjectsStillExist),
+        _pg_connect() as admin,
+    ):
+        admin.execute(f"DROP ROLE IF EXISTS {READONLY_ROLE}")
+
+
+# ---------------------------------------------------------------------------- pytest-xdist (addopts: -n auto)
+#
+# Each worker is a process of its own with its own session fixtures (a sample site and its crawls, on free
+# ports), tmp_path, throwaway PostgreSQL databases (uuid names) and private Redis servers (free ports); the
+# shared Redis is used under uuid key prefixes. What workers would share, or do twice, is grouped: the test
+# files of one group run on one worker, one test after the other (--dist loadgroup, by file: pytest-xdist's own
+# xdist_group marks have no effect with pytest 9, whose node ids it cannot rename); every other test goes to
+# whichever worker is free.
+XDIST_GROUPS = {
+    # doclisten sql on PostgreSQL: the cluster-wide doclisten_readonly role, which one test makes privileged
+    "pg_readonly_role": ["test_sql_readonly.py", "test_analyst_sql.py", "test_schema_examples.py"],
+    # the session's crawls of the sample site (session fixtures): crawled by one worker, once per backend
+    "sample_crawl": [
+        "test_analyst_report.py",
+        "test_analyst_search.py",
+        "test_cli_extract.py",
+        "test_crawl_e2e.py",
+        "test_keywords_e2e.py",
+        "test_progress.py",
+    ],
+    # a crawl in a module fixture: once
+    "faults": ["test_faults.py"],
+    "source_health": ["test_source_health.py"],
+}
+GROUP_OF_FILE = {f"tests/{name}": group for group, names in XDIST_GROUPS.items() for name in names}
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto``: two workers per core. Many tests wait more than they compute (subprocess crawls of local
+    sites, PostgreSQL's commits, a worker's lease running out), so a core has work while a test waits.
+    PYTEST_XDIST_AUTO_NUM_WORKERS still says otherwise."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "").isdigit():
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    return 2 * (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup``: the files of an ``XDIST_GROUPS`` group to one worker, any other test to any."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileGroups(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return GROUP_OF_FILE.get(nodeid.split("::", 1)[0], nodeid)
+
+    return FileGroups(config, log)
 
 
 @contextmanager
@@ -86,8 +161,61 @@ def _throwaway_pg_database(prefix: str = "doclisten_test", template: str | None 
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+# Migrated templates, one per backend and process (a SQLite file, a PostgreSQL database): a migration takes
+# seconds (dozens of DDL statements and commits), a copy a fraction of one.
+_TEMPLATES: dict[str, str] = {}
+_TEMPLATE_CLEANUP = contextlib.ExitStack()
+
+
+def _template(backend: str) -> str:
+    if backend not in _TEMPLATES:
+        from pipelines.store.db import open_database
+
+        if backend == "sqlite":
+            import tempfile
+
+            folder = _TEMPLATE_CLEANUP.enter_context(
+                tempfile.TemporaryDirectory(prefix="doclisten-template-")
+            )
+            path = Path(folder) / "template.db"
+            open_database(f"sqlite:///{path}").dispose()
+            assert not Path(f"{path}-wal").exists()  # checkpointed: the file alone is the database
+            _TEMPLATES[backend] = str(path)
+        else:
+            from sqlalchemy.engine import make_url
+
+            url = _TEMPLATE_CLEANUP.enter_context(_throwaway_pg_database("doclisten_test_template"))
+            open_database(url).dispose()  # nobody stays connected: a template must have no connections
+            _TEMPLATES[backend] = str(make_url(url).database)
+    return _TEMPLATES[backend]
+
+
+def migrated(url: str) -> str:
+    """Make the new, empty database at ``url`` (of ``sqlite_url`` or ``pg_url``) what ``open_database(url)``
+    makes of it, a doclisten database at the latest migration, by copying a template migrated once per
+    session. A database that already has tables is left as it is (``open_database`` migrates it). Returns
+    ``url``."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database or "")
+        if parsed.database and not path.exists():
+            shutil.copyfile(_template("sqlite"), path)
+        return url
+    name = parsed.database
+    with _pg_connect(name) as conn:
+        tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()").fetchone()
+    if tables and tables[0] == 0:
+        template = _template("postgresql")
+        with _pg_connect() as admin:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return url
+
+
 @pytest.fixture
-def pg_url(_pg_roles_cleanup: None) -> Iterator[str]:
+def pg_url() -> Iterator[str]:
     """A throwaway PostgreSQL database, dropped afterwards."""
     with _throwaway_pg_database() as url:
         yield url
@@ -185,11 +313,16 @@ def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     """A redis-server of the test's own (tests/redis_server.py), killed afterwards."""
     if shutil.which("redis-server") is None:
         service_unavailable("redis-server is not on PATH")
-    server = PrivateRedis(tmp_path)
-    try:
-        server.start()
-    except RedisServerError as exc:
-        service_unavailable(str(exc))
+    for attempt in range(3):
+        # a free port: another xdist worker (or program) may take it before redis-server binds it; then
+        # another free port
+        server = PrivateRedis(tmp_path)
+        try:
+            server.start()
+            break
+        except RedisServerError as exc:
+            if attempt == 2:
+                service_unavailable(str(exc))
     try:
         yield server
     finally:
@@ -300,7 +433,7 @@ def sample_crawl_sqlite(sample_site, tmp_path_factory) -> Iterator[SampleCrawl]:
 
 
 @pytest.fixture(scope="session")
-def sample_crawl_postgresql(sample_site, _pg_roles_cleanup: None) -> Iterator[SampleCrawl]:  # type: ignore[no-untyped-def]
+def sample_crawl_postgresql(sample_site) -> Iterator[SampleCrawl]:  # type: ignore[no-untyped-def]
     """The sample site crawled once per session into a throwaway PostgreSQL database; the tests read a copy
     of it, so that copies for writing can be made from the untouched original (a template database must
     have no connections). Both are dropped at the end of the session."""

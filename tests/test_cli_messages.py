@@ -14,7 +14,7 @@ from pipelines.store.db import open_database
 from scheduler.backends import open_queue
 from scheduler.exceptions import QueueUnavailable
 from scheduler.redis_queue import ONE_SHOT_TIMEOUT
-from tests.conftest import run_cli
+from tests.conftest import migrated, run_cli
 from tests.redis_server import free_port
 
 
@@ -24,11 +24,6 @@ def one_line_error(result: subprocess.CompletedProcess) -> str:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]
-
-
-def migrated(url: str) -> str:
-    open_database(url).dispose()
-    return url
 
 
 @pytest.mark.parametrize(

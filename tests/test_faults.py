@@ -25,7 +25,9 @@ from tests.conftest import FAST, run_cli
 from tests.faults import ENCODED, FEED_ONLY_TITLE, FaultSite
 
 MAXSIZE = 1_000_000
-TIMEOUT = 2
+# long enough for a connection to a local server to be made on a loaded machine (else a read timeout would
+# be recorded as a connect timeout), short enough for the hanging pages to end the crawl soon
+TIMEOUT = 5
 MAX_PAGES = 4
 TUNING = ["-s", f"DOWNLOAD_TIMEOUT={TIMEOUT}", "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}"]
 RETRIES = defaults.RETRY_TIMES

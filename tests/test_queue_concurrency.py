@@ -208,7 +208,7 @@ def test_private_redis_fails_in_ci_when_redis_server_cannot_run(server: str, tmp
     env = dict(os.environ, CI="true", PATH=str(bin_dir))
     target = "tests/test_queue_concurrency.py::test_claims_resume_after_backoff_without_a_new_client"
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", target, "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", target, "-q", "-p", "no:cacheprovider", "-n", "0"],  # one process
         cwd=ROOT,
         env=env,
         capture_output=True,

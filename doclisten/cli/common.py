@@ -20,7 +20,6 @@ import click
 
 from crawler.exceptions import DoclistenError, one_line
 from doclisten.config import ENV_ALLOW_PRIVATE, ENV_DATABASE_URL, ENV_DEBUG, Config
-from pipelines.store.db import is_in_memory, mask_url
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +35,8 @@ def _set_database_url(ctx: click.Context, _param: click.Parameter, value: str | 
     obj = ctx.ensure_object(Context)
     if value:
         obj.config = replace(obj.config, database_url=value)
+    from pipelines.store.db import is_in_memory, mask_url  # SQLAlchemy and alembic: when a command runs
+
     if not isinstance(ctx.command, click.Group) and is_in_memory(obj.config.database_url):
         raise click.ClickException(
             f"{mask_url(obj.config.database_url)} is an in-memory database: nothing would be kept after "

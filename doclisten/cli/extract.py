@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler.extract import extract_page
-from crawler.extract.model import ExtractedComment, ExtractedPost
-from crawler.spiders.fetch import FetchedPage
-from crawler.urls import web_url
 from doclisten.cli.common import Context, guard, private_networks_option
 from doclisten.config import Config
 from doclisten.exceptions import CommandError
+
+if TYPE_CHECKING:  # the extraction (trafilatura, lxml, Scrapy) is imported when the command runs
+    from crawler.extract.model import ExtractedComment, ExtractedPost
+    from crawler.spiders.fetch import FetchedPage
 
 # one page and its robots.txt: no crawl delay to spread, no items to store
 FETCH_SETTINGS = {
@@ -152,6 +152,9 @@ def extract(obj: Context | None, source: str, page_url: str | None, output: str)
     FILE_OR_URL is a saved HTML file or an http(s) URL; a URL is fetched through Scrapy (robots.txt,
     User-Agent, SSRF guard). Use it to see why a page came out wrong.
     """
+    from crawler.extract import extract_page
+    from crawler.urls import web_url
+
     config = obj.config if obj is not None else Config.from_env()
     with guard():
         if page_url is not None:
