@@ -107,6 +107,7 @@ XDIST_GROUPS = {
         "test_analyst_search.py",
         "test_cli_extract.py",
         "test_crawl_e2e.py",
+        "test_crawl_processes.py",
         "test_keywords_e2e.py",
         "test_progress.py",
     ],
