@@ -37,8 +37,22 @@ from doclisten.config import Config
 StopLine = Callable[[int, int, bool], None]
 
 
+# A crawl's default split: one more process per this many sites. Another interpreter costs about 4 s of CPU
+# to start and ~240 MB (bench/RESULTS.md, "Both cores"); a smaller crawl is over before that pays off.
+SITES_PER_PROCESS = 10
+
+
 def default_processes() -> int:
     return os.cpu_count() or 1
+
+
+def auto_processes(sites: int, cores: int | None = None) -> int:
+    """``crawl`` without ``--processes``: one per core, but only one per ``SITES_PER_PROCESS`` sites."""
+    return max(1, min(cores or default_processes(), sites // SITES_PER_PROCESS))
+
+
+def sites_of(urls: Sequence[str]) -> int:
+    return len({site_of(url) for url in urls})
 
 
 def site_of(url: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, func, select
 
-from doclisten.processes import site_of, split
+from doclisten.processes import auto_processes, site_of, sites_of, split
 from pipelines.store.models import Comment, Crawl, Post, Source, SourceCrawl
 from tests.conftest import FAST, ROOT, SampleCrawl, run_cli
 from tests.expect import check_comments, check_posts
@@ -44,6 +44,17 @@ def test_a_site_stays_in_one_process_and_the_work_is_balanced() -> None:
     assert split(sources[:2], 4) == [[1, 2]]  # never more processes than sites
     assert site_of("https://c.example:8080/x") != site_of("https://c.example:8081/x")
     assert site_of("https://User@D.example/") == site_of("https://d.example/feed/")
+
+
+def test_the_default_splits_only_a_crawl_worth_another_process() -> None:
+    # another interpreter costs seconds of CPU and ~240 MB: one per core, but one per 10 sites at most
+    assert auto_processes(5, cores=2) == 1  # the sample site, the demo: in this process
+    assert auto_processes(19, cores=2) == 1
+    assert auto_processes(20, cores=2) == 2
+    assert auto_processes(2000, cores=2) == 2
+    assert auto_processes(2000, cores=8) == 8
+    assert auto_processes(0, cores=8) == 1
+    assert sites_of(["https://a.example/", "https://a.example/b/", "https://b.example/"]) == 2
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -155,7 +166,7 @@ def test_two_crawls_started_at_once_on_a_fresh_sqlite_file(sample_site, tmp_path
 
     # the file does not exist yet: both create and migrate it at once
     added = at_once(["sources", "add", *homes[:3], *FAST], ["sources", "add", *homes[3:], *FAST])
-    crawls = at_once(["crawl", *FAST], ["crawl", *FAST])  # default: a process per core, each
+    crawls = at_once(["crawl", *FAST, "--processes", "2"], ["crawl", *FAST, "--processes", "2"])  # 4 writers
     for run in [*added, *crawls]:
         assert run.returncode == 0, run.stdout + run.stderr
         assert "locked" not in run.stdout + run.stderr, run.stdout + run.stderr

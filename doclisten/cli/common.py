@@ -88,11 +88,18 @@ VERBOSE_OPTION = click.option(
 BACKFILL_OPTION = click.option(
     "--max-backfill-pages", type=int, help="Archive pages followed for a new source (default 20)."
 )
-PROCESSES_OPTION = click.option(
-    "--processes",
-    type=click.IntRange(min=1),
-    help="Crawl processes sharing the work (default: the number of cores; 1: this process only).",
-)
+
+
+def processes_option(default_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--processes",
+        type=click.IntRange(min=1),
+        help=f"Crawl processes sharing the work (default: {default_help}; 1: this process only).",
+    )
+
+
+CRAWL_PROCESSES_OPTION = processes_option("one per core, but no more than one per 10 sites")
+RUN_PROCESSES_OPTION = processes_option("the number of cores")
 SPEED_OPTIONS = [DELAY_OPTION, CONCURRENCY_OPTION, VERBOSE_OPTION]
 CRAWL_OPTIONS = [DELAY_OPTION, CONCURRENCY_OPTION, BACKFILL_OPTION, VERBOSE_OPTION]
 

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from doclisten.cli.common import (
-    PROCESSES_OPTION,
+    CRAWL_PROCESSES_OPTION,
     VERBOSE_OPTION,
     Context,
     crawl_options,
@@ -17,7 +17,6 @@ from doclisten.cli.common import (
     database_option,
     guarded,
     private_networks_option,
-    processes_or_default,
     stop_line,
 )
 from doclisten.output import summary as output
@@ -49,7 +48,7 @@ def parse_settings(ctx: click.Context, param: click.Parameter, values: Sequence[
 @click.command()
 @click.argument("refs", nargs=-1)
 @crawl_options
-@PROCESSES_OPTION
+@CRAWL_PROCESSES_OPTION
 @click.option(
     "-s",
     "--set",
@@ -76,7 +75,7 @@ def crawl(
         obj.config,
         list(refs),
         {**crawl_overrides(**opts), **settings},
-        processes_or_default(processes),
+        processes,  # None: as many as the crawl's size is worth (doclisten.processes.auto_processes)
         stop_line("the next crawl redoes the {n} unfinished sources"),
     )
     output.print_summary(crawl_id, summary)

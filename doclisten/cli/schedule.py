@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from doclisten.cli.common import (
-    PROCESSES_OPTION,
+    RUN_PROCESSES_OPTION,
     SPEED_OPTIONS,
     Context,
     database_option,
@@ -70,7 +70,7 @@ def worker_overrides(
 
 @click.command("run")
 @worker_options
-@PROCESSES_OPTION
+@RUN_PROCESSES_OPTION
 @click.option("--every", type=float, help="Seconds between reconciliations of the Redis queue (default 60).")
 @database_option
 @private_networks_option

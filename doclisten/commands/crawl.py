@@ -23,7 +23,7 @@ def crawl(
     config: Config,
     refs: Sequence[str],
     overrides: dict[str, Any],
-    processes_wanted: int = 1,
+    processes_wanted: int | None = 1,
     on_stop: processes.StopLine | None = None,
 ) -> tuple[int, list]:
     engine = open_database(config.database_url)
@@ -33,6 +33,10 @@ def crawl(
             if not sources:
                 raise SourceError("no sources to crawl: add blogs with `doclisten sources add URL`")
             posts, _ = volumes(s)
+            if processes_wanted is None:  # the default: as many as the crawl's size is worth
+                processes_wanted = processes.auto_processes(
+                    processes.sites_of([src.home_url for src in sources])
+                )
             shares = processes.split(
                 [(src.id, src.home_url, posts.get(src.id, 0)) for src in sources], processes_wanted
             )
