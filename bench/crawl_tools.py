@@ -431,6 +431,8 @@ def spy_stacks(path: Path) -> dict[str, list[Stack]]:
         if not stack or not count.isdigit():
             continue
         frames = stack.split(";")
+        if frames and re.match(r"process \d+:", frames[0].strip()):  # --subprocesses: the process first
+            frames = frames[1:]
         head = re.match(r"thread \(([^)]*)\)(?::\s*(.*))?$", frames[0].strip())
         tid = head.group(1) if head else frames[0]
         if head and head.group(2):
