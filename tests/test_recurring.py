@@ -142,7 +142,10 @@ def test_run_on_sqlite_keeps_the_site_current(demo_site, sqlite_url, procs) -> N
                 )
             return done()
 
-        wait_for(a_day_later, 30, f"the new post {fresh.title!r} and comment {reply.id}")
+        try:
+            wait_for(a_day_later, 120, f"the new post {fresh.title!r} and comment {reply.id}")
+        except AssertionError as exc:  # say what the run was doing
+            raise AssertionError(f"{exc}\n--- run's log (end):\n{procs.log('run')[-4000:]}") from None
         assert procs.stop("run") == 0
         with engine.connect() as conn:
             leased = conn.execute(
