@@ -3,7 +3,6 @@ SQL calls, like the claimer's, run in a thread, so a blocked queue never freezes
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -23,11 +22,7 @@ from tests.test_recurring import Procs, wait_for
 
 @pytest.fixture
 def procs(tmp_path) -> Iterator[Procs]:  # type: ignore[no-untyped-def]
-    env = dict(os.environ, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
-    env.pop("DOCLISTEN_REDIS_URL", None)
-    p = Procs(env, tmp_path)
-    yield p
-    p.stop_all()
+    yield from Procs.running(tmp_path)
 
 
 @pytest.mark.parametrize("call", ["claim", "heartbeat"])

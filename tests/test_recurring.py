@@ -69,6 +69,15 @@ class Procs:
     def __init__(self, env: dict[str, str], logs: Path):
         self.env, self.logs, self.procs = env, logs, {}
 
+    @classmethod
+    def running(cls, logs: Path) -> Iterator[Procs]:
+        """A fixture's body: commands that may crawl 127.0.0.x and use no Redis unless told; killed after."""
+        env = dict(os.environ, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
+        env.pop("DOCLISTEN_REDIS_URL", None)
+        p = cls(env, logs)
+        yield p
+        p.stop_all()
+
     def start(self, name: str, *args: str) -> subprocess.Popen:
         log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
         proc = subprocess.Popen(
@@ -110,11 +119,7 @@ class Procs:
 
 @pytest.fixture
 def procs(tmp_path) -> Iterator[Procs]:  # type: ignore[no-untyped-def]
-    env = dict(os.environ, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
-    env.pop("DOCLISTEN_REDIS_URL", None)
-    p = Procs(env, tmp_path)
-    yield p
-    p.stop_all()
+    yield from Procs.running(tmp_path)
 
 
 def test_run_on_sqlite_keeps_the_site_current(demo_site, sqlite_url, procs) -> None:  # type: ignore[no-untyped-def]
