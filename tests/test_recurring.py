@@ -51,18 +51,21 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
 
 
-def complete(engine, site) -> Callable[[], bool]:  # type: ignore[no-untyped-def]
-    """True once the database holds exactly the sample site (every post and comment)."""
+class complete:  # a check function with a memory
+    """True once the database holds exactly the sample site (every post and comment); ``missing`` says
+    what the last check found wrong."""
 
-    def check() -> bool:
+    def __init__(self, engine, site) -> None:  # type: ignore[no-untyped-def]
+        self.engine, self.site, self.missing = engine, site, ""
+
+    def __call__(self) -> bool:
         try:
-            check_posts(engine, site)
-            check_comments(engine, site)
-        except AssertionErrorsOnly:
+            check_posts(self.engine, self.site)
+            check_comments(self.engine, self.site)
+        except AssertionErrorsOnly as exc:
+            self.missing = f"{type(exc).__name__}: {str(exc)[:2000]}"
             return False
         return True
-
-    return check
 
 
 class Procs:
@@ -150,7 +153,9 @@ def test_run_on_sqlite_keeps_the_site_current(demo_site, sqlite_url, procs) -> N
         try:
             wait_for(a_day_later, 120, f"the new post {fresh.title!r} and comment {reply.id}")
         except AssertionError as exc:  # say what the run was doing
-            raise AssertionError(f"{exc}\n--- run's log (end):\n{procs.log('run')[-4000:]}") from None
+            raise AssertionError(
+                f"{exc}\n--- the last check: {done.missing}\n--- run's log (end):\n{procs.log('run')[-4000:]}"
+            ) from None
         assert procs.stop("run") == 0
         with engine.connect() as conn:
             leased = conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -83,6 +84,29 @@ def test_post_upsert_new_unchanged_updated(sessions, source_id):  # type: ignore
     with sessions.begin() as s:
         rows = s.execute(select(Post)).scalars().all()
         assert len(rows) == 1 and rows[0].content_text == "Edited body."
+
+
+def test_a_date_only_reading_keeps_the_stored_time_of_that_day(sessions, source_id):  # type: ignore[no-untyped-def]
+    """The feed gave 16:45; the post's page, fetched again for its comments, shows only the day (parsed as
+    midnight): the stored time stays. Another day, or a finer time, replaces it."""
+
+    def stored() -> datetime:
+        with sessions.begin() as s:
+            return s.execute(select(Post.published_at)).scalar_one().replace(tzinfo=None)
+
+    feed_time = datetime(2026, 2, 17, 16, 45, tzinfo=UTC)
+    item = post(source_id)
+    with sessions.begin() as s:
+        upsert_post(s, replace(item, published_at=feed_time), NOW)
+    with sessions.begin() as s:
+        upsert_post(s, replace(item, published_at=datetime(2026, 2, 17, tzinfo=UTC)), NOW)
+    assert stored() == datetime(2026, 2, 17, 16, 45)
+    with sessions.begin() as s:  # a real correction: another day
+        upsert_post(s, replace(item, published_at=datetime(2026, 2, 19, tzinfo=UTC)), NOW)
+    assert stored() == datetime(2026, 2, 19)
+    with sessions.begin() as s:  # a finer reading of a stored date-only value is taken
+        upsert_post(s, replace(item, published_at=datetime(2026, 2, 19, 8, 30, tzinfo=UTC)), NOW)
+    assert stored() == datetime(2026, 2, 19, 8, 30)
 
 
 def test_comments_merge_across_sources_and_link_parents(sessions, source_id):  # type: ignore[no-untyped-def]

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Row, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from crawler.extract.dates import to_utc
 from crawler.items import PostItem
 from pipelines.store.db import insert_for
 from pipelines.store.keys import text_hash
@@ -20,8 +21,11 @@ from pipelines.store.models import Post
 
 # filled in on a known post only when the item has a value (a page without them keeps the stored ones)
 POSTS: Table = Post.__table__  # type: ignore[assignment]
-_FIND = select(Post.id, Post.content_hash).where(Post.url == bindparam("url"))
+_FIND = select(Post.id, Post.content_hash, Post.published_at, Post.updated_at).where(
+    Post.url == bindparam("url")
+)
 _KEEP_WHEN_MISSING = ("guid", "external_id", "entry_hash", "author", "published_at", "updated_at")
+_DATES = ("published_at", "updated_at")
 
 
 @dataclass
@@ -65,6 +69,9 @@ def save_post(session: Session, item: PostItem, now: datetime) -> SavedPost:
     for column in _KEEP_WHEN_MISSING:
         if values[column] is not None:
             changes[column] = values[column]
+    for column in _DATES:
+        if column in changes and coarser(changes[column], getattr(row, column)):
+            del changes[column]
     status = "unchanged"
     if row.content_hash != digest:
         changes.update(
@@ -72,6 +79,18 @@ def save_post(session: Session, item: PostItem, now: datetime) -> SavedPost:
         )
         status = "updated"
     return SavedPost(row.id, status, changes)
+
+
+def coarser(new: datetime, stored: datetime | None) -> bool:
+    """Whether ``new`` is only a date-precision reading of the ``stored`` timestamp: a page that shows
+    "February 17, 2026" (parsed as midnight) must not replace the feed's 16:45 of that day. Within a day
+    either way, as the page's date is in the blog's time zone."""
+    if stored is None:
+        return False
+    new, stored = to_utc(new), to_utc(stored)
+    if new.time() != time(0) or stored.time() == time(0):
+        return False
+    return abs(new - stored) < timedelta(days=1)
 
 
 def update_post(session: Session, post_id: int, changes: dict[str, Any]) -> None:
