@@ -22,7 +22,7 @@ import crawl_report  # noqa: E402
 import crawl_tools  # noqa: E402
 
 
-@pytest.mark.parametrize("script", ["crawl_bench.py", "farm.py", "bare_fetch.py"])
+@pytest.mark.parametrize("script", ["crawl_bench.py", "crawl_floor.py", "farm.py", "bare_fetch.py"])
 def test_bench_scripts_start(script: str) -> None:
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / script), "--help"],
