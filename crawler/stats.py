@@ -37,9 +37,11 @@ TOTAL_STATS: dict[str, str] = {
 
 SPOOLED = "doclisten/spooled"
 RETRY_AFTER_WAITS = "doclisten/retry_after/waits"
+RETRY_AFTER_HELD = "doclisten/retry_after/held"
 OTHER_STATS: dict[str, str] = {
     SPOOLED: "items spooled because the database stayed unavailable (storage pipeline)",
     RETRY_AFTER_WAITS: "answers whose Retry-After was waited for before retrying (RetryAfterMiddleware)",
+    RETRY_AFTER_HELD: "requests held back while their host rested after a Retry-After (RetryAfterMiddleware)",
 }
 
 

@@ -40,7 +40,7 @@ from crawler.items import (
 )
 from crawler.jobs import SourceJob
 from crawler.middlewares.conditional import response_validators
-from crawler.middlewares.retry_after import retry_until
+from crawler.middlewares.retry_after import HostPaused, retry_until
 from crawler.sitemaps import SitemapError, parse_sitemap, sitemaps_from_robots
 from crawler.spiders.base import Output, SourceSpider
 from crawler.spiders.errors import error_message
@@ -520,6 +520,8 @@ class BlogSpider(SourceSpider):
             status = response.status
             retry_at = retry_until(response) if status in (429, 503) else None
             message = f"HTTP {status}"
+        elif failure.check(HostPaused):  # not sent: its host answered another request with a long Retry-After
+            retry_at, message = failure.value.until, error_message(failure)
         else:
             message = error_message(failure)
         closed = status in plan.ENDPOINT_CLOSED_STATUSES and kind in ("rest", "comments-feed")
@@ -533,7 +535,8 @@ class BlogSpider(SourceSpider):
                 request.meta.get("blogger_post_id"),
                 request.meta.get("hinted"),
             )
-        if kind == "feed" and request.meta.get("page", 1) == 1 and status not in (429, 503):
+        resting = status in (429, 503) or retry_at is not None
+        if kind == "feed" and request.meta.get("page", 1) == 1 and not resting:
             yield from self.archive_fallback(job)  # no feed today (but a busy host asked us to wait)
         if closed or (request.meta.get("quiet") and status in (404, 410)):
             return
