@@ -186,15 +186,16 @@ def inline_text(el: etree._Element | None) -> str:
     return " ".join(el.text_content().translate(_INVISIBLE).split())
 
 
-def fragment_text(html: str | None) -> str:
+def fragment_text(html: str | None, without: str | None = None) -> str:
     """Clean text of an HTML fragment, as :func:`element_text` gives it for the same markup in a page:
     the non-text elements and boilerplate containers a page loses (``boilerplate.TAGS``, ``CONTAINERS``)
-    are removed first."""
+    are removed first, and the elements the CSS selector ``without`` names (a platform's quotes of other
+    messages, say)."""
     if not html or not html.strip():
         return ""
     body = parse_html(html).find("body")
     if body is None:
         return ""
-    for el in select(body, f"{TAGS}, {CONTAINERS}"):
+    for el in select(body, ", ".join(filter(None, [TAGS, CONTAINERS, without]))):
         drop(el)
     return element_text(body)
