@@ -8,6 +8,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -97,9 +99,11 @@ class FlakyBlog(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.hits.append((self.path, time.monotonic()))
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
         if self.path == "/robots.txt":
             return self.reply(200, "text/plain", b"User-agent: *\nAllow: /\n")
+        return self.answer(f"http://127.0.0.1:{self.server.server_address[1]}")
+
+    def answer(self, base: str) -> None:
         if self.path == "/feed/":
             item = (
                 f"<item><title>Pump day</title><link>{base}/2024/01/02/pump-day/</link>"
@@ -137,19 +141,25 @@ class FlakyBlog(BaseHTTPRequestHandler):
         pass
 
 
-def test_retry_after_is_honoured(sqlite_url) -> None:  # type: ignore[no-untyped-def]
-    FlakyBlog.hits = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyBlog)
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """A threaded local server with ``handler``; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        run_cli("sources", "add", f"{base}/feed/", f"{base}/closed/feed/", *FAST, db=sqlite_url)
-        run_cli("crawl", *FAST, db=sqlite_url)
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def test_retry_after_is_honoured(sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    FlakyBlog.hits = []
+    with serving(FlakyBlog) as base:
+        run_cli("sources", "add", f"{base}/feed/", f"{base}/closed/feed/", *FAST, db=sqlite_url)
+        run_cli("crawl", *FAST, db=sqlite_url)
     post_hits = [t for p, t in FlakyBlog.hits if p == "/2024/01/02/pump-day/"]
     assert len(post_hits) == 2 and post_hits[1] - post_hits[0] >= 0.9  # waited out Retry-After: 1
     engine = create_engine(sqlite_url)
@@ -170,11 +180,7 @@ class RateLimitedBlog(FlakyBlog):
     hits: list[tuple[str, float]] = []
     POSTS = [f"/2024/02/0{n}/day-{n}/" for n in range(1, 6)]
 
-    def do_GET(self) -> None:
-        self.hits.append((self.path, time.monotonic()))
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        if self.path == "/robots.txt":
-            return self.reply(200, "text/plain", b"User-agent: *\nAllow: /\n")
+    def answer(self, base: str) -> None:
         if self.path == "/feed/":
             items = "".join(
                 f"<item><title>Day {n}</title><link>{base}{path}</link>"
@@ -198,18 +204,10 @@ class RateLimitedBlog(FlakyBlog):
 
 def test_a_429_rests_the_whole_host(sqlite_url) -> None:  # type: ignore[no-untyped-def]
     RateLimitedBlog.hits = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), RateLimitedBlog)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(RateLimitedBlog) as base:
         run_cli("sources", "add", f"{base}/feed/", "--delay", "0", "--concurrency", "1", db=sqlite_url)
         # a delay, as by default: with none, Scrapy 2.19 hands a host's whole queue to the network at once
         result = run_cli("crawl", "--delay", "0.2", "--concurrency", "1", db=sqlite_url, check=False)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
     assert "Traceback" not in result.stderr, result.stderr
     pages = [p for p, _ in RateLimitedBlog.hits if p in RateLimitedBlog.POSTS]
     # one request at a time: nothing after the 429 (at most one already on its way when it came back)

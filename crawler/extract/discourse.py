@@ -24,13 +24,13 @@ and link previews (``aside.onebox``) are not the reply's own text.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from crawler.extract.dates import parse_iso
+from crawler.extract.jsondata import error_of, load_object, shaped
 from crawler.extract.model import ExtractedComment
 from crawler.extract.text import fragment_text
 
@@ -75,23 +75,6 @@ class Topic:
     posts_count: int | None = None
 
 
-def _json(body: bytes | str, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"Discourse {what}: not JSON ({exc.__class__.__name__})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"Discourse {what}: expected a JSON object, got {type(data).__name__}")
-    if "errors" in data and not any(key in data for key in ("topic_list", "post_stream")):
-        raise ValueError(f"Discourse {what}: {str(data['errors'])[:200]}")  # {"errors": [...], "error_type"}
-    return data
-
-
-def _of(value: Any, kind: type) -> Any:
-    """``value`` when it is a ``kind`` (dict, list), else an empty one: the JSON's shape is not trusted."""
-    return value if isinstance(value, kind) else kind()
-
-
 def as_json_url(path_or_url: str, base: str) -> str:
     """A listing's HTML address (``more_topics_url``: ``/latest?page=1``) as its JSON one."""
     parts = urlsplit(urljoin(base, path_or_url))
@@ -101,12 +84,12 @@ def as_json_url(path_or_url: str, base: str) -> str:
 
 def parse_listing(body: bytes | str, base: str) -> Listing:
     """Topics of one listing page. Raises ``ValueError`` (one line) when it is not a listing."""
-    data = _json(body, "listing")
+    data = load_object(body, "Discourse listing")
     topic_list = data.get("topic_list")
     if not isinstance(topic_list, dict):
-        raise ValueError("Discourse listing without a topic_list")
+        raise ValueError(f"Discourse listing without a topic_list{error_of(data)}")
     topics = []
-    for item in _of(topic_list.get("topics"), list):
+    for item in shaped(topic_list.get("topics"), list):
         if not isinstance(item, dict) or not isinstance(item.get("id"), int):
             continue
         if item.get("archetype", "regular") != "regular" or item.get("visible") is False:
@@ -134,11 +117,11 @@ def parse_listing(body: bytes | str, base: str) -> Listing:
 def parse_topic(body: bytes | str, base: str) -> Topic:
     """A topic's first post and the replies in this answer; ``missing_post_ids`` are the stream's others
     (:func:`posts_url`). Raises ``ValueError`` (one line) when it is not a topic."""
-    data = _json(body, "topic")
-    stream = _of(data.get("post_stream"), dict)
+    data = load_object(body, "Discourse topic")
+    stream = shaped(data.get("post_stream"), dict)
     if not isinstance(data.get("id"), int) or not stream:
-        raise ValueError("Discourse topic without an id or a post_stream")
-    posts = [p for p in _of(stream.get("posts"), list) if isinstance(p, dict)]
+        raise ValueError(f"Discourse topic without an id or a post_stream{error_of(data)}")
+    posts = [p for p in shaped(stream.get("posts"), list) if isinstance(p, dict)]
     topic = Topic(
         id=data["id"],
         title=str(data.get("title") or data.get("fancy_title") or "").strip(),
@@ -153,15 +136,17 @@ def parse_topic(body: bytes | str, base: str) -> Topic:
     topic.comments = replies(posts, base)
     loaded = {p.get("id") for p in posts}
     topic.missing_post_ids = [
-        i for i in _of(stream.get("stream"), list) if isinstance(i, int) and i not in loaded
+        i for i in shaped(stream.get("stream"), list) if isinstance(i, int) and i not in loaded
     ]
     return topic
 
 
 def parse_posts(body: bytes | str, base: str) -> list[ExtractedComment]:
     """The replies of a ``/t/<id>/posts.json?post_ids[]=…`` answer."""
-    data = _json(body, "posts")
-    posts = [p for p in _of(_of(data.get("post_stream"), dict).get("posts"), list) if isinstance(p, dict)]
+    data = load_object(body, "Discourse posts")
+    posts = [
+        p for p in shaped(shaped(data.get("post_stream"), dict).get("posts"), list) if isinstance(p, dict)
+    ]
     return replies(posts, base)
 
 

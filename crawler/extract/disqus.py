@@ -32,6 +32,7 @@ from typing import Any
 from urllib.parse import urlencode, urljoin
 
 from crawler.extract.dates import parse_iso
+from crawler.extract.jsondata import error_of, load_object, shaped
 from crawler.extract.model import ExtractedComment
 from crawler.extract.text import fragment_text
 from crawler.extract.tree import Doc
@@ -141,16 +142,13 @@ def parse_thread(body: bytes | str) -> DisqusThread:
     script = Doc(body).select_one("script#disqus-threadData")
     if script is None or not (script.text or "").strip():
         raise ValueError("Disqus embed page without thread data (disqus-threadData)")
-    try:
-        data = json.loads(script.text or "")
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"Disqus thread data: not JSON ({exc.msg})") from None
-    response = data.get("response") if isinstance(data, dict) else None
+    data = load_object(script.text or "", "Disqus thread data")
+    response = data.get("response")
     if not isinstance(response, dict):
-        raise ValueError("Disqus thread data without a response")
-    thread = _of(response.get("thread"), dict)
-    cursor = _of(data.get("cursor"), dict)
-    posts = _of(response.get("posts"), list)
+        raise ValueError(f"Disqus thread data without a response{error_of(data)}")
+    thread = shaped(response.get("thread"), dict)
+    cursor = shaped(data.get("cursor"), dict)
+    posts = shaped(response.get("posts"), list)
     total = cursor.get("total", thread.get("posts"))
     return DisqusThread(
         comments=[c for c in map(_comment, posts) if c is not None],
@@ -169,7 +167,7 @@ def _comment(post: Any) -> ExtractedComment | None:
     text = fragment_text(post.get("message")) or html.unescape(str(post.get("raw_message") or "")).strip()
     if not text:
         return None
-    author = _of(post.get("author"), dict)
+    author = shaped(post.get("author"), dict)
     parent = post.get("parent")
     return ExtractedComment(
         text=text,
@@ -180,8 +178,3 @@ def _comment(post: Any) -> ExtractedComment | None:
         parent_external_id=f"{ID_PREFIX}{parent}" if parent not in (None, "", 0) else None,
         via=VIA,
     )
-
-
-def _of(value: Any, kind: type) -> Any:
-    """``value`` when it is a ``kind`` (dict, list), else an empty one: the JSON's shape is not trusted."""
-    return value if isinstance(value, kind) else kind()

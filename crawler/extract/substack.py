@@ -17,7 +17,6 @@ A paid-only post is stored with what is public (its free preview) and says so (`
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from crawler.extract.dates import parse_iso
+from crawler.extract.jsondata import error_of, load_object
 from crawler.extract.model import ExtractedComment
 from crawler.extract.text import fragment_text
 
@@ -65,21 +65,11 @@ def comments_url(post_url: str, post_id: int) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "all_comments=true&sort=oldest_first", ""))
 
 
-def _json(body: bytes | str, what: str) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"Substack {what}: not JSON ({exc.__class__.__name__})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"Substack {what}: expected a JSON object, got {type(data).__name__}")
-    return data
-
-
 def parse_post(body: bytes | str) -> SubstackPost:
     """A post from ``/api/v1/posts/<slug>``. Raises ``ValueError`` (one line) when it is not one."""
-    data = _json(body, "post")
+    data = load_object(body, "Substack post")
     if not isinstance(data.get("id"), int):
-        raise ValueError(f"Substack post without an id{_error_of(data)}")
+        raise ValueError(f"Substack post without an id{error_of(data)}")
     bylines = data.get("publishedBylines")
     first = bylines[0] if isinstance(bylines, list) and bylines and isinstance(bylines[0], dict) else {}
     text = (
@@ -99,18 +89,13 @@ def parse_post(body: bytes | str) -> SubstackPost:
     )
 
 
-def _error_of(data: dict[str, Any]) -> str:
-    error = data.get("error") or data.get("errors")
-    return f": {str(error)[:200]}" if error else ""
-
-
 def parse_comments(body: bytes | str) -> list[ExtractedComment]:
     """Every comment of the tree, each reply after the comment it answers; deleted or removed ones are left
     out, their replies keep their parent's id. Raises ``ValueError`` (one line) when it is not a listing."""
-    data = _json(body, "comments")
+    data = load_object(body, "Substack comments")
     comments = data.get("comments")
     if not isinstance(comments, list):
-        raise ValueError(f"Substack comments without a comment list{_error_of(data)}")
+        raise ValueError(f"Substack comments without a comment list{error_of(data)}")
     return list(_walk(comments, None))
 
 
