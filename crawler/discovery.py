@@ -14,8 +14,9 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from crawler.charset import decode_html
+from crawler.connectors.discourse import DISCOURSE_FEED, listing_url
 from crawler.exceptions import DoclistenError
-from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM
+from crawler.extract.model import BLOGGER, DISCOURSE, GENERIC, WORDPRESS, WORDPRESS_COM
 from crawler.extract.platform import detect_platform, platform_from_generator, platform_from_host
 from crawler.feeds import Feed, FeedError, is_json_feed, parse_feed
 from crawler.urls import same_site
@@ -44,7 +45,7 @@ class DiscoveryError(DoclistenError, ValueError):
 class Discovery:
     home_url: str | None
     feed_url: str | None = None
-    feed_kind: str | None = None  # "rss" | "atom" | "json"
+    feed_kind: str | None = None  # "rss" | "atom" | "json" | "discourse" (a forum's JSON listing)
     comments_feed_url: str | None = None  # site-wide comments feed
     rest_root: str | None = None  # WordPress REST root, e.g. https://x/wp-json/
     platform: str = GENERIC
@@ -105,6 +106,8 @@ def _from_feed(feed: Feed, url: str) -> Discovery:
         or platform_from_host(url)
         or GENERIC
     )
+    if platform == DISCOURSE:  # a forum's RSS: its JSON listing says more (replies and their parents)
+        return _forum(home, feed.title)
     return Discovery(
         home_url=home,
         feed_url=url,
@@ -154,6 +157,8 @@ def _from_html(body: bytes, url: str, content_type: str, headers: Mapping | None
     home = urljoin(base, canonical.strip()) if canonical else url
     home = home if same_site(home, url) else url
     platform = detect_platform(text, home)
+    if platform == DISCOURSE:
+        return _forum(home, _title(sel))
     feeds = _alternates(sel, base)
     main = next(((href, kind) for href, kind, comments in feeds if not comments), (None, None))
     linked_comments = next((href for href, _, comments in feeds if comments), None)
@@ -169,6 +174,13 @@ def _from_html(body: bytes, url: str, content_type: str, headers: Mapping | None
         platform=platform,
         title=_title(sel),
         candidate_feed_urls=[] if main[0] else _candidates(home, platform),
+    )
+
+
+def _forum(home: str, title: str | None) -> Discovery:
+    """A Discourse forum (or one of its categories): read through its JSON listing, no feeds."""
+    return Discovery(
+        home_url=home, feed_url=listing_url(home), feed_kind=DISCOURSE_FEED, platform=DISCOURSE, title=title
     )
 
 

@@ -14,7 +14,8 @@ WORDPRESS = "wordpress"  # self-hosted WordPress (classic or block theme)
 WORDPRESS_COM = "wordpress.com"
 BLOGGER = "blogger"
 GENERIC = "generic"
-PLATFORMS = (WORDPRESS, WORDPRESS_COM, BLOGGER, GENERIC)
+DISCOURSE = "discourse"  # a forum: topics are posts, replies comments (crawler/connectors/discourse.py)
+PLATFORMS = (WORDPRESS, WORDPRESS_COM, BLOGGER, GENERIC, DISCOURSE)
 
 
 @dataclass

@@ -15,7 +15,15 @@ from crawler.extract.body import choose_body, lead_before
 from crawler.extract.boilerplate import strip_boilerplate
 from crawler.extract.comment_count import shown_comment_count
 from crawler.extract.meta import fill_metadata
-from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM, ExtractedComment, ExtractedPost
+from crawler.extract.model import (
+    BLOGGER,
+    DISCOURSE,
+    GENERIC,
+    WORDPRESS,
+    WORDPRESS_COM,
+    ExtractedComment,
+    ExtractedPost,
+)
 from crawler.extract.platform import detect_platform
 from crawler.extract.text import element_text
 from crawler.extract.tree import Doc
@@ -28,6 +36,7 @@ ADAPTERS: dict[str, ModuleType] = {
     WORDPRESS_COM: wpcom,
     BLOGGER: blogger,
     GENERIC: generic,
+    DISCOURSE: generic,  # a topic page's no-JavaScript view: forums.py reads its messages
 }
 
 

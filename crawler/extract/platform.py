@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM
+from crawler.extract.model import BLOGGER, DISCOURSE, GENERIC, WORDPRESS, WORDPRESS_COM
 from crawler.extract.tree import Doc
 
 # x.blogspot.com, x.blogspot.co.uk, x.blogspot.com.au; blogger.com serves Blogger and nothing else
@@ -42,6 +42,8 @@ def platform_from_host(url: str) -> str | None:
 def platform_from_generator(generator: str | None) -> str | None:
     """The platform a ``<meta name=generator>`` or a feed's ``<generator>`` names, else None."""
     text = (generator or "").lower()
+    if text.startswith("discourse") or " discourse " in f" {text} ":
+        return DISCOURSE
     if "wordpress.com" in text:
         return WORDPRESS_COM
     if "blogger" in text:
@@ -66,12 +68,12 @@ def _has_block_classes(doc: Doc) -> bool:
 
 
 def detect_platform(html: bytes | str | Doc, url: str) -> str:
-    """One of ``model.WORDPRESS_COM``, ``BLOGGER``, ``WORDPRESS``, ``GENERIC``."""
+    """One of ``model.WORDPRESS_COM``, ``BLOGGER``, ``WORDPRESS``, ``DISCOURSE``, ``GENERIC``."""
     if platform := platform_from_host(url):
         return platform
     doc = html if isinstance(html, Doc) else Doc(html)
     generator = platform_from_generator(_generator(doc))
-    if generator in (BLOGGER, WORDPRESS_COM):
+    if generator in (BLOGGER, WORDPRESS_COM, DISCOURSE):
         return generator
     if doc.select(_BLOGGER_CSS) or _script_mentions(doc, "_WidgetManager"):
         return BLOGGER

@@ -19,8 +19,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.misc import load_object
 
 from crawler import plan
+from crawler.connectors.discourse import DiscourseConnector
 from crawler.extract import extract_links, extract_page
-from crawler.extract.model import GENERIC
+from crawler.extract.model import DISCOURSE, GENERIC
 from crawler.extract.wp_rest import parse_rest_comments, rest_comments_url
 from crawler.feeds import (
     FeedError,
@@ -50,7 +51,7 @@ from crawler.urls import canonical_url, is_trap, looks_like_post_url, same_site
 logger = logging.getLogger(__name__)
 
 
-class BlogSpider(SourceSpider):
+class BlogSpider(DiscourseConnector, SourceSpider):
     name = "blogs"
 
     def __init__(self, jobs: list[SourceJob] | None = None, claimer: Any = None, **kwargs: Any):
@@ -85,6 +86,9 @@ class BlogSpider(SourceSpider):
 
     def first_requests(self, job: SourceJob) -> Output:
         yield from self.robots_requests(job)
+        if job.platform == DISCOURSE:
+            yield from self.discourse_first_requests(job)
+            return
         if job.feed_url:
             conditional = not (job.needs_backfill or job.unconditional)
             yield self.request(job, job.feed_url, self.parse_feed, "feed", conditional=conditional)
