@@ -68,6 +68,7 @@ DOCLISTEN_CRAWL_ID = None  # set by the runner; the storage pipeline creates one
 DOCLISTEN_FINISH_CRAWL = True  # False: a process of a split crawl; the parent finishes the crawls row
 DOCLISTEN_BACKFILL_MAX_PAGES = 20  # archive pages (/page/N/, "Older posts") followed for a new source
 DOCLISTEN_BACKFILL_MAX_POSTS = 1000  # posts collected by backfill per source and crawl
+DOCLISTEN_FORUM_MAX_REQUESTS = 300  # requests to a forum per crawl for topics and their further posts
 DOCLISTEN_RETRY_AFTER_MAX_WAIT = 60.0  # seconds a crawl waits out a Retry-After before giving up
 DOCLISTEN_ROBOTS_UNAVAILABLE_SECONDS = 600.0  # a robots.txt answering 5xx disallows its site this long
 DOCLISTEN_JOB_LOADER = "pipelines.store.jobs.load_jobs_for_crawler"  # used by `scrapy crawl blogs`

@@ -23,6 +23,7 @@ SOURCE_STATS: dict[str, str] = {
     "duplicates": "posts dropped as duplicates within the crawl (spider: canonical URL; dedup pipeline)",
     "errors": "recorded errors: failed fetches, unreadable feeds, callbacks that failed (spider)",
     "robots_denied": "requests robots.txt refused (spider)",
+    "budget_left": "requests a forum's per-crawl budget left for the next crawls (DOCLISTEN_FORUM_MAX_REQUESTS)",
     "known_items": "feed entries of posts already stored (spider; the policy polls less when most are known)",
     "feed_ttl": "the feed's <ttl>, in seconds, the largest seen (spider)",
     "cache_max_age": "the feed's Cache-Control max-age, in seconds, the largest seen (spider)",

@@ -98,3 +98,15 @@ def test_a_discourse_forum_from_its_homepage_to_every_reply(forum, sqlite_url) -
     with engine.connect() as conn:
         assert conn.execute(select(func.count(Post.id))).scalar() == len(forum.topics)  # each topic once
     engine.dispose()
+
+
+def test_a_forum_larger_than_the_budget_is_finished_by_the_next_crawls(forum, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    run_cli("sources", "add", forum.home, *FAST, db=sqlite_url)
+    budget = ["--set", "DOCLISTEN_FORUM_MAX_REQUESTS=2"]  # two topic or posts requests a crawl
+    run_cli("crawl", *FAST, *budget, db=sqlite_url)
+    asked = [p for p in forum.paths() if p.startswith("/t/")]
+    assert len(asked) == 2, asked
+    assert len(stored(sqlite_url)) < len(forum.topics)
+    for _ in range(4):  # what is left comes with the next crawls, older listing pages included
+        run_cli("crawl", *FAST, *budget, db=sqlite_url)
+    check_forum(sqlite_url, forum)

@@ -2,8 +2,11 @@
 comment (``crawler/extract/discourse.py`` reads the answers).
 
 - first crawl: ``/latest.json`` (or a category's ``/c/<slug>/<id>/l/latest.json``) and its next pages, at
-  most ``DOCLISTEN_BACKFILL_MAX_PAGES`` pages and ``DOCLISTEN_BACKFILL_MAX_POSTS`` topics (the per-forum
-  budget);
+  most ``DOCLISTEN_BACKFILL_MAX_PAGES`` pages and ``DOCLISTEN_BACKFILL_MAX_POSTS`` topics, and at most
+  ``DOCLISTEN_FORUM_MAX_REQUESTS`` requests for topics and their posts (the per-forum budget: Discourse
+  rate-limits crawlers, and a 429 rests the whole host, ``crawler/middlewares/retry_after.py``). A topic
+  whose further posts the budget left out keeps no fingerprint (the next crawl fetches it again), and the
+  source counts as backfilled only once a crawl read the listing to its end within the budget;
 - recrawl: the first listing page; a topic is fetched again only when its listing entry changed (its
   highest post number or last post time: the entry fingerprint kept with the post), and further pages only
   while they still hold changed topics;
@@ -48,8 +51,10 @@ class DiscourseConnector:
     if TYPE_CHECKING:  # provided by the spider (crawler.spiders.blogs.BlogSpider)
         max_pages: int
         max_posts: int
+        forum_budget: int
         seen: dict[int, set[str]]
         backfilled: dict[int, int]
+        spent: dict[int, int]
 
         def request(
             self, job: SourceJob, url: str, callback: Any, kind: str, conditional: bool = True, **meta: Any
@@ -70,8 +75,14 @@ class DiscourseConnector:
     def discourse_first_requests(self, job: SourceJob) -> Output:
         url = job.feed_url or listing_url(job.home_url)
         yield self.request(job, url, self.parse_discourse_listing, "feed", page=1)
-        if job.needs_backfill:  # this crawl reads back through the listing's pages: later ones need not
-            yield SourceUpdateItem(job.source_id, backfilled=True)
+
+    def forum_request(self, job: SourceJob, url: str, callback: Any, kind: str, **meta: Any) -> list[Any]:
+        """The request, if the forum's budget for this crawl allows it (else none: ``budget_left``)."""
+        if self.spent[job.source_id] >= self.forum_budget:
+            self.count(job, "budget_left")
+            return []
+        self.spent[job.source_id] += 1
+        return [self.request(job, url, callback, kind, conditional=meta.pop("conditional", True), **meta)]
 
     def parse_discourse_listing(self, response: Any) -> Output:
         job = self.job_of(response)
@@ -94,10 +105,7 @@ class DiscourseConnector:
                 continue
             if url in self.seen[job.source_id] or self.backfilled[job.source_id] >= self.max_posts:
                 continue
-            self.seen[job.source_id].add(url)
-            self.backfilled[job.source_id] += 1
-            changed += 1
-            yield self.request(
+            asked = self.forum_request(
                 job,
                 topic.json_url,
                 self.parse_discourse_topic,
@@ -106,11 +114,27 @@ class DiscourseConnector:
                 post_url=url,
                 mark=mark,
             )
-        wanted = job.needs_backfill or changed > 0  # a recrawl reads on while pages still bring changes
-        if listing.next_url and page < self.max_pages and wanted:
-            yield self.request(
-                job, listing.next_url, self.parse_discourse_listing, "feed", page=page + 1, conditional=False
-            )
+            if asked:
+                self.seen[job.source_id].add(url)
+                self.backfilled[job.source_id] += 1
+                changed += 1
+                yield from asked
+        following: list[Any] = []
+        read_on = job.needs_backfill or changed > 0  # a recrawl reads on while pages still bring changes
+        if listing.next_url and page < self.max_pages and read_on:
+            following = [  # listing pages are few (max_pages): the budget is for topics and their posts
+                self.request(
+                    job,
+                    listing.next_url,
+                    self.parse_discourse_listing,
+                    "feed",
+                    page=page + 1,
+                    conditional=False,
+                )
+            ]
+            yield from following
+        if job.needs_backfill and not following and self.spent[job.source_id] < self.forum_budget:
+            yield SourceUpdateItem(job.source_id, backfilled=True)  # the listing was read to its end
 
     def parse_discourse_topic(self, response: Any) -> Output:
         job = self.job_of(response)
@@ -123,6 +147,15 @@ class DiscourseConnector:
         if not topic.text:
             yield self.fail(job, response.url, "the topic's first post is empty or gone", response.status)
             return
+        more: list[Any] = []
+        missing = topic.missing_post_ids
+        for start in range(0, len(missing), discourse.POSTS_PER_REQUEST):
+            chunk = missing[start : start + discourse.POSTS_PER_REQUEST]
+            posts = discourse.posts_url(job.home_url, topic.id, chunk)
+            more += self.forum_request(
+                job, posts, self.parse_discourse_posts, "comments", conditional=False, post_url=url
+            )
+        complete = len(more) * discourse.POSTS_PER_REQUEST >= len(missing)
         yield PostItem(
             source_id=job.source_id,
             url=url,
@@ -134,20 +167,11 @@ class DiscourseConnector:
             updated_at=None,
             content_text=topic.text,
             external_id=str(topic.id),
-            entry_hash=response.meta.get("mark"),
+            # a topic whose further posts the budget left for later keeps no fingerprint: fetched again
+            entry_hash=response.meta.get("mark") if complete else None,
             comments=topic.comments,
         )
-        missing = topic.missing_post_ids
-        for start in range(0, len(missing), discourse.POSTS_PER_REQUEST):
-            chunk = missing[start : start + discourse.POSTS_PER_REQUEST]
-            yield self.request(
-                job,
-                discourse.posts_url(job.home_url, topic.id, chunk),
-                self.parse_discourse_posts,
-                "comments",
-                conditional=False,
-                post_url=url,
-            )
+        yield from more
 
     def parse_discourse_posts(self, response: Any) -> Output:
         job = self.job_of(response)

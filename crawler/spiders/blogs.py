@@ -62,6 +62,8 @@ class BlogSpider(DiscourseConnector, SourceSpider):
         self.max_posts = 1000
         self.unconditional_every = 10
         self.closed: dict[int, set[str]] = defaultdict(set)  # optional endpoints closed this crawl
+        self.spent: dict[int, int] = defaultdict(int)  # requests to a forum this crawl (its budget)
+        self.forum_budget = 300
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> BlogSpider:
@@ -74,6 +76,7 @@ class BlogSpider(DiscourseConnector, SourceSpider):
         spider.max_pages = crawler.settings.getint("DOCLISTEN_BACKFILL_MAX_PAGES")
         spider.max_posts = crawler.settings.getint("DOCLISTEN_BACKFILL_MAX_POSTS")
         spider.unconditional_every = crawler.settings.getint("DOCLISTEN_UNCONDITIONAL_EVERY")
+        spider.forum_budget = crawler.settings.getint("DOCLISTEN_FORUM_MAX_REQUESTS")
         return spider
 
     def reset_source(self, job: SourceJob) -> None:
@@ -81,6 +84,7 @@ class BlogSpider(DiscourseConnector, SourceSpider):
         self.seen[job.source_id] = set()
         self.backfilled[job.source_id] = 0
         self.closed[job.source_id] = set()
+        self.spent[job.source_id] = 0
 
     # ------------------------------------------------------------------ requests
 
