@@ -269,3 +269,69 @@ def test_more_boilerplate_lines(line):
 )
 def test_prose_with_those_words_is_kept(line):
     assert not is_boilerplate_line(line)
+
+
+def test_text_straight_in_sections_outweighs_a_small_paragraph_box():
+    """Page builders and hand-written pages put prose straight into ``<section>``s with ``<br>``s: the
+    block model reads it, so a small ``<p>`` box elsewhere does not win."""
+    parts = "".join(
+        f'<section class="chapter"><h2>Part {n}</h2>{LOREM * 3}<br><br>Part {n} ends here. {LOREM}</section>'
+        for n in range(1, 5)
+    )
+    doc = Doc(
+        page(
+            f'<div class="wrap"><div class="story">{parts}</div><div class="note"><p>{LOREM}</p></div></div>'
+        )
+    )
+    body = choose_body(doc)
+    assert body is not None and body.get("class") == "story"
+
+
+def test_paragraphs_wrapped_in_spans_count_for_their_box():
+    spans = "".join(f"<span>Day {n}: {LOREM * 2}</span><br><br>" for n in range(1, 6))
+    doc = Doc(
+        page(
+            f'<div class="main-col"><div class="entry-text">{spans}</div></div><div class="aside-box"><p>{LOREM}</p></div>'
+        )
+    )
+    body = choose_body(doc)
+    assert body is not None and body.get("class") == "entry-text"
+
+
+def test_section_ids_made_from_their_headings_are_not_widget_names():
+    """Documentation generators name sections after their headings ("Sharing with a team" ->
+    ``id=sharing-with-a-team``): a word like "sharing" or "related" in such an id is the subject."""
+    sections = "".join(
+        f'<div class="section" id="{slug}"><h2>{heading}<a class="headerlink" href="#{slug}">¶</a></h2>'
+        f"<p>{LOREM * 2}</p><p>{heading}: {LOREM}</p></div>"
+        for slug, heading in [
+            ("sharing-readings-with-your-clinic", "Sharing readings with your clinic"),
+            ("related-settings", "Related settings"),
+            ("author-notes", "Author notes"),
+        ]
+    )
+    html = page(
+        f'<div class="document"><div class="body" role="main"><h1>Sensor guide</h1>{sections}</div></div>'
+    )
+    text = extract_page(html, "https://docs.example/guide/sharing.html").content_text
+    for heading in ("Sharing readings with your clinic:", "Related settings:", "Author notes:"):
+        assert heading in text
+    html = page(
+        f'<div class="entry-content"><p>{LOREM * 3}</p><div id="sharing-buttons"><h3>Share this</h3>'
+        '<a href="/t">Twitter</a> <a href="/f">Facebook</a></div></div>'
+    )
+    assert "Twitter" not in extract_page(html, "https://blog.example/p/1").content_text  # a real share box
+
+
+def test_post_in_a_column_named_sidebar_is_not_chrome():
+    """Some themes name the post's own column after the sidebar next to it (``sidebar-left`` layouts):
+    a sidebar-named box that holds the page's ``h1`` (or an ``article``, ``main``) is not chrome."""
+    html = page(
+        '<div class="sidebar-left-layout"><h1>Night lows</h1><div class="txt">'
+        f"<p>Night one: {LOREM * 2}</p><p>Night two: {LOREM}</p></div></div>"
+        f'<div class="strip"><p>Our shop: {LOREM}</p></div>'
+        f'<div id="sidebar"><div class="widget"><p>About me: {LOREM * 4}</p></div></div>'
+    )
+    text = extract_page(html, "https://lows.example/2024/05/night-lows/").content_text
+    assert "Night one:" in text and "Night two:" in text
+    assert "About me" not in text and "Our shop" not in text

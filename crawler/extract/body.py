@@ -42,12 +42,22 @@ OUTWEIGH = 2.0  # a known container away from the densest cluster wins when it r
 CLIMB = 1.3  # the densest cluster grows to an ancestor that adds this much paragraph text ...
 CLIMB_DENSITY = 0.5  # ... while that ancestor's text is still mostly paragraphs ...
 CLIMB_LEVELS = 4  # ... within this many levels
+DOUBT = 0.7  # a body reading less than this share of the page's remaining text is a doubtful choice
 LEAD_LEVELS = 3  # how far up from the body the lead is looked for
 MIN_LEAD = 30
 _MIN_PARAGRAPH = 25
 _MIN_OWN_TEXT = 50
 _PARAGRAPHS = ("p", "pre", "blockquote", "li")
-_BOX_TEXT = etree.XPath("//div/text()[normalize-space()] | //td/text()[normalize-space()]")
+_CHROME_TAGS = frozenset({"aside", "nav", "footer", "header"})
+_HOLDS_ARTICLE = ("article", "main", "h1")
+# Boxes that hold text of their own (``<br>``-separated layouts, text straight in a ``section``), and the
+# inline elements whose text counts for the box around them (paragraphs count through _PARAGRAPHS).
+_BOXES = frozenset({"div", "td", "section", "article", "main", "dd", "center", "font"})
+_INLINE = frozenset({"span", "font", "em", "i", "b", "strong", "small", "big", "u", "mark", "abbr", "cite"})
+_BOX_TEXT = etree.XPath(
+    "//*[self::div or self::td or self::section or self::article or self::main or self::dd or self::center"
+    " or self::span or self::font]/text()[normalize-space()]"
+)
 _LINK_TEXT = etree.XPath("descendant-or-self::a//text()")
 _LEAD = re.compile(
     r"^(lead\w*|intro\w*|excerpt|deck|dek|summary|standfirst|subtitle|subheadline|einleitung|chapo|chapeau|"
@@ -86,7 +96,8 @@ def _looks_like_listing(el: etree._Element) -> bool:
 
 def _text_blocks(doc: Doc):
     """(container, length) of every paragraph: ``p``/``pre``/``blockquote``/``li`` count for their parent,
-    a ``div``/``td`` with text of its own (``<br>``-separated layouts) for itself."""
+    a box (``div``, ``td``, ``section`` …) with text of its own — straight in it or inside its inline
+    elements (``<span>``-wrapped paragraphs) — for itself."""
     memo: dict = {}
     for para in doc.of_tags(_PARAGRAPHS):
         raw = para.text_content()
@@ -96,9 +107,12 @@ def _text_blocks(doc: Doc):
         if length >= _MIN_PARAGRAPH and para.getparent() is not None and not _aside(para, memo):
             yield para.getparent(), length
     own: dict = defaultdict(int)
-    for chunk in _BOX_TEXT(doc.root):  # text directly inside a div/td: its own text or a child's tail
+    for chunk in _BOX_TEXT(doc.root):  # text directly inside a box, or inside inline elements in one
         box = chunk.getparent() if chunk.is_text else chunk.getparent().getparent()
-        own[box] += len(" ".join(chunk.split())) + 1
+        while box is not None and box.tag in _INLINE:
+            box = box.getparent()
+        if box is not None and box.tag in _BOXES:
+            own[box] += len(" ".join(chunk.split())) + 1
     for box, length in own.items():
         if length >= _MIN_OWN_TEXT and box is not None and not _aside(box, memo):
             yield box, length
@@ -112,9 +126,17 @@ def _aside(el: etree._Element, memo: dict) -> bool:
         node = node.getparent()
     flag = memo[node] if node is not None else False
     for anc in reversed(chain):
-        flag = flag or anc.tag in ("aside", "nav", "footer", "header") or _sidebar_named(anc)
+        flag = flag or _chrome(anc)
         memo[anc] = flag
     return flag
+
+
+def _chrome(el: etree._Element) -> bool:
+    """A sidebar, navigation, page header or footer — by tag or name — that does not hold the article (an
+    ``article``, ``main`` or the page's ``h1``: some themes put the post in a ``sidebar``-named column)."""
+    if el.tag not in _CHROME_TAGS and not _sidebar_named(el):
+        return False
+    return next(el.iter(*_HOLDS_ARTICLE), None) is None
 
 
 def _sidebar_named(el: etree._Element) -> bool:
@@ -197,6 +219,26 @@ def choose_body(doc: Doc, preferred: tuple[str, ...] = ()) -> etree._Element | N
     floor = (hints.get(base) or score(base)) * NARROW
     inner = [el for el, value in hints.items() if value >= floor and _inside(el, base)]
     return max(inner, key=_depth) if inner else base
+
+
+def page_score(doc: Doc) -> int:
+    """What the page still reads outside links and chrome (see :func:`doubtful`)."""
+    page = doc.root.find("body")
+    page = page if page is not None else doc.root
+    chrome, walker = 0, etree.iterwalk(page, events=("start",))
+    for _, el in walker:
+        if el is not page and isinstance(el.tag, str) and _chrome(el):
+            chrome += score(el)
+            walker.skip_subtree()
+    return score(page) - chrome
+
+
+def doubtful(kept: int, page: int) -> bool:
+    """Whether the chosen body may be the wrong block or only part of the article: once chrome, boilerplate
+    and comments are gone, what is left of the page (``page``: its :func:`page_score`) is mostly the
+    article, so a body that reads (``kept``: its :func:`score` less its widgets') less than ``DOUBT`` of
+    that text leaves a lot unexplained."""
+    return kept < page * DOUBT
 
 
 def lead_before(body: etree._Element) -> list[etree._Element]:

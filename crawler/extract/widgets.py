@@ -69,6 +69,8 @@ LINK_GRID = 0.75  # a block whose text is this much link text (with several link
 LINK_GRID_MIN_LINKS = 3
 MAX_HEADING = 80
 _LINK_TEXT = etree.XPath("descendant-or-self::a//text()")
+_NOT_SLUG = re.compile(r"[\W_]+")
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def _squeeze(el: etree._Element) -> str:
@@ -87,16 +89,31 @@ def _elsewhere_token(name: str) -> bool:
     return any(_ELSEWHERE_PART.match(p) for p in re.split(r"[-_]+", name) if p)
 
 
+def _slug(text: str) -> str:
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+
+
+def _names(el: etree._Element) -> list[str]:
+    """``el``'s class tokens and id — but not an id made from the element's own heading (documentation
+    generators and Markdown tables of contents: ``<div class=section id=sharing-with-a-team><h2>Sharing
+    with a team``), which names the section's subject, not a widget."""
+    names = (el.get("class") or "").split()
+    id_ = el.get("id")
+    if id_:
+        heading = next(el.iter(*_HEADING_TAGS), None) if _NOT_SLUG.search(id_) else None
+        if heading is None or _slug(heading.text_content()) != _slug(id_):
+            names.append(id_)
+    return names
+
+
 def _about_elsewhere(el: etree._Element) -> bool:
-    return any(
-        _elsewhere_token(name) for name in (el.get("class") or "").split() + [el.get("id") or ""] if name
-    )
+    return any(_elsewhere_token(name) for name in _names(el))
 
 
 def _is_junk_name(el: etree._Element) -> bool:
     if el.tag in _JUNK_TAGS:
         return True
-    return any(_junk_token(name) for name in (el.get("class") or "").split() + [el.get("id") or ""] if name)
+    return any(_junk_token(name) for name in _names(el))
 
 
 def _link_share(el: etree._Element) -> float:
@@ -130,15 +147,16 @@ def _is_related_heading(el: etree._Element) -> bool:
     return len(text) <= MAX_HEADING and RELATED_HEADING.match(text) is not None
 
 
-def _drop_related_heading(heading: etree._Element, body: etree._Element) -> None:
+def _related_box(heading: etree._Element, body: etree._Element) -> list[etree._Element]:
+    """What a related-links heading takes with it: its box when that is mostly links, else itself and a
+    following block of links."""
     box = heading.getparent()
     if box is not None and box is not body and _link_share(box) > 0.5:
-        drop(box)
-        return
+        return [box]
     follower = heading.getnext()
     if follower is not None and follower.tag in BLOCKS and _link_share(follower) > 0.5:
-        drop(follower)
-    drop(heading)
+        return [follower, heading]
+    return [heading]
 
 
 def _is_title(el: etree._Element, title: str) -> bool:
@@ -161,8 +179,9 @@ def _is_widget(el: etree._Element, total: int) -> bool:
     return False
 
 
-def clean_body(body: etree._Element, total: int, title: str | None = None) -> None:
-    """Remove widgets nested in the chosen body (``total``: its text length), and the post's title."""
+def find_widgets(body: etree._Element, total: int, title: str | None = None) -> list[etree._Element]:
+    """The widgets nested in the chosen body (``total``: its text length) and the post's title, outermost
+    first; nothing is removed yet (see :func:`clean_body`)."""
     title = " ".join((title or "").split())
     headings, widgets = [], []
     walker = etree.iterwalk(body, events=("start",))
@@ -178,7 +197,14 @@ def clean_body(body: etree._Element, total: int, title: str | None = None) -> No
         elif el.tag not in PROSE or next(el.iter(*INLINE_SUSPECTS), None) is not None:
             continue
         walker.skip_subtree()  # removed, or plain prose (nothing inside can be a widget)
-    for el in widgets:
+    found = set(widgets)
+    for heading in headings:
+        widgets.extend(el for el in _related_box(heading, body) if el not in found)
+        found.update(widgets)
+    return widgets
+
+
+def clean_body(body: etree._Element, total: int, title: str | None = None) -> None:
+    """Remove widgets nested in the chosen body (``total``: its text length), and the post's title."""
+    for el in find_widgets(body, total, title):
         drop(el)
-    for el in headings:
-        _drop_related_heading(el, body)
