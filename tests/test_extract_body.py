@@ -335,3 +335,44 @@ def test_post_in_a_column_named_sidebar_is_not_chrome():
     text = extract_page(html, "https://lows.example/2024/05/night-lows/").content_text
     assert "Night one:" in text and "Night two:" in text
     assert "About me" not in text and "Our shop" not in text
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<div hidden><p>Log in to save this article to your reading list, it takes a second.</p></div>",
+        '<div aria-hidden="true"><p>Log in to save this article to your reading list, it takes a second.</p></div>',
+        '<div style="color: red; display:none"><p>Log in to save this article to your reading list.</p></div>',
+        '<p style="visibility: hidden">Log in to save this article to your reading list, it takes a second.</p>',
+        '<div class="login-box hide"><p>Log in to save this article to your reading list, it takes a second.</p></div>',
+        '<div class="hidden"><p>Log in to save this article to your reading list, it takes a second.</p></div>',
+    ],
+)
+def test_hidden_elements_are_not_text(hidden):
+    html = page(f'<div class="story"><p>{LOREM * 2}</p>{hidden}<p>Second: {LOREM}</p></div>')
+    text = extract_page(html, "https://hidden.example/2024/03/story").content_text
+    assert "Second:" in text and "Carb counting" in text
+    assert "Log in" not in text
+
+
+def test_a_page_hidden_until_a_script_shows_it_is_still_read():
+    html = page(
+        f'<div id="page" style="display: none"><article><h1>Pump day</h1><p>{LOREM * 2}</p></article></div>'
+    )
+    assert "Carb counting" in extract_page(html, "https://hidden.example/2024/03/pump").content_text
+
+
+def test_an_article_marked_commented_is_not_a_comment():
+    """Themes mark a post that has comments (``<article class="post commented">``): that names its state,
+    so the article is neither a comment nor a comment area (and is not deleted as a thread)."""
+    articles = "".join(
+        f'<article class="post hentry commented" id="post-{n}"><h2>Week {n}</h2><div class="post-content">'
+        f"<p>Week {n}: {LOREM * 2}</p><p>{LOREM}</p></div>"
+        f'<div class="meta"><span class="author">Jo</span> <time datetime="2024-0{n}-01">1 {n} 2024</time></div>'
+        "</article>"
+        for n in (1, 2)
+    )
+    html = page(f"<main>{articles}</main>")
+    post = extract_page(html, "https://weeks.example/2024/week-1")
+    assert post.comments == []
+    assert "Week 1:" in post.content_text
