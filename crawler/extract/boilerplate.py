@@ -16,7 +16,9 @@ CHROME = "nav, aside, footer, header"
 _IN_CONTENT = etree.XPath("boolean(ancestor::article | ancestor::main)")
 _HOLDS_CONTENT = ("article", "main", "h1")
 HIDDEN = "[hidden], [aria-hidden], [style], .hide, .hidden"
-_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)", re.I)
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)", re.I
+)
 _HIDDEN_CLASSES = frozenset({"hide", "hidden"})
 
 # Comment forms, share/like widgets, related posts, reply/edit/delete controls, pagers, feeds links.
