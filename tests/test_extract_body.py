@@ -376,3 +376,45 @@ def test_an_article_marked_commented_is_not_a_comment():
     post = extract_page(html, "https://weeks.example/2024/week-1")
     assert post.comments == []
     assert "Week 1:" in post.content_text
+
+
+def test_a_list_of_teasers_is_lines_not_an_articles_paragraphs():
+    """Twelve list items of 90 characters read more than three paragraphs of 300, but a list is lines:
+    the article's paragraphs make the densest cluster."""
+    teaser = "<li><b>Pump news</b> A short summary of another story on this site, with a date and a teaser line.</li>"
+    story = "".join(f"<p>Part {n}: {LOREM * 2}</p>" for n in range(1, 4))
+    doc = Doc(
+        page(
+            f'<div class="col"><div class="story-text">{story}</div></div><div class="col2"><ul>{teaser * 12}</ul></div>'
+        )
+    )
+    body = choose_body(doc)
+    assert body is not None and body.get("class") == "story-text"
+
+
+def test_paragraphs_wrapped_in_a_byline_span_stay_but_a_byline_goes():
+    """Blogger templates wrap a post's paragraphs in ``span.byline``-named elements; a byline is a line,
+    so such a span that holds paragraphs is the post's text."""
+    paras = "".join(f'<span class="byline-text"><p>Entry {n}: {LOREM}</p></span>' for n in range(1, 5))
+    html = page(
+        '<div class="post hentry"><h3 class="post-title">Sick day rules</h3>'
+        '<div class="post-header"><span class="byline post-timestamp">Posted by Ana at 9:14 AM</span></div>'
+        f'<div class="post-body entry-content">{paras}</div></div>'
+    )
+    text = extract_page(html, "https://anaspancreas.blogspot.com/2024/02/sick-day.html").content_text
+    assert all(f"Entry {n}:" in text for n in (1, 2, 3, 4))
+    assert "Posted by Ana" not in text
+
+
+def test_the_article_with_the_pages_h1_among_related_coverage():
+    """News pages follow the story with more ``article``s ("Related coverage", the next stories of an
+    endless page) that may read more than the story: the one holding the page's ``h1`` is the post."""
+    story = f"<article><h1>School nurses get CGM alerts</h1><p>Story: {LOREM * 2}</p><p>{LOREM}</p></article>"
+    more = "".join(
+        f"<article><h2>Other story {n}</h2><p>Other {n}: {LOREM * 2}</p><p>{LOREM}</p></article>"
+        for n in range(1, 4)
+    )
+    html = page(f'<main><div class="stream">{story}<h2>Coverage</h2>{more}</div></main>')
+    text = extract_page(html, "https://news.example/2024/cgm-alerts").content_text
+    assert "Story:" in text
+    assert "Other 1:" not in text and "Other 3:" not in text

@@ -42,6 +42,7 @@ OUTWEIGH = 2.0  # a known container away from the densest cluster wins when it r
 CLIMB = 1.3  # the densest cluster grows to an ancestor that adds this much paragraph text ...
 CLIMB_DENSITY = 0.5  # ... while that ancestor's text is still mostly paragraphs ...
 CLIMB_LEVELS = 4  # ... within this many levels
+LIST_WEIGHT = 0.5  # a list item weighs this much of a paragraph in the densest cluster
 DOUBT = 0.7  # a body reading less than this share of the page's remaining text is a doubtful choice
 LEAD_LEVELS = 3  # how far up from the body the lead is looked for
 MIN_LEAD = 30
@@ -95,8 +96,9 @@ def _looks_like_listing(el: etree._Element) -> bool:
 
 
 def _text_blocks(doc: Doc):
-    """(container, length) of every paragraph: ``p``/``pre``/``blockquote``/``li`` count for their parent,
-    a box (``div``, ``td``, ``section`` …) with text of its own — straight in it or inside its inline
+    """(container, length, weight) of every paragraph: ``p``/``pre``/``blockquote``/``li`` count for their
+    parent (a list item, or a paragraph in one, with ``LIST_WEIGHT``: a list of teasers is lines, not an
+    article's paragraphs), a box (``div``, ``td``, ``section`` …) with text of its own — straight in it or inside its inline
     elements (``<span>``-wrapped paragraphs) — for itself."""
     memo: dict = {}
     for para in doc.of_tags(_PARAGRAPHS):
@@ -104,8 +106,9 @@ def _text_blocks(doc: Doc):
         if len(raw) < _MIN_PARAGRAPH:
             continue
         length = len(" ".join(raw.split())) - link_length(para)
-        if length >= _MIN_PARAGRAPH and para.getparent() is not None and not _aside(para, memo):
-            yield para.getparent(), length
+        parent = para.getparent()
+        if length >= _MIN_PARAGRAPH and parent is not None and not _aside(para, memo):
+            yield parent, length, LIST_WEIGHT if "li" in (para.tag, parent.tag) else 1.0
     own: dict = defaultdict(int)
     for chunk in _BOX_TEXT(doc.root):  # text directly inside a box, or inside inline elements in one
         box = chunk.getparent() if chunk.is_text else chunk.getparent().getparent()
@@ -115,7 +118,7 @@ def _text_blocks(doc: Doc):
             own[box] += len(" ".join(chunk.split())) + 1
     for box, length in own.items():
         if length >= _MIN_OWN_TEXT and box is not None and not _aside(box, memo):
-            yield box, length
+            yield box, length, 1.0
 
 
 def _aside(el: etree._Element, memo: dict) -> bool:
@@ -163,11 +166,11 @@ def densest(doc: Doc) -> etree._Element | None:
     its ancestors while they add paragraphs (articles split in sections by a page builder)."""
     weights: dict = defaultdict(float)
     below: dict = defaultdict(int)  # paragraph text under each element
-    for container, length in _text_blocks(doc):
-        weights[container] += length
+    for container, length, weight in _text_blocks(doc):
+        weights[container] += length * weight
         parent = container.getparent()
         if parent is not None:
-            weights[parent] += length / 2
+            weights[parent] += length * weight / 2
         below[container] += length
         for anc in container.iterancestors():
             below[anc] += length
@@ -218,7 +221,21 @@ def choose_body(doc: Doc, preferred: tuple[str, ...] = ()) -> etree._Element | N
         return None
     floor = (hints.get(base) or score(base)) * NARROW
     inner = [el for el, value in hints.items() if value >= floor and _inside(el, base)]
-    return max(inner, key=_depth) if inner else base
+    return _titled_article(max(inner, key=_depth) if inner else base)
+
+
+def _titled_article(body: etree._Element) -> etree._Element:
+    """The one ``article`` with the page's ``h1`` among several in ``body``: the post, where the others are
+    related coverage or the next stories of an endless page, however much they read."""
+    articles = [el for el in body.iter("article") if el is not body]
+    if len(articles) < 2:
+        return body
+    tops = [el for el in articles if not any(_inside(el, other) for other in articles)]
+    titled = [el for el in tops if next(el.iter("h1"), None) is not None]
+    if len(tops) < 2 or len(titled) != 1 or sum(1 for _ in body.iter("h1")) != 1:
+        return body
+    heading = next(titled[0].iter("h1"))
+    return titled[0] if score(titled[0]) - score(heading) >= _MIN_OWN_TEXT else body
 
 
 def page_score(doc: Doc) -> int:

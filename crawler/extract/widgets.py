@@ -17,10 +17,14 @@ from crawler.extract.tree import drop
 _JUNK_PART = re.compile(
     r"^(related\w*|share\w*|sharing|social\w*|sociable|newsletter\w*|subscribe\w*|donat\w*|promo\w*|"
     r"advert\w*|ads?|adsense|sponsor\w*|recommend\w*|saboxplugin\w*|authorbox|author|authors|autor|"
-    r"author-?bio|breadcrumbs?|tags|tagcloud|rating\w*|caption|credits?|byline|dateline|"
-    r"signature|relativetime|notice|disclaimer)$",
+    r"author-?bio|breadcrumbs?|tags|tagcloud|rating\w*|signature|notice|disclaimer)$",
     re.I,
 )
+# ... or names of a line (a byline, a dateline, a caption): a widget only while it reads like one, never when
+# it wraps paragraphs (Blogger templates that put the post's paragraphs in a ``span.byline``)
+_LINE_PART = re.compile(r"^(byline|dateline|relativetime|caption|credits?)$", re.I)
+_PARAGRAPH_TAGS = ("p", "div", "ul", "ol", "blockquote", "table", "h2", "h3", "h4")
+MAX_LINE = 300
 # Names of boxes about other pages (related posts, newsletters, donations): never the post itself, so they go
 # even when they hold most of the body's text (a long related-posts list under a short post).
 _ELSEWHERE_PART = re.compile(r"^(related\w*|recommend\w*|newsletter\w*|donat\w*|promo\w*|sponsor\w*)$", re.I)
@@ -110,10 +114,28 @@ def _about_elsewhere(el: etree._Element) -> bool:
     return any(_elsewhere_token(name) for name in _names(el))
 
 
+@lru_cache(maxsize=8192)
+def _line_token(name: str) -> bool:
+    return any(_LINE_PART.match(p) for p in re.split(r"[-_]+", name) if p)
+
+
 def _is_junk_name(el: etree._Element) -> bool:
     if el.tag in _JUNK_TAGS:
         return True
-    return any(_junk_token(name) for name in _names(el))
+    names = _names(el)
+    if any(_junk_token(name) for name in names):
+        return True
+    return any(_line_token(name) for name in names) and _reads_as_line(el)
+
+
+def _reads_as_line(el: etree._Element) -> bool:
+    """Short, without paragraphs or line breaks of its own."""
+    if (
+        next(el.iterdescendants(*_PARAGRAPH_TAGS), None) is not None
+        or sum(1 for _ in islice(el.iter("br"), 2)) >= 2
+    ):
+        return False
+    return len(_squeeze(el)) <= MAX_LINE
 
 
 def _link_share(el: etree._Element) -> float:
