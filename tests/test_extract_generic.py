@@ -14,6 +14,7 @@ from crawler.extract.generic import arbitrate
 from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM
 from crawler.extract.text import element_text
 from crawler.extract.tree import Doc, parse_html
+from crawler.extract.widgets import without_widgets
 
 PAGES = Path(__file__).parent / "pages" / "extract"
 URL = "https://endonotes.example/articles/living-with-lada?utm=1"
@@ -196,3 +197,21 @@ def test_doubt_is_the_share_of_the_pages_text_outside_chrome():
         score(post), page
     )  # the navigation does not count; three quarters of the rest is enough
     assert doubtful(score(doc.select_one("div.more")), page)
+
+
+def test_trafilaturas_reading_loses_what_our_cleaning_takes_for_widgets():
+    """When trafilatura's reading wins, it still goes through our cleaning: lines that lie in an author box,
+    a related-posts list or the title anywhere on the page — or in a widget already removed from our body —
+    are left out."""
+    doc = Doc(
+        "<html><body><h1>Camp week</h1><div class=story><p>" + ARTICLE + "</p></div>"
+        '<div class="saboxplugin-wrap"><p>Ana writes about type 1 since 2009.<br>Follow her on Instagram.</p></div>'
+        "</body></html>"
+    )
+    removed = Doc("<div class=share-bar><p>Share this with a friend who counts carbs.</p></div>").root
+    theirs = (
+        f"Camp week\n\n{ARTICLE.strip()}\n\nAna writes about type 1 since 2009.\nFollow her on Instagram.\n\n"
+        "Share this with a friend who counts carbs."
+    )
+    page = doc.root.find("body")
+    assert without_widgets(theirs, page, "Camp week", removed=[removed.find(".//div")]) == ARTICLE.strip()

@@ -3,9 +3,9 @@ family and the densest paragraph cluster), trafilatura as a second opinion when 
 (``body.doubtful``) and as the last resort; comments from the common comment containers (``#comments``,
 ``.comment-list``, ``.commentlist``, ``ol.comments`` …).
 
-The second opinion is arbitrated by containment of their words: when our body already holds (nearly) all of
-trafilatura's text it stays (with our cleaning); otherwise the two disagree about where or how large the
-article is, and the one that reads more wins — our choice was only part of it (a tiny block inside a large
+The second opinion (also for self-hosted WordPress, see ``page._body_text``) is arbitrated by containment of
+their words: when our body already holds (nearly) all of trafilatura's text it stays (with our cleaning);
+otherwise the two disagree about where or how large the article is, and the one that reads more wins — our choice was only part of it (a tiny block inside a large
 article, one of its sibling sections) or the wrong block, and trafilatura saw the rest of the page.
 """
 

@@ -19,7 +19,7 @@ from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM, Ex
 from crawler.extract.platform import detect_platform
 from crawler.extract.text import element_text
 from crawler.extract.tree import Doc, drop, has_ancestor
-from crawler.extract.widgets import find_widgets
+from crawler.extract.widgets import find_widgets, without_widgets
 
 LEAD_PROBE = 80  # a lead whose start the body already has (a theme printing the excerpt twice) is left out
 
@@ -60,21 +60,25 @@ def _find_comments(
 
 
 def _body_text(doc: Doc, adapter: ModuleType, title: str | None, url: str) -> str:
-    """The chosen body, cleaned, with its lead; on pages without an adapter, a doubtful choice is checked
-    against trafilatura's reading of the page before our cleaning (``generic.arbitrate``)."""
+    """The chosen body, cleaned, with its lead; on generic and WordPress pages, a doubtful choice is checked
+    against trafilatura's reading of the page before our cleaning, less what our cleaning takes for widgets
+    anywhere on the page (``generic.arbitrate``)."""
     body = choose_body(doc, adapter.BODY_CSS)
     if body is None:
         return ""
     leads = lead_before(body)
     widgets = find_widgets(body, len(body.text_content()), title)
     second = None
-    if adapter is generic:
+    if adapter in (generic, wordpress):
         outer = set(widgets)
         kept = score(body) - sum(score(el) for el in widgets if not has_ancestor(el, outer))
         if doubtful(kept, page_score(doc)):
             second = generic.fallback_text(doc.root, url)
     for el in widgets:
         drop(el)
+    if second:
+        page = doc.root.find("body")
+        second = without_widgets(second, page if page is not None else doc.root, title, widgets)
     text = element_text(body)
     fresh = [lead for lead in map(element_text, leads) if lead and lead[:LEAD_PROBE] not in text]
     ours = "\n\n".join(filter(None, [*fresh, text]))

@@ -230,3 +230,21 @@ def clean_body(body: etree._Element, total: int, title: str | None = None) -> No
     """Remove widgets nested in the chosen body (``total``: its text length), and the post's title."""
     for el in find_widgets(body, total, title):
         drop(el)
+
+
+def without_widgets(
+    text: str, page: etree._Element, title: str | None = None, removed: list[etree._Element] | None = None
+) -> str:
+    """``text`` (another extractor's reading of ``page``) less the lines that lie in what our cleaning
+    takes for widgets anywhere on the page (author boxes, related posts, share bars, the title), and in the
+    widgets already ``removed`` from the body."""
+    found = find_widgets(page, len(page.text_content()), title)
+    boxes = [_squeeze(el) for el in [*(removed or ()), *found]]
+    if not boxes:
+        return text
+    kept = []
+    for para in text.split("\n\n"):
+        lines = [ln for ln in para.split("\n") if not any(" ".join(ln.split()) in box for box in boxes)]
+        if lines:
+            kept.append("\n".join(lines))
+    return "\n\n".join(kept)
