@@ -418,3 +418,24 @@ def test_the_article_with_the_pages_h1_among_related_coverage():
     text = extract_page(html, "https://news.example/2024/cgm-alerts").content_text
     assert "Story:" in text
     assert "Other 1:" not in text and "Other 3:" not in text
+
+
+@pytest.mark.parametrize(
+    ("heading", "removed"),
+    [
+        ("Night lows", True),
+        ("Night lows | Ana’s Pancreas", True),
+        ("“Burned up” — night lows", True),  # the page title writes "Burned up" - night lows
+        ("Night", False),  # a heading that merely starts like the title is content
+    ],
+)
+def test_the_title_heading_goes_whatever_the_site_name_and_quotes(heading, removed):
+    title = {"“Burned up” — night lows": '"Burned up" - night lows | Ana\'s Pancreas'}.get(
+        heading, "Night lows | Ana's Pancreas"
+    )
+    html = page(
+        f'<div class="entry-content"><h2>{heading}</h2><p>{LOREM * 2}</p><p>{LOREM}</p></div>',
+        head=f"<title>{title}</title>",
+    )
+    text = extract_page(html, "https://anas.example/2024/05/night-lows/").content_text
+    assert (heading not in text) is removed

@@ -73,6 +73,10 @@ LINK_GRID = 0.75  # a block whose text is this much link text (with several link
 LINK_GRID_MIN_LINKS = 3
 MAX_HEADING = 80
 _LINK_TEXT = etree.XPath("descendant-or-self::a//text()")
+_TYPOGRAPHY = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}
+)
+_TITLE_SEPARATORS = '|-:·•/([（【«"'
 _NOT_SLUG = re.compile(r"[\W_]+")
 _HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -182,7 +186,22 @@ def _related_box(heading: etree._Element, body: etree._Element) -> list[etree._E
 
 
 def _is_title(el: etree._Element, title: str) -> bool:
-    return el.tag in TITLE_TAGS and bool(title) and _squeeze(el) == title
+    """The post's title as a heading: the page title itself, or the page title less the site's name before
+    or after a separator ("Night lows | Ana's Pancreas"), quotes and dashes of any style."""
+    if el.tag not in TITLE_TAGS or not title:
+        return False
+    heading, page = _plain(_squeeze(el)), _plain(title)
+    if not heading or len(heading) > len(page):
+        return False
+    if heading == page:
+        return True
+    if page.startswith(heading):
+        return page[len(heading) :].lstrip()[:1] in _TITLE_SEPARATORS
+    return page.endswith(heading) and page[: -len(heading)].rstrip()[-1:] in _TITLE_SEPARATORS
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.translate(_TYPOGRAPHY).casefold().split())
 
 
 def _is_title_header(el: etree._Element, title: str) -> bool:
