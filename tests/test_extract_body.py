@@ -439,3 +439,15 @@ def test_the_title_heading_goes_whatever_the_site_name_and_quotes(heading, remov
     )
     text = extract_page(html, "https://anas.example/2024/05/night-lows/").content_text
     assert (heading not in text) is removed
+
+
+def test_the_article_container_wins_over_a_denser_teaser_block_that_reads_less():
+    """The densest cluster of paragraphs can be a block of teasers while the post's own container, its text
+    in ``<br>``-separated boxes, reads more: disjoint from the cluster, the container that reads more wins."""
+    boxes = "".join(f"<div>Box {n}: {LOREM}<br>{LOREM}<br>{LOREM}</div>" for n in range(1, 4))
+    teasers = "".join(
+        f"<p>Teaser {n}: another story on this site, summed up in a line or two here.</p>" for n in range(11)
+    )
+    doc = Doc(page(f'<div class="entry-content">{boxes}</div><div class="more-box">{teasers}</div>'))
+    body = choose_body(doc)
+    assert body is not None and body.get("class") == "entry-content"

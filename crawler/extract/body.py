@@ -3,7 +3,7 @@ builder and CMS families: "hints") and the densest cluster of paragraphs.
 
 Candidates are scored by their text outside links.  The densest paragraph cluster says where the text is; the
 innermost hint around it that it mostly fills becomes the base (else the cluster itself, unless a hint
-elsewhere reads far more), and the choice then narrows to the deepest hint inside the base that still holds
+elsewhere reads more), and the choice then narrows to the deepest hint inside the base that still holds
 most of its text (``main`` -> ``article`` -> ``.entry-content``), so a theme's wrapper never drags its
 related-posts cards or author box into the body, and listing cards named like a body never win over it.
 """
@@ -38,7 +38,7 @@ ARTICLE_CSS = ", ".join(
 )
 NARROW = 0.6  # a nested candidate replaces its container when it holds this share of the text
 ADAPTER_BONUS = 1.25  # the adapter's own selectors against the generic list
-OUTWEIGH = 2.0  # a known container away from the densest cluster wins when it reads this much more
+OUTWEIGH = 1.0  # a known container away from the densest cluster wins when it reads more than the cluster
 CLIMB = 1.3  # the densest cluster grows to an ancestor that adds this much paragraph text ...
 CLIMB_DENSITY = 0.5  # ... while that ancestor's text is still mostly paragraphs ...
 CLIMB_LEVELS = 4  # ... within this many levels
@@ -199,7 +199,7 @@ def _hints(doc: Doc, preferred: tuple[str, ...]) -> dict:
 
 def _base(hints: dict, cluster: etree._Element | None) -> etree._Element | None:
     """Where the text is: the innermost known container around the densest cluster that the cluster
-    mostly fills, else the cluster itself — unless a known container elsewhere reads far more."""
+    mostly fills, else the cluster itself — unless a known container elsewhere reads more."""
     top = max(hints, key=lambda el: hints[el]) if hints else None
     if cluster is None:
         return top
