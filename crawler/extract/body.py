@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from crawler.extract.boilerplate import HOLDS_CONTENT
 from crawler.extract.tree import Doc
 
 # Article containers by family; adapters put their own selectors first (they get a bonus).
@@ -50,7 +51,6 @@ _MIN_PARAGRAPH = 25
 _MIN_OWN_TEXT = 50
 _PARAGRAPHS = ("p", "pre", "blockquote", "li")
 _CHROME_TAGS = frozenset({"aside", "nav", "footer", "header"})
-_HOLDS_ARTICLE = ("article", "main", "h1")
 # Boxes that hold text of their own (``<br>``-separated layouts, text straight in a ``section``), and the
 # inline elements whose text counts for the box around them (paragraphs count through _PARAGRAPHS).
 _BOXES = frozenset({"div", "td", "section", "article", "main", "dd", "center", "font"})
@@ -139,7 +139,7 @@ def _chrome(el: etree._Element) -> bool:
     ``article``, ``main`` or the page's ``h1``: some themes put the post in a ``sidebar``-named column)."""
     if el.tag not in _CHROME_TAGS and not _sidebar_named(el):
         return False
-    return next(el.iter(*_HOLDS_ARTICLE), None) is None
+    return next(el.iter(*HOLDS_CONTENT), None) is None
 
 
 def _sidebar_named(el: etree._Element) -> bool:

@@ -14,7 +14,7 @@ TAGS = "script, style, noscript, template, form, iframe, button, input, select, 
 PAGE_FORM_SHARE = 0.5
 CHROME = "nav, aside, footer, header"
 _IN_CONTENT = etree.XPath("boolean(ancestor::article | ancestor::main)")
-_HOLDS_CONTENT = ("article", "main", "h1")
+HOLDS_CONTENT = ("article", "main", "h1")  # an element holding one of these holds the article
 HIDDEN = "[hidden], [aria-hidden], [style], .hide, .hidden"
 _HIDDEN_STYLE = re.compile(
     r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)", re.I
@@ -116,7 +116,7 @@ def _drop_page_chrome(doc: Doc) -> None:
     its title or its comments (some themes nest the whole page in a ``<header>``)."""
     holders = None
     for el in doc.select(CHROME):
-        if el.getparent() is None or _IN_CONTENT(el) or next(el.iter(*_HOLDS_CONTENT), None) is not None:
+        if el.getparent() is None or _IN_CONTENT(el) or next(el.iter(*HOLDS_CONTENT), None) is not None:
             continue
         holders = _comment_holders(doc) if holders is None else holders
         if el not in holders:
@@ -159,7 +159,7 @@ def _drop_hidden(doc: Doc) -> None:
     for el in doc.select(HIDDEN):
         if el.getparent() is None or not _is_hidden(el) or el.tag in ("html", "body"):
             continue
-        if next(el.iter(*_HOLDS_CONTENT), None) is None and len(el.text_content()) < total * PAGE_FORM_SHARE:
+        if next(el.iter(*HOLDS_CONTENT), None) is None and len(el.text_content()) < total * PAGE_FORM_SHARE:
             doc.drop(el)
 
 
