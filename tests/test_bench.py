@@ -20,9 +20,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 import crawl_bench  # noqa: E402
 import crawl_report  # noqa: E402
 import crawl_tools  # noqa: E402
+import reference_text  # noqa: E402
 
 
-@pytest.mark.parametrize("script", ["crawl_bench.py", "crawl_floor.py", "farm.py", "bare_fetch.py"])
+@pytest.mark.parametrize(
+    "script", ["crawl_bench.py", "crawl_floor.py", "farm.py", "bare_fetch.py", "realworld_extraction.py"]
+)
 def test_bench_scripts_start(script: str) -> None:
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / script), "--help"],
@@ -33,6 +36,14 @@ def test_bench_scripts_start(script: str) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert "usage:" in run.stdout
+
+
+def test_token_f1_is_a_multiset_overlap_of_lowercased_words() -> None:
+    precision, recall, f1 = reference_text.token_prf("Insulin, insulin and pens", "insulin pens pens")
+    assert (precision, recall) == (2 / 4, 2 / 3)
+    assert f1 == pytest.approx(2 * 0.5 * (2 / 3) / (0.5 + 2 / 3))
+    assert reference_text.token_prf("", "some truth") == (0.0, 0.0, 0.0)
+    assert reference_text.token_prf("", "") == (1.0, 1.0, 1.0)
 
 
 def test_bad_options_are_one_line_errors() -> None:

@@ -269,3 +269,185 @@ def test_more_boilerplate_lines(line):
 )
 def test_prose_with_those_words_is_kept(line):
     assert not is_boilerplate_line(line)
+
+
+def test_text_straight_in_sections_outweighs_a_small_paragraph_box():
+    """Page builders and hand-written pages put prose straight into ``<section>``s with ``<br>``s: the
+    block model reads it, so a small ``<p>`` box elsewhere does not win."""
+    parts = "".join(
+        f'<section class="chapter"><h2>Part {n}</h2>{LOREM * 3}<br><br>Part {n} ends here. {LOREM}</section>'
+        for n in range(1, 5)
+    )
+    doc = Doc(
+        page(
+            f'<div class="wrap"><div class="story">{parts}</div><div class="note"><p>{LOREM}</p></div></div>'
+        )
+    )
+    body = choose_body(doc)
+    assert body is not None and body.get("class") == "story"
+
+
+def test_paragraphs_wrapped_in_spans_count_for_their_box():
+    spans = "".join(f"<span>Day {n}: {LOREM * 2}</span><br><br>" for n in range(1, 6))
+    doc = Doc(
+        page(
+            f'<div class="main-col"><div class="entry-text">{spans}</div></div><div class="aside-box"><p>{LOREM}</p></div>'
+        )
+    )
+    body = choose_body(doc)
+    assert body is not None and body.get("class") == "entry-text"
+
+
+def test_section_ids_made_from_their_headings_are_not_widget_names():
+    """Documentation generators name sections after their headings ("Sharing with a team" ->
+    ``id=sharing-with-a-team``): a word like "sharing" or "related" in such an id is the subject."""
+    sections = "".join(
+        f'<div class="section" id="{slug}"><h2>{heading}<a class="headerlink" href="#{slug}">¶</a></h2>'
+        f"<p>{LOREM * 2}</p><p>{heading}: {LOREM}</p></div>"
+        for slug, heading in [
+            ("sharing-readings-with-your-clinic", "Sharing readings with your clinic"),
+            ("related-settings", "Related settings"),
+            ("author-notes", "Author notes"),
+        ]
+    )
+    html = page(
+        f'<div class="document"><div class="body" role="main"><h1>Sensor guide</h1>{sections}</div></div>'
+    )
+    text = extract_page(html, "https://docs.example/guide/sharing.html").content_text
+    for heading in ("Sharing readings with your clinic:", "Related settings:", "Author notes:"):
+        assert heading in text
+    html = page(
+        f'<div class="entry-content"><p>{LOREM * 3}</p><div id="sharing-buttons"><h3>Share this</h3>'
+        '<a href="/t">Twitter</a> <a href="/f">Facebook</a></div></div>'
+    )
+    assert "Twitter" not in extract_page(html, "https://blog.example/p/1").content_text  # a real share box
+
+
+def test_post_in_a_column_named_sidebar_is_not_chrome():
+    """Some themes name the post's own column after the sidebar next to it (``sidebar-left`` layouts):
+    a sidebar-named box that holds the page's ``h1`` (or an ``article``, ``main``) is not chrome."""
+    html = page(
+        '<div class="sidebar-left-layout"><h1>Night lows</h1><div class="txt">'
+        f"<p>Night one: {LOREM * 2}</p><p>Night two: {LOREM}</p></div></div>"
+        f'<div class="strip"><p>Our shop: {LOREM}</p></div>'
+        f'<div id="sidebar"><div class="widget"><p>About me: {LOREM * 4}</p></div></div>'
+    )
+    text = extract_page(html, "https://lows.example/2024/05/night-lows/").content_text
+    assert "Night one:" in text and "Night two:" in text
+    assert "About me" not in text and "Our shop" not in text
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        "<div hidden><p>Log in to save this article to your reading list, it takes a second.</p></div>",
+        '<div aria-hidden="true"><p>Log in to save this article to your reading list, it takes a second.</p></div>',
+        '<div style="color: red; display:none"><p>Log in to save this article to your reading list.</p></div>',
+        '<p style="visibility: hidden">Log in to save this article to your reading list, it takes a second.</p>',
+        '<div class="login-box hide"><p>Log in to save this article to your reading list, it takes a second.</p></div>',
+        '<div class="hidden"><p>Log in to save this article to your reading list, it takes a second.</p></div>',
+    ],
+)
+def test_hidden_elements_are_not_text(hidden):
+    html = page(f'<div class="story"><p>{LOREM * 2}</p>{hidden}<p>Second: {LOREM}</p></div>')
+    text = extract_page(html, "https://hidden.example/2024/03/story").content_text
+    assert "Second:" in text and "Carb counting" in text
+    assert "Log in" not in text
+
+
+def test_a_page_hidden_until_a_script_shows_it_is_still_read():
+    html = page(
+        f'<div id="page" style="display: none"><article><h1>Pump day</h1><p>{LOREM * 2}</p></article></div>'
+    )
+    assert "Carb counting" in extract_page(html, "https://hidden.example/2024/03/pump").content_text
+
+
+def test_an_article_marked_commented_is_not_a_comment():
+    """Themes mark a post that has comments (``<article class="post commented">``): that names its state,
+    so the article is neither a comment nor a comment area (and is not deleted as a thread)."""
+    articles = "".join(
+        f'<article class="post hentry commented" id="post-{n}"><h2>Week {n}</h2><div class="post-content">'
+        f"<p>Week {n}: {LOREM * 2}</p><p>{LOREM}</p></div>"
+        f'<div class="meta"><span class="author">Jo</span> <time datetime="2024-0{n}-01">1 {n} 2024</time></div>'
+        "</article>"
+        for n in (1, 2)
+    )
+    html = page(f"<main>{articles}</main>")
+    post = extract_page(html, "https://weeks.example/2024/week-1")
+    assert post.comments == []
+    assert "Week 1:" in post.content_text
+
+
+def test_a_list_of_teasers_is_lines_not_an_articles_paragraphs():
+    """Twelve list items of 90 characters read more than three paragraphs of 300, but a list is lines:
+    the article's paragraphs make the densest cluster."""
+    teaser = "<li><b>Pump news</b> A short summary of another story on this site, with a date and a teaser line.</li>"
+    story = "".join(f"<p>Part {n}: {LOREM * 2}</p>" for n in range(1, 4))
+    doc = Doc(
+        page(
+            f'<div class="col"><div class="story-text">{story}</div></div><div class="col2"><ul>{teaser * 12}</ul></div>'
+        )
+    )
+    body = choose_body(doc)
+    assert body is not None and body.get("class") == "story-text"
+
+
+def test_paragraphs_wrapped_in_a_byline_span_stay_but_a_byline_goes():
+    """Blogger templates wrap a post's paragraphs in ``span.byline``-named elements; a byline is a line,
+    so such a span that holds paragraphs is the post's text."""
+    paras = "".join(f'<span class="byline-text"><p>Entry {n}: {LOREM}</p></span>' for n in range(1, 5))
+    html = page(
+        '<div class="post hentry"><h3 class="post-title">Sick day rules</h3>'
+        '<div class="post-header"><span class="byline post-timestamp">Posted by Ana at 9:14 AM</span></div>'
+        f'<div class="post-body entry-content">{paras}</div></div>'
+    )
+    text = extract_page(html, "https://anaspancreas.blogspot.com/2024/02/sick-day.html").content_text
+    assert all(f"Entry {n}:" in text for n in (1, 2, 3, 4))
+    assert "Posted by Ana" not in text
+
+
+def test_the_article_with_the_pages_h1_among_related_coverage():
+    """News pages follow the story with more ``article``s ("Related coverage", the next stories of an
+    endless page) that may read more than the story: the one holding the page's ``h1`` is the post."""
+    story = f"<article><h1>School nurses get CGM alerts</h1><p>Story: {LOREM * 2}</p><p>{LOREM}</p></article>"
+    more = "".join(
+        f"<article><h2>Other story {n}</h2><p>Other {n}: {LOREM * 2}</p><p>{LOREM}</p></article>"
+        for n in range(1, 4)
+    )
+    html = page(f'<main><div class="stream">{story}<h2>Coverage</h2>{more}</div></main>')
+    text = extract_page(html, "https://news.example/2024/cgm-alerts").content_text
+    assert "Story:" in text
+    assert "Other 1:" not in text and "Other 3:" not in text
+
+
+@pytest.mark.parametrize(
+    ("heading", "removed"),
+    [
+        ("Night lows", True),
+        ("Night lows | Ana’s Pancreas", True),
+        ("“Burned up” — night lows", True),  # the page title writes "Burned up" - night lows
+        ("Night", False),  # a heading that merely starts like the title is content
+    ],
+)
+def test_the_title_heading_goes_whatever_the_site_name_and_quotes(heading, removed):
+    title = {"“Burned up” — night lows": '"Burned up" - night lows | Ana\'s Pancreas'}.get(
+        heading, "Night lows | Ana's Pancreas"
+    )
+    html = page(
+        f'<div class="entry-content"><h2>{heading}</h2><p>{LOREM * 2}</p><p>{LOREM}</p></div>',
+        head=f"<title>{title}</title>",
+    )
+    text = extract_page(html, "https://anas.example/2024/05/night-lows/").content_text
+    assert (heading not in text) is removed
+
+
+def test_the_article_container_wins_over_a_denser_teaser_block_that_reads_less():
+    """The densest cluster of paragraphs can be a block of teasers while the post's own container, its text
+    in ``<br>``-separated boxes, reads more: disjoint from the cluster, the container that reads more wins."""
+    boxes = "".join(f"<div>Box {n}: {LOREM}<br>{LOREM}<br>{LOREM}</div>" for n in range(1, 4))
+    teasers = "".join(
+        f"<p>Teaser {n}: another story on this site, summed up in a line or two here.</p>" for n in range(11)
+    )
+    doc = Doc(page(f'<div class="entry-content">{boxes}</div><div class="more-box">{teasers}</div>'))
+    body = choose_body(doc)
+    assert body is not None and body.get("class") == "entry-content"

@@ -6,12 +6,15 @@ from pathlib import Path
 import pytest
 
 from crawler.extract import detect_platform, extract_page
+from crawler.extract.body import doubtful, page_score, score
 from crawler.extract.boilerplate import is_boilerplate_line
 from crawler.extract.comments import normalise_id
 from crawler.extract.dates import from_epoch_ms, parse_date
+from crawler.extract.generic import arbitrate
 from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM
 from crawler.extract.text import element_text
-from crawler.extract.tree import parse_html
+from crawler.extract.tree import Doc, parse_html
+from crawler.extract.widgets import without_widgets
 
 PAGES = Path(__file__).parent / "pages" / "extract"
 URL = "https://endonotes.example/articles/living-with-lada?utm=1"
@@ -153,3 +156,62 @@ def test_bytes_with_declared_charset_and_garbage():
     assert post.content_text == "Grüße"
     assert extract_page(b"", "https://x.example/").content_text == ""
     assert extract_page("<?xml version='1.0' encoding='utf-8'?><p>ok</p>", "https://x.example/").title is None
+
+
+ARTICLE = (
+    "Our endocrinologist suggested a temporary basal rate for the school trip, lowering it by a fifth for "
+    "six hours, and the sensor showed a flat line all afternoon. "
+)
+
+
+def test_second_opinion_keeps_our_body_when_it_holds_trafilaturas():
+    ours = ARTICLE * 3 + "Filed under: school trips"
+    assert arbitrate(ours, ARTICLE * 3, "https://x.example/p") == ours
+
+
+def test_second_opinion_takes_trafilaturas_reading_when_ours_is_part_of_it():
+    """A doubtful body that is only part of the article (one of its sections, a caption box): trafilatura's
+    reading holds ours and reads more."""
+    theirs = ARTICLE * 2 + "Day two went the same way, with one low at the museum café. " * 6
+    assert arbitrate(ARTICLE, theirs, "https://x.example/p") == theirs
+
+
+def test_second_opinion_keeps_our_body_when_trafilatura_reads_less_elsewhere():
+    ours = ARTICLE * 4
+    assert arbitrate(ours, "Subscribe to our newsletter for weekly tips.", "https://x.example/p") == ours
+
+
+def test_doubt_is_the_share_of_the_pages_text_outside_chrome():
+    doc = Doc(
+        "<html><body><nav><p>"
+        + "Menu entry text. " * 40
+        + "</p></nav><div class=post><p>"
+        + ARTICLE * 3
+        + "</p></div><div class=more><p>"
+        + ARTICLE
+        + "</p></div></body></html>"
+    )
+    page = page_score(doc)
+    post = doc.select_one("div.post")
+    assert not doubtful(
+        score(post), page
+    )  # the navigation does not count; three quarters of the rest is enough
+    assert doubtful(score(doc.select_one("div.more")), page)
+
+
+def test_trafilaturas_reading_loses_what_our_cleaning_takes_for_widgets():
+    """When trafilatura's reading wins, it still goes through our cleaning: lines that lie in an author box,
+    a related-posts list or the title anywhere on the page — or in a widget already removed from our body —
+    are left out."""
+    doc = Doc(
+        "<html><body><h1>Camp week</h1><div class=story><p>" + ARTICLE + "</p></div>"
+        '<div class="saboxplugin-wrap"><p>Ana writes about type 1 since 2009.<br>Follow her on Instagram.</p></div>'
+        "</body></html>"
+    )
+    removed = Doc("<div class=share-bar><p>Share this with a friend who counts carbs.</p></div>").root
+    theirs = (
+        f"Camp week\n\n{ARTICLE.strip()}\n\nAna writes about type 1 since 2009.\nFollow her on Instagram.\n\n"
+        "Share this with a friend who counts carbs."
+    )
+    page = doc.root.find("body")
+    assert without_widgets(theirs, page, "Camp week", removed=[removed.find(".//div")]) == ARTICLE.strip()

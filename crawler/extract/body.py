@@ -3,7 +3,7 @@ builder and CMS families: "hints") and the densest cluster of paragraphs.
 
 Candidates are scored by their text outside links.  The densest paragraph cluster says where the text is; the
 innermost hint around it that it mostly fills becomes the base (else the cluster itself, unless a hint
-elsewhere reads far more), and the choice then narrows to the deepest hint inside the base that still holds
+elsewhere reads more), and the choice then narrows to the deepest hint inside the base that still holds
 most of its text (``main`` -> ``article`` -> ``.entry-content``), so a theme's wrapper never drags its
 related-posts cards or author box into the body, and listing cards named like a body never win over it.
 """
@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from lxml import etree
 
+from crawler.extract.boilerplate import HOLDS_CONTENT
 from crawler.extract.tree import Doc
 
 # Article containers by family; adapters put their own selectors first (they get a bonus).
@@ -38,16 +39,26 @@ ARTICLE_CSS = ", ".join(
 )
 NARROW = 0.6  # a nested candidate replaces its container when it holds this share of the text
 ADAPTER_BONUS = 1.25  # the adapter's own selectors against the generic list
-OUTWEIGH = 2.0  # a known container away from the densest cluster wins when it reads this much more
+OUTWEIGH = 1.0  # a known container away from the densest cluster wins when it reads more than the cluster
 CLIMB = 1.3  # the densest cluster grows to an ancestor that adds this much paragraph text ...
 CLIMB_DENSITY = 0.5  # ... while that ancestor's text is still mostly paragraphs ...
 CLIMB_LEVELS = 4  # ... within this many levels
+LIST_WEIGHT = 0.5  # a list item weighs this much of a paragraph in the densest cluster
+DOUBT = 0.7  # a body reading less than this share of the page's remaining text is a doubtful choice
 LEAD_LEVELS = 3  # how far up from the body the lead is looked for
 MIN_LEAD = 30
 _MIN_PARAGRAPH = 25
 _MIN_OWN_TEXT = 50
 _PARAGRAPHS = ("p", "pre", "blockquote", "li")
-_BOX_TEXT = etree.XPath("//div/text()[normalize-space()] | //td/text()[normalize-space()]")
+_CHROME_TAGS = frozenset({"aside", "nav", "footer", "header"})
+# Boxes that hold text of their own (``<br>``-separated layouts, text straight in a ``section``), and the
+# inline elements whose text counts for the box around them (paragraphs count through _PARAGRAPHS).
+_BOXES = frozenset({"div", "td", "section", "article", "main", "dd", "center", "font"})
+_INLINE = frozenset({"span", "font", "em", "i", "b", "strong", "small", "big", "u", "mark", "abbr", "cite"})
+_BOX_TEXT = etree.XPath(
+    "//*[self::div or self::td or self::section or self::article or self::main or self::dd or self::center"
+    " or self::span or self::font]/text()[normalize-space()]"
+)
 _LINK_TEXT = etree.XPath("descendant-or-self::a//text()")
 _LEAD = re.compile(
     r"^(lead\w*|intro\w*|excerpt|deck|dek|summary|standfirst|subtitle|subheadline|einleitung|chapo|chapeau|"
@@ -85,23 +96,29 @@ def _looks_like_listing(el: etree._Element) -> bool:
 
 
 def _text_blocks(doc: Doc):
-    """(container, length) of every paragraph: ``p``/``pre``/``blockquote``/``li`` count for their parent,
-    a ``div``/``td`` with text of its own (``<br>``-separated layouts) for itself."""
+    """(container, length, weight) of every paragraph: ``p``/``pre``/``blockquote``/``li`` count for their
+    parent (a list item, or a paragraph in one, with ``LIST_WEIGHT``: a list of teasers is lines, not an
+    article's paragraphs), a box (``div``, ``td``, ``section`` …) with text of its own — straight in it or inside its inline
+    elements (``<span>``-wrapped paragraphs) — for itself."""
     memo: dict = {}
     for para in doc.of_tags(_PARAGRAPHS):
         raw = para.text_content()
         if len(raw) < _MIN_PARAGRAPH:
             continue
         length = len(" ".join(raw.split())) - link_length(para)
-        if length >= _MIN_PARAGRAPH and para.getparent() is not None and not _aside(para, memo):
-            yield para.getparent(), length
+        parent = para.getparent()
+        if length >= _MIN_PARAGRAPH and parent is not None and not _aside(para, memo):
+            yield parent, length, LIST_WEIGHT if "li" in (para.tag, parent.tag) else 1.0
     own: dict = defaultdict(int)
-    for chunk in _BOX_TEXT(doc.root):  # text directly inside a div/td: its own text or a child's tail
+    for chunk in _BOX_TEXT(doc.root):  # text directly inside a box, or inside inline elements in one
         box = chunk.getparent() if chunk.is_text else chunk.getparent().getparent()
-        own[box] += len(" ".join(chunk.split())) + 1
+        while box is not None and box.tag in _INLINE:
+            box = box.getparent()
+        if box is not None and box.tag in _BOXES:
+            own[box] += len(" ".join(chunk.split())) + 1
     for box, length in own.items():
         if length >= _MIN_OWN_TEXT and box is not None and not _aside(box, memo):
-            yield box, length
+            yield box, length, 1.0
 
 
 def _aside(el: etree._Element, memo: dict) -> bool:
@@ -112,9 +129,17 @@ def _aside(el: etree._Element, memo: dict) -> bool:
         node = node.getparent()
     flag = memo[node] if node is not None else False
     for anc in reversed(chain):
-        flag = flag or anc.tag in ("aside", "nav", "footer", "header") or _sidebar_named(anc)
+        flag = flag or _chrome(anc)
         memo[anc] = flag
     return flag
+
+
+def _chrome(el: etree._Element) -> bool:
+    """A sidebar, navigation, page header or footer — by tag or name — that does not hold the article (an
+    ``article``, ``main`` or the page's ``h1``: some themes put the post in a ``sidebar``-named column)."""
+    if el.tag not in _CHROME_TAGS and not _sidebar_named(el):
+        return False
+    return next(el.iter(*HOLDS_CONTENT), None) is None
 
 
 def _sidebar_named(el: etree._Element) -> bool:
@@ -141,11 +166,11 @@ def densest(doc: Doc) -> etree._Element | None:
     its ancestors while they add paragraphs (articles split in sections by a page builder)."""
     weights: dict = defaultdict(float)
     below: dict = defaultdict(int)  # paragraph text under each element
-    for container, length in _text_blocks(doc):
-        weights[container] += length
+    for container, length, weight in _text_blocks(doc):
+        weights[container] += length * weight
         parent = container.getparent()
         if parent is not None:
-            weights[parent] += length / 2
+            weights[parent] += length * weight / 2
         below[container] += length
         for anc in container.iterancestors():
             below[anc] += length
@@ -174,7 +199,7 @@ def _hints(doc: Doc, preferred: tuple[str, ...]) -> dict:
 
 def _base(hints: dict, cluster: etree._Element | None) -> etree._Element | None:
     """Where the text is: the innermost known container around the densest cluster that the cluster
-    mostly fills, else the cluster itself — unless a known container elsewhere reads far more."""
+    mostly fills, else the cluster itself — unless a known container elsewhere reads more."""
     top = max(hints, key=lambda el: hints[el]) if hints else None
     if cluster is None:
         return top
@@ -196,7 +221,41 @@ def choose_body(doc: Doc, preferred: tuple[str, ...] = ()) -> etree._Element | N
         return None
     floor = (hints.get(base) or score(base)) * NARROW
     inner = [el for el, value in hints.items() if value >= floor and _inside(el, base)]
-    return max(inner, key=_depth) if inner else base
+    return _titled_article(max(inner, key=_depth) if inner else base)
+
+
+def _titled_article(body: etree._Element) -> etree._Element:
+    """The one ``article`` with the page's ``h1`` among several in ``body``: the post, where the others are
+    related coverage or the next stories of an endless page, however much they read."""
+    articles = [el for el in body.iter("article") if el is not body]
+    if len(articles) < 2:
+        return body
+    tops = [el for el in articles if not any(_inside(el, other) for other in articles)]
+    titled = [el for el in tops if next(el.iter("h1"), None) is not None]
+    if len(tops) < 2 or len(titled) != 1 or sum(1 for _ in body.iter("h1")) != 1:
+        return body
+    heading = next(titled[0].iter("h1"))
+    return titled[0] if score(titled[0]) - score(heading) >= _MIN_OWN_TEXT else body
+
+
+def page_score(doc: Doc) -> int:
+    """What the page still reads outside links and chrome (see :func:`doubtful`)."""
+    page = doc.root.find("body")
+    page = page if page is not None else doc.root
+    chrome, walker = 0, etree.iterwalk(page, events=("start",))
+    for _, el in walker:
+        if el is not page and isinstance(el.tag, str) and _chrome(el):
+            chrome += score(el)
+            walker.skip_subtree()
+    return score(page) - chrome
+
+
+def doubtful(kept: int, page: int) -> bool:
+    """Whether the chosen body may be the wrong block or only part of the article: once chrome, boilerplate
+    and comments are gone, what is left of the page (``page``: its :func:`page_score`) is mostly the
+    article, so a body that reads (``kept``: its :func:`score` less its widgets') less than ``DOUBT`` of
+    that text leaves a lot unexplained."""
+    return kept < page * DOUBT
 
 
 def lead_before(body: etree._Element) -> list[etree._Element]:

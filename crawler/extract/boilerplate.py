@@ -14,7 +14,12 @@ TAGS = "script, style, noscript, template, form, iframe, button, input, select, 
 PAGE_FORM_SHARE = 0.5
 CHROME = "nav, aside, footer, header"
 _IN_CONTENT = etree.XPath("boolean(ancestor::article | ancestor::main)")
-_HOLDS_CONTENT = ("article", "main", "h1")
+HOLDS_CONTENT = ("article", "main", "h1")  # an element holding one of these holds the article
+HIDDEN = "[hidden], [aria-hidden], [style], .hide, .hidden"
+_HIDDEN_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)", re.I
+)
+_HIDDEN_CLASSES = frozenset({"hide", "hidden"})
 
 # Comment forms, share/like widgets, related posts, reply/edit/delete controls, pagers, feeds links.
 CONTAINERS = ", ".join(
@@ -111,7 +116,7 @@ def _drop_page_chrome(doc: Doc) -> None:
     its title or its comments (some themes nest the whole page in a ``<header>``)."""
     holders = None
     for el in doc.select(CHROME):
-        if el.getparent() is None or _IN_CONTENT(el) or next(el.iter(*_HOLDS_CONTENT), None) is not None:
+        if el.getparent() is None or _IN_CONTENT(el) or next(el.iter(*HOLDS_CONTENT), None) is not None:
             continue
         holders = _comment_holders(doc) if holders is None else holders
         if el not in holders:
@@ -136,9 +141,33 @@ def _comment_holders(doc: Doc) -> set:
     return holders
 
 
+def _is_hidden(el: etree._Element) -> bool:
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    return not _HIDDEN_CLASSES.isdisjoint((el.get("class") or "").split())
+
+
+def _drop_hidden(doc: Doc) -> None:
+    """What a reader never sees: ``hidden``, ``aria-hidden="true"``, inline ``display:none`` or
+    ``visibility:hidden``, ``.hide``/``.hidden`` (login boxes, tracking blocks, duplicated teasers) — unless it
+    holds the article, its title or most of the page (a page hidden until a script shows it)."""
+    body = doc.select_one("body")
+    total = len(body.text_content()) if body is not None else 0
+    for el in doc.select(HIDDEN):
+        if el.getparent() is None or not _is_hidden(el) or el.tag in ("html", "body"):
+            continue
+        if next(el.iter(*HOLDS_CONTENT), None) is None and len(el.text_content()) < total * PAGE_FORM_SHARE:
+            doc.drop(el)
+
+
 def strip_boilerplate(doc: Doc, extra: str | None = None) -> None:
-    """Remove non-text elements, the page's chrome and known boilerplate containers, in place."""
+    """Remove non-text elements, what is hidden, the page's chrome and known boilerplate containers, in
+    place."""
     _unwrap_page_forms(doc)
+    _drop_hidden(doc)
     _drop_page_chrome(doc)
     for css in (TAGS, CONTAINERS, extra):
         if not css:

@@ -1,10 +1,19 @@
 """Any other site: no adapter selectors (``body.choose_body`` scores the known article containers of every
-family and the densest paragraph cluster), trafilatura as the last resort for the body; comments from the
-common comment containers (``#comments``, ``.comment-list``, ``.commentlist``, ``ol.comments`` …)."""
+family and the densest paragraph cluster), trafilatura as a second opinion when that choice is doubtful
+(``body.doubtful``) and as the last resort; comments from the common comment containers (``#comments``,
+``.comment-list``, ``.commentlist``, ``ol.comments`` …).
+
+The second opinion (also for self-hosted WordPress, see ``page._body_text``) is arbitrated by containment of
+their words: when our body already holds (nearly) all of trafilatura's text it stays (with our cleaning);
+otherwise the two disagree about where or how large the article is, and the one that reads more wins — our choice was only part of it (a tiny block inside a large
+article, one of its sibling sections) or the wrong block, and trafilatura saw the rest of the page.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+from collections import Counter
 from datetime import datetime
 
 from lxml import etree
@@ -17,6 +26,9 @@ from crawler.extract.tree import Doc
 from crawler.extract.wordpress import COMMENTS as WP_COMMENTS
 
 logger = logging.getLogger(__name__)
+
+HOLDS = 0.8  # our body holds trafilatura's text when it has this share of its words
+_WORD = re.compile(r"\w+")
 
 BOILERPLATE = None
 BODY_CSS: tuple[str, ...] = ()  # no adapter preference: body.ARTICLE_CSS and the densest cluster decide
@@ -58,3 +70,19 @@ def fallback_text(root: etree._Element, url: str) -> str:
         return ""
     body = getattr(document, "body", None)
     return element_text(body) if body is not None else ""
+
+
+def _words(text: str) -> Counter:
+    return Counter(_WORD.findall(text.lower()))
+
+
+def arbitrate(ours: str, theirs: str, url: str) -> str:
+    """The body text from a doubtful choice ``ours`` and trafilatura's reading ``theirs`` of the same page."""
+    mine, other = _words(ours), _words(theirs)
+    shared = sum((mine & other).values())
+    if shared >= HOLDS * other.total() or other.total() <= mine.total():
+        return ours
+    logger.debug(
+        "body of %s: trafilatura's reading (%d words) over ours (%d)", url, other.total(), mine.total()
+    )
+    return theirs

@@ -11,7 +11,7 @@ from datetime import datetime
 from types import ModuleType
 
 from crawler.extract import blogger, forums, generic, threads, wordpress, wpcom
-from crawler.extract.body import choose_body, lead_before
+from crawler.extract.body import choose_body, doubtful, lead_before, page_score, score
 from crawler.extract.boilerplate import strip_boilerplate
 from crawler.extract.comment_count import shown_comment_count
 from crawler.extract.meta import fill_metadata
@@ -26,8 +26,8 @@ from crawler.extract.model import (
 )
 from crawler.extract.platform import detect_platform
 from crawler.extract.text import element_text
-from crawler.extract.tree import Doc
-from crawler.extract.widgets import clean_body
+from crawler.extract.tree import Doc, drop, has_ancestor
+from crawler.extract.widgets import find_widgets, without_widgets
 
 LEAD_PROBE = 80  # a lead whose start the body already has (a theme printing the excerpt twice) is left out
 
@@ -68,15 +68,30 @@ def _find_comments(
     return discovered, False
 
 
-def _body_text(doc: Doc, adapter: ModuleType, title: str | None) -> str:
+def _body_text(doc: Doc, adapter: ModuleType, title: str | None, url: str) -> str:
+    """The chosen body, cleaned, with its lead; on generic and WordPress pages, a doubtful choice is checked
+    against trafilatura's reading of the page before our cleaning, less what our cleaning takes for widgets
+    anywhere on the page (``generic.arbitrate``)."""
     body = choose_body(doc, adapter.BODY_CSS)
     if body is None:
         return ""
     leads = lead_before(body)
-    clean_body(body, len(body.text_content()), title)
+    widgets = find_widgets(body, len(body.text_content()), title)
+    second = None
+    if adapter in (generic, wordpress):
+        outer = set(widgets)
+        kept = score(body) - sum(score(el) for el in widgets if not has_ancestor(el, outer))
+        if doubtful(kept, page_score(doc)):
+            second = generic.fallback_text(doc.root, url)
+    for el in widgets:
+        drop(el)
+    if second:
+        page = doc.root.find("body")
+        second = without_widgets(second, page if page is not None else doc.root, title, widgets)
     text = element_text(body)
     fresh = [lead for lead in map(element_text, leads) if lead and lead[:LEAD_PROBE] not in text]
-    return "\n\n".join(filter(None, [*fresh, text]))
+    ours = "\n\n".join(filter(None, [*fresh, text]))
+    return ours if second is None else generic.arbitrate(ours, second, url)
 
 
 def extract_page(html: bytes | str, url: str, platform: str | None = None) -> ExtractedPost:
@@ -93,7 +108,7 @@ def extract_page(html: bytes | str, url: str, platform: str | None = None) -> Ex
     strip_boilerplate(doc, adapter.BOILERPLATE)
     post.comments, is_thread = _find_comments(doc, adapter, url, post.published_at)
     _drop_comment_areas(doc)
-    post.content_text = _body_text(doc, adapter, post.title)
+    post.content_text = _body_text(doc, adapter, post.title, url)
     short = len(post.content_text) < forums.MIN_BODY
     if post.comments and short and (is_thread or forum_page):
         forums.promote_topic(post)

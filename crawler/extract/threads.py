@@ -58,6 +58,9 @@ NOT_ITEM = {"recent", "latest", "popular", "most", "top", "count", "closed", "di
             "notes", "guidelines", "login", "register", "subscribe", "subscription", "open"}  # fmt: skip
 LISTS = {"comments", "kommentare", "leserbriefe", "comentarios", "reactions", "messages", "reviews", "posts"}
 MIN_TEXT = 10
+# a word with these endings says what state an element is in ("commented", "commentable": a post that has
+# or takes comments, ``<article class="post commented">``), not that it is a comment or a comment area
+STATE = ("ed", "able")
 THREAD_SHARE = 0.7  # the items' list is dropped with them when they make up this share of its text
 NEVER_ITEMS = frozenset(
     {"h1", "h2", "h3", "h4", "h5", "h6", "a", "span", "time", "img", "button", "body", "html"}
@@ -71,7 +74,7 @@ def _is_item_name(name: str) -> str | None:
     parts = words(name)
     if not parts or parts[-1] in PART or parts[-1] in LISTS or NOT_ITEM.intersection(parts):
         return None
-    if any(w.startswith(STRONG) for w in parts):
+    if any(w.startswith(STRONG) and not w.endswith(STATE) for w in parts):
         return "strong"
     if not WEAK.intersection(parts):
         return None
@@ -80,7 +83,7 @@ def _is_item_name(name: str) -> str | None:
 
 def _is_area(el: etree._Element) -> bool:
     names = (el.get("class") or "") + " " + (el.get("id") or "")
-    return any(w.startswith(AREA) for w in words(names))
+    return any(w.startswith(AREA) and not w.endswith(STATE) for w in words(names))
 
 
 def _is_sidebar(el: etree._Element) -> bool:

@@ -17,10 +17,14 @@ from crawler.extract.tree import drop
 _JUNK_PART = re.compile(
     r"^(related\w*|share\w*|sharing|social\w*|sociable|newsletter\w*|subscribe\w*|donat\w*|promo\w*|"
     r"advert\w*|ads?|adsense|sponsor\w*|recommend\w*|saboxplugin\w*|authorbox|author|authors|autor|"
-    r"author-?bio|breadcrumbs?|tags|tagcloud|rating\w*|caption|credits?|byline|dateline|"
-    r"signature|relativetime|notice|disclaimer)$",
+    r"author-?bio|breadcrumbs?|tags|tagcloud|rating\w*|signature|notice|disclaimer)$",
     re.I,
 )
+# ... or names of a line (a byline, a dateline, a caption): a widget only while it reads like one, never when
+# it wraps paragraphs (Blogger templates that put the post's paragraphs in a ``span.byline``)
+_LINE_PART = re.compile(r"^(byline|dateline|relativetime|caption|credits?)$", re.I)
+_PARAGRAPH_TAGS = ("p", "div", "ul", "ol", "blockquote", "table", "h2", "h3", "h4")
+MAX_LINE = 300
 # Names of boxes about other pages (related posts, newsletters, donations): never the post itself, so they go
 # even when they hold most of the body's text (a long related-posts list under a short post).
 _ELSEWHERE_PART = re.compile(r"^(related\w*|recommend\w*|newsletter\w*|donat\w*|promo\w*|sponsor\w*)$", re.I)
@@ -69,6 +73,12 @@ LINK_GRID = 0.75  # a block whose text is this much link text (with several link
 LINK_GRID_MIN_LINKS = 3
 MAX_HEADING = 80
 _LINK_TEXT = etree.XPath("descendant-or-self::a//text()")
+_TYPOGRAPHY = str.maketrans(
+    {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}
+)
+_TITLE_SEPARATORS = '|-:·•/([（【«"'
+_NOT_SLUG = re.compile(r"[\W_]+")
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 def _squeeze(el: etree._Element) -> str:
@@ -87,16 +97,49 @@ def _elsewhere_token(name: str) -> bool:
     return any(_ELSEWHERE_PART.match(p) for p in re.split(r"[-_]+", name) if p)
 
 
+def _slug(text: str) -> str:
+    return _NOT_SLUG.sub("-", text.lower()).strip("-")
+
+
+def _names(el: etree._Element) -> list[str]:
+    """``el``'s class tokens and id — but not an id made from the element's own heading (documentation
+    generators and Markdown tables of contents: ``<div class=section id=sharing-with-a-team><h2>Sharing
+    with a team``), which names the section's subject, not a widget."""
+    names = (el.get("class") or "").split()
+    id_ = el.get("id")
+    if id_:
+        heading = next(el.iter(*_HEADING_TAGS), None) if _NOT_SLUG.search(id_) else None
+        if heading is None or _slug(heading.text_content()) != _slug(id_):
+            names.append(id_)
+    return names
+
+
 def _about_elsewhere(el: etree._Element) -> bool:
-    return any(
-        _elsewhere_token(name) for name in (el.get("class") or "").split() + [el.get("id") or ""] if name
-    )
+    return any(_elsewhere_token(name) for name in _names(el))
+
+
+@lru_cache(maxsize=8192)
+def _line_token(name: str) -> bool:
+    return any(_LINE_PART.match(p) for p in re.split(r"[-_]+", name) if p)
 
 
 def _is_junk_name(el: etree._Element) -> bool:
     if el.tag in _JUNK_TAGS:
         return True
-    return any(_junk_token(name) for name in (el.get("class") or "").split() + [el.get("id") or ""] if name)
+    names = _names(el)
+    if any(_junk_token(name) for name in names):
+        return True
+    return any(_line_token(name) for name in names) and _reads_as_line(el)
+
+
+def _reads_as_line(el: etree._Element) -> bool:
+    """Short, without paragraphs or line breaks of its own."""
+    if (
+        next(el.iterdescendants(*_PARAGRAPH_TAGS), None) is not None
+        or sum(1 for _ in islice(el.iter("br"), 2)) >= 2
+    ):
+        return False
+    return len(_squeeze(el)) <= MAX_LINE
 
 
 def _link_share(el: etree._Element) -> float:
@@ -130,19 +173,35 @@ def _is_related_heading(el: etree._Element) -> bool:
     return len(text) <= MAX_HEADING and RELATED_HEADING.match(text) is not None
 
 
-def _drop_related_heading(heading: etree._Element, body: etree._Element) -> None:
+def _related_box(heading: etree._Element, body: etree._Element) -> list[etree._Element]:
+    """What a related-links heading takes with it: its box when that is mostly links, else itself and a
+    following block of links."""
     box = heading.getparent()
     if box is not None and box is not body and _link_share(box) > 0.5:
-        drop(box)
-        return
+        return [box]
     follower = heading.getnext()
     if follower is not None and follower.tag in BLOCKS and _link_share(follower) > 0.5:
-        drop(follower)
-    drop(heading)
+        return [follower, heading]
+    return [heading]
 
 
 def _is_title(el: etree._Element, title: str) -> bool:
-    return el.tag in TITLE_TAGS and bool(title) and _squeeze(el) == title
+    """The post's title as a heading: the page title itself, or the page title less the site's name before
+    or after a separator ("Night lows | Ana's Pancreas"), quotes and dashes of any style."""
+    if el.tag not in TITLE_TAGS or not title:
+        return False
+    heading, page = _plain(_squeeze(el)), _plain(title)
+    if not heading or len(heading) > len(page):
+        return False
+    if heading == page:
+        return True
+    if page.startswith(heading):
+        return page[len(heading) :].lstrip()[:1] in _TITLE_SEPARATORS
+    return page.endswith(heading) and page[: -len(heading)].rstrip()[-1:] in _TITLE_SEPARATORS
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.translate(_TYPOGRAPHY).casefold().split())
 
 
 def _is_title_header(el: etree._Element, title: str) -> bool:
@@ -161,8 +220,9 @@ def _is_widget(el: etree._Element, total: int) -> bool:
     return False
 
 
-def clean_body(body: etree._Element, total: int, title: str | None = None) -> None:
-    """Remove widgets nested in the chosen body (``total``: its text length), and the post's title."""
+def find_widgets(body: etree._Element, total: int, title: str | None = None) -> list[etree._Element]:
+    """The widgets nested in the chosen body (``total``: its text length) and the post's title, outermost
+    first; nothing is removed yet (see :func:`clean_body`)."""
     title = " ".join((title or "").split())
     headings, widgets = [], []
     walker = etree.iterwalk(body, events=("start",))
@@ -178,7 +238,32 @@ def clean_body(body: etree._Element, total: int, title: str | None = None) -> No
         elif el.tag not in PROSE or next(el.iter(*INLINE_SUSPECTS), None) is not None:
             continue
         walker.skip_subtree()  # removed, or plain prose (nothing inside can be a widget)
-    for el in widgets:
+    found = set(widgets)
+    for heading in headings:
+        widgets.extend(el for el in _related_box(heading, body) if el not in found)
+        found.update(widgets)
+    return widgets
+
+
+def clean_body(body: etree._Element, total: int, title: str | None = None) -> None:
+    """Remove widgets nested in the chosen body (``total``: its text length), and the post's title."""
+    for el in find_widgets(body, total, title):
         drop(el)
-    for el in headings:
-        _drop_related_heading(el, body)
+
+
+def without_widgets(
+    text: str, page: etree._Element, title: str | None = None, removed: list[etree._Element] | None = None
+) -> str:
+    """``text`` (another extractor's reading of ``page``) less the lines that lie in what our cleaning
+    takes for widgets anywhere on the page (author boxes, related posts, share bars, the title), and in the
+    widgets already ``removed`` from the body."""
+    found = find_widgets(page, len(page.text_content()), title)
+    boxes = [_squeeze(el) for el in [*(removed or ()), *found]]
+    if not boxes:
+        return text
+    kept = []
+    for para in text.split("\n\n"):
+        lines = [ln for ln in para.split("\n") if not any(" ".join(ln.split()) in box for box in boxes)]
+        if lines:
+            kept.append("\n".join(lines))
+    return "\n\n".join(kept)
