@@ -17,8 +17,9 @@ from lxml import etree
 from crawler.extract.css import parse_group
 from crawler.extract.dates import from_epoch_ms, parse_date, parse_iso
 from crawler.extract.model import ExtractedComment
+from crawler.extract.pings import PING_CSS, is_ping_node
 from crawler.extract.text import element_text, inline_text
-from crawler.extract.tree import classes, has_ancestor, select
+from crawler.extract.tree import Doc, classes, has_ancestor, select
 
 _ID_PATTERNS = [
     re.compile(r"^(?:li-|div-)?comment-?(\d+)$", re.I),
@@ -76,6 +77,12 @@ def node_id(node: etree._Element, extra: re.Pattern | None = None) -> str | None
         if found:
             return found
     return None
+
+
+def ping_ids(doc: Doc) -> list[str]:
+    """The comment ids of the pings in a page's comment list (``li#comment-N.pingback`` -> ``"N"``)."""
+    found = (node_id(el) for el in doc.select(PING_CSS) if is_ping_node(el))
+    return list(dict.fromkeys(cid for cid in found if cid))
 
 
 def _outside(el: etree._Element, node: etree._Element, nested: set) -> bool:
@@ -181,7 +188,7 @@ def comment_author(scope: Scope, markup: CommentMarkup, base: str):
     return None, None
 
 
-def comment_date(scope: Scope, markup: CommentMarkup, near=None):
+def comment_date(scope: Scope, markup: CommentMarkup, near=None, now=None):
     for link in scope.links():
         match = _SHOW_COMMENT_RE.search(link.get("href") or "")
         if match:
@@ -193,19 +200,19 @@ def comment_date(scope: Scope, markup: CommentMarkup, near=None):
         el = scope.own(css)
         if el is None:
             continue
-        value = parse_iso(el.get("datetime") or el.get("title")) or parse_date(inline_text(el), near)
+        value = parse_iso(el.get("datetime") or el.get("title")) or parse_date(inline_text(el), near, now)
         if value:
             return value
-    return _date_in_meta(scope, markup, near)
+    return _date_in_meta(scope, markup, near, now)
 
 
-def _date_in_meta(scope: Scope, markup: CommentMarkup, near=None):
+def _date_in_meta(scope: Scope, markup: CommentMarkup, near=None, now=None):
     """Themes that print "Ann said, on May 3, 2019 at 3:12 pm" in the author line or a permalink."""
     for css in (*markup.author, markup.meta, "a[href*='comment']"):
         el = scope.own(css) if css else None
         text = inline_text(el) if el is not None else ""
         if 6 <= len(text) <= MAX_META_LINE and _HAS_DIGIT.search(text):
-            value = parse_date(text, near)
+            value = parse_date(text, near, now)
             if value:
                 return value
     return None
@@ -237,8 +244,11 @@ def _comment_nodes(nodes: list[etree._Element], extra: re.Pattern | None = None)
     return ids
 
 
-def extract_comments(nodes: list, markup: CommentMarkup, base: str, near=None) -> list[ExtractedComment]:
-    """Comments from candidate ``nodes`` (document order) that match ``markup.items``."""
+def extract_comments(
+    nodes: list, markup: CommentMarkup, base: str, near=None, now=None
+) -> list[ExtractedComment]:
+    """Comments from candidate ``nodes`` (document order) that match ``markup.items``; ``near`` (the post's
+    date) completes year-less dates, ``now`` (the fetch time) resolves relative ones (``parse_date``)."""
     ids = _comment_nodes(nodes, markup.ids)
     nested: dict = {node: set() for node in ids}
     parents: dict = {}
@@ -252,7 +262,7 @@ def extract_comments(nodes: list, markup: CommentMarkup, base: str, near=None) -
         scope = Scope(node, nested[node])
         anc = parents.get(node)
         parent_id = ids[anc] if anc is not None else hinted_parent(scope, cid)
-        comment = build_comment(scope, (cid, parent_id), markup, base, near)
+        comment = build_comment(scope, (cid, parent_id), markup, base, near, now)
         if comment is not None:
             comments.append(comment)
     return comments
@@ -272,10 +282,10 @@ def comment_text(scope: Scope, markup: CommentMarkup) -> str:
     return ""
 
 
-def build_comment(scope: Scope, ids: tuple, markup: CommentMarkup, base: str, near=None):
+def build_comment(scope: Scope, ids: tuple, markup: CommentMarkup, base: str, near=None, now=None):
     cid, parent_id = ids
-    if classes(scope.node) & {"pingback", "trackback"}:
-        return None  # link notifications, not reader comments (the WordPress REST API leaves them out too)
+    if is_ping_node(scope.node):
+        return None  # link notifications, not reader comments (crawler/extract/pings.py)
     text = comment_text(scope, markup)
     if not text:
         return None
@@ -284,7 +294,7 @@ def build_comment(scope: Scope, ids: tuple, markup: CommentMarkup, base: str, ne
         text=text,
         author=author,
         author_url=author_url,
-        published_at=comment_date(scope, markup, near),
+        published_at=comment_date(scope, markup, near, now),
         external_id=cid,
         parent_external_id=parent_id if parent_id != cid else None,
     )

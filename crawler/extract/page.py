@@ -14,6 +14,7 @@ from crawler.extract import blogger, forums, generic, threads, wordpress, wpcom
 from crawler.extract.body import choose_body, lead_before
 from crawler.extract.boilerplate import strip_boilerplate
 from crawler.extract.comment_count import shown_comment_count
+from crawler.extract.comments import ping_ids
 from crawler.extract.meta import fill_metadata
 from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM, ExtractedComment, ExtractedPost
 from crawler.extract.platform import detect_platform
@@ -37,22 +38,22 @@ def _drop_comment_areas(doc: Doc) -> None:
 
 
 def _find_comments(
-    doc: Doc, adapter: ModuleType, url: str, near: datetime | None
+    doc: Doc, adapter: ModuleType, url: str, near: datetime | None, now: datetime | None = None
 ) -> tuple[list[ExtractedComment], bool]:
     """(comments, whether they are a forum thread's messages).  The adapter's comments first; then a forum
     engine's thread; then the common comment markup or the discovered comment items, whichever finds more
     (discovered items and thread messages are removed from the page, like the known comment areas)."""
     if adapter is not generic:
-        found = adapter.find_comments(doc, url, near)
+        found = adapter.find_comments(doc, url, near, now)
         if found:
             return found, False
-    messages, nodes = forums.find_thread(doc, url, near)
+    messages, nodes = forums.find_thread(doc, url, near, now)
     if messages:
         threads.drop_thread(doc, nodes)
         return messages, True
-    known = generic.find_comments(doc, url, near)
+    known = generic.find_comments(doc, url, near, now)
     items = threads.find_items(doc)
-    discovered = threads.comments_from(items, url, near) if items else []
+    discovered = threads.comments_from(items, url, near, now) if items else []
     if len(known) >= len(discovered):
         return known, False
     threads.drop_thread(doc, items)
@@ -70,8 +71,12 @@ def _body_text(doc: Doc, adapter: ModuleType, title: str | None) -> str:
     return "\n\n".join(filter(None, [*fresh, text]))
 
 
-def extract_page(html: bytes | str, url: str, platform: str | None = None) -> ExtractedPost:
-    """Extract a blog post page.  ``platform`` skips detection when the source's platform is known."""
+def extract_page(
+    html: bytes | str, url: str, platform: str | None = None, fetched_at: datetime | None = None
+) -> ExtractedPost:
+    """Extract a blog post page.  ``platform`` skips detection when the source's platform is known;
+    ``fetched_at`` (when the page was downloaded) resolves the comments' relative dates ("2 days ago"),
+    which stay unknown without it."""
     doc = Doc(html)
     platform = platform if platform in ADAPTERS else detect_platform(doc, url)
     adapter = ADAPTERS[platform]
@@ -81,8 +86,9 @@ def extract_page(html: bytes | str, url: str, platform: str | None = None) -> Ex
     )
     forum_page = forums.says_forum(doc, url)
     post.shown_comment_count = shown_comment_count(doc)
+    post.ping_ids = ping_ids(doc)
     strip_boilerplate(doc, adapter.BOILERPLATE)
-    post.comments, is_thread = _find_comments(doc, adapter, url, post.published_at)
+    post.comments, is_thread = _find_comments(doc, adapter, url, post.published_at, fetched_at)
     _drop_comment_areas(doc)
     post.content_text = _body_text(doc, adapter, post.title)
     short = len(post.content_text) < forums.MIN_BODY
