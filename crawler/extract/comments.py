@@ -16,6 +16,7 @@ from lxml import etree
 
 from crawler.extract.css import parse_group
 from crawler.extract.dates import from_epoch_ms, parse_date, parse_iso
+from crawler.extract.metaline import author_and_date, date_in_lines, meta_lines, name_before_date
 from crawler.extract.model import ExtractedComment
 from crawler.extract.pings import PING_CSS, is_ping_node
 from crawler.extract.text import element_text, inline_text
@@ -200,7 +201,9 @@ def comment_date(scope: Scope, markup: CommentMarkup, near=None, now=None):
         el = scope.own(css)
         if el is None:
             continue
-        value = parse_iso(el.get("datetime") or el.get("title")) or parse_date(inline_text(el), near, now)
+        value = parse_iso(el.get("datetime") or el.get("title")) or parse_date(
+            inline_text(el, spaced=True), near, now
+        )
         if value:
             return value
     return _date_in_meta(scope, markup, near, now)
@@ -268,8 +271,12 @@ def extract_comments(
     return comments
 
 
+def _content(scope: Scope, markup: CommentMarkup) -> etree._Element | None:
+    return next((el for el in map(scope.own, markup.content) if el is not None), None)
+
+
 def comment_text(scope: Scope, markup: CommentMarkup) -> str:
-    content = next((el for el in map(scope.own, markup.content) if el is not None), None)
+    content = _content(scope, markup)
     if content is not None:
         return element_text(content, skip=scope.nested)
     node = scope.node
@@ -282,6 +289,18 @@ def comment_text(scope: Scope, markup: CommentMarkup) -> str:
     return ""
 
 
+def _from_meta_line(scope: Scope, markup: CommentMarkup, text: str, found: tuple, when: tuple) -> tuple:
+    """(author, date) completed from the comment's meta line (``crawler/extract/metaline.py``): the text
+    outside its text container, or the first lines of its text when no container is named."""
+    content = _content(scope, markup)
+    if content is not None:
+        lines = meta_lines(element_text(scope.node, skip=set(scope.nested) | {content}))
+    else:
+        lines = meta_lines("\n".join(text.split("\n")[:3]))
+    author, published = author_and_date(lines, *when)
+    return found[0] or author, found[1] or published
+
+
 def build_comment(scope: Scope, ids: tuple, markup: CommentMarkup, base: str, near=None, now=None):
     cid, parent_id = ids
     if is_ping_node(scope.node):
@@ -290,11 +309,18 @@ def build_comment(scope: Scope, ids: tuple, markup: CommentMarkup, base: str, ne
     if not text:
         return None
     author, author_url = comment_author(scope, markup, base)
+    published = comment_date(scope, markup, near, now)
+    if author is not None and published is None and date_in_lines([author], near, now):
+        # the author element holds the whole meta line ("Comment by Daniel — 17.07.2011 @ 13:10")
+        published = date_in_lines([author], near, now)[1]  # type: ignore[index]
+        author = name_before_date(author) or author
+    if author is None or published is None:
+        author, published = _from_meta_line(scope, markup, text, (author, published), (near, now))
     return ExtractedComment(
         text=text,
         author=author,
         author_url=author_url,
-        published_at=comment_date(scope, markup, near, now),
+        published_at=published,
         external_id=cid,
         parent_external_id=parent_id if parent_id != cid else None,
     )

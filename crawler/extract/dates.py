@@ -50,6 +50,7 @@ _MONTHS = {
     "avr": "apr", "juil": "jul", "déc": "dec", "ene": "jan", "abr": "apr", "dic": "dec", "gen": "jan",
     "mag": "may", "giu": "jun", "lug": "jul", "ott": "oct",
 }  # fmt: skip
+MONTH_NAMES = _MONTHS  # localized month name -> English (metaline.py reads it)
 _MONTH_RE = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
 _NOISE_RE = re.compile(
     r"\b(at|um|à|a las|alle|om|on|am|le|el|den|der|de|del|posted|published|updated|uhr|h)\b|@|,|\||\bat\b",
@@ -74,7 +75,7 @@ _ONE = r"\d+|an?|one|eine[mnr]?|ein|una?|un'|une?|jeden|jedną|jedna"
 _UNIT = r"[^\W\d]+"
 _RELATIVE = re.compile(
     rf"\b(?:(?P<n1>{_ONE})\s+(?P<u1>{_UNIT})\s+ago"  # en
-    rf"|vor\s+(?P<n2>{_ONE})\s+(?P<u2>{_UNIT})"  # de
+    rf"|vor\s+(?P<n2>{_ONE})\s+(?P<u2>{_UNIT})|(?P<n7>{_ONE})\s+(?P<u7>{_UNIT})\s+her"  # de
     rf"|hace\s+(?P<n3>{_ONE})\s+(?P<u3>{_UNIT})"  # es
     rf"|(?P<n4>{_ONE})\s*(?P<u4>{_UNIT})\s+fa"  # it
     rf"|(?P<n5>{_ONE})\s+(?P<u5>{_UNIT})\s+temu"  # pl
@@ -95,6 +96,7 @@ _DAY_RE = re.compile(
 _ORDINAL_RE = re.compile(r"\b(\d{1,2})(st|nd|rd|th|er|e)\b", re.I)
 _MONTH_NAME = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 _HAS_YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
+_SHORT_DMY = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{2}(?![\d.])")  # "28.09.19"
 _US_SLASHED = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 _H_TIME = re.compile(r"\b(\d{1,2}) ?h ?(\d{2})\b")
 # A publication date outside [EARLIEST, now + FUTURE_SLACK] is a broken clock, template or unset field
@@ -111,7 +113,7 @@ _ZONE_AFTER = re.compile(r"\s*([A-Z]{2,5}\b|[+-]\d{2}:?\d{2}|Z\b)")  # a time zo
 _COMMON = re.compile(
     r"(?<![\w.])(?:(?P<d1>\d{1,2})\.?\s+(?P<m1>[a-z]{3,9})\.?,?\s+(?P<y1>\d{4})"
     r"|(?P<m2>[a-z]{3,9})\.?\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{4})"
-    r"|(?P<d3>\d{1,2})\.(?P<mo3>\d{1,2})\.(?P<y3>\d{4}|\d{2})"
+    r"|(?P<d3>\d{1,2})\.(?P<mo3>\d{1,2})(?:\.|\.?,\s*(?=\d{4}))(?P<y3>\d{4}|\d{2})"
     r"|(?P<y4>\d{4})-(?P<mo4>\d{1,2})-(?P<d4>\d{1,2}))"
     r"(?:,?\s*(?:r\.\s*)?(?:at|um|à|a las|alle|om|o|-|\||@)?\s*(?P<h>\d{1,2})[:.h](?P<mi>\d{2})(?::(?P<s>\d{2}))?"
     r"\s*(?P<ap>[ap]\.?m\.?)?(?:\s*uhr)?)?(?![\w:])",
@@ -196,10 +198,12 @@ def parse_date(
     iso = parse_iso(text)
     if iso is not None:
         return iso
-    if not _HAS_YEAR.search(text):
+    if not _HAS_YEAR.search(text) and not _SHORT_DMY.search(text):
         relative = relative_date(text, now) if now is not None else None
         if relative is not None:
             return relative
+        if near is None and now is not None:
+            return _before(text, now)
         return _without_year(text, near) if near else None
     cleaned = _DE_RE.sub(r"\1 \2 \3", _MONTH_RE.sub(lambda m: _MONTHS[m.group(1).lower()], text))
     quick = _common_format(_ORDINAL_RE.sub(r"\1", cleaned))
@@ -222,8 +226,8 @@ def relative_date(text: str, now: datetime) -> datetime | None:
     if match is not None:
         if match.group("unit_only"):
             return plausible(now - timedelta(seconds=_UNITS[match.group("unit_only").lower()]), now)
-        number = next(g for g in match.group("n1", "n2", "n3", "n4", "n5", "n6") if g is not None)
-        unit = next(g for g in match.group("u1", "u2", "u3", "u4", "u5", "u6") if g is not None)
+        number = next(g for g in match.group("n1", "n2", "n3", "n4", "n5", "n6", "n7") if g is not None)
+        unit = next(g for g in match.group("u1", "u2", "u3", "u4", "u5", "u6", "u7") if g is not None)
         seconds = _unit_seconds(unit)
         if seconds is None:
             return None
@@ -290,6 +294,16 @@ def _without_year(text: str, near: datetime) -> datetime | None:
     if value is not None and value < near - timedelta(days=1):
         value = value.replace(year=value.year + 1)
     return plausible(value)
+
+
+def _before(text: str, now: datetime) -> datetime | None:
+    """A year-less "18. September um 08:37" seen at ``now``: the latest such day not after it."""
+    if not _MONTH_NAME.search(_MONTH_RE.sub(lambda m: _MONTHS[m.group(1).lower()], text)):
+        return None
+    value = parse_date(f"{text} {now.year}")
+    if value is not None and value > now + FUTURE_SLACK:
+        value = value.replace(year=value.year - 1)
+    return plausible(value, now)
 
 
 def from_epoch_ms(value: str | int | None) -> datetime | None:

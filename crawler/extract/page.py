@@ -37,12 +37,18 @@ def _drop_comment_areas(doc: Doc) -> None:
         doc.drop(area)
 
 
+def _with_meta(comments: list[ExtractedComment]) -> int:
+    """How many authors and dates ``comments`` carry (between two readings of one thread, the fuller wins)."""
+    return sum(bool(c.author) + bool(c.published_at) for c in comments)
+
+
 def _find_comments(
     doc: Doc, adapter: ModuleType, url: str, near: datetime | None, now: datetime | None = None
 ) -> tuple[list[ExtractedComment], bool]:
     """(comments, whether they are a forum thread's messages).  The adapter's comments first; then a forum
     engine's thread; then the common comment markup or the discovered comment items, whichever finds more
-    (discovered items and thread messages are removed from the page, like the known comment areas)."""
+    (discovered items and thread messages are removed from the page, like the known comment areas); on a tie,
+    the reading with more authors and dates."""
     if adapter is not generic:
         found = adapter.find_comments(doc, url, near, now)
         if found:
@@ -54,7 +60,7 @@ def _find_comments(
     known = generic.find_comments(doc, url, near, now)
     items = threads.find_items(doc)
     discovered = threads.comments_from(items, url, near, now) if items else []
-    if len(known) >= len(discovered):
+    if (len(known), _with_meta(known)) >= (len(discovered), _with_meta(discovered)):
         return known, False
     threads.drop_thread(doc, items)
     return discovered, False

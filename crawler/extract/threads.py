@@ -64,7 +64,7 @@ _META_WORDS = (AUTHOR_WORDS | DATE_WORDS) - {"name"}  # "name" also names a prod
 _DATE_IN_TEXT = re.compile(
     r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d\d\b.{0,12}\d{1,2}:\d{2}"
     r"|\d{1,2}:\d{2}.{0,30}\b(?:19|20)\d\d\b|\b\d{1,2}\.?\s+(?:de\s+)?[^\W\d]{3,12}\.?,?\s+(?:de\s+)?(?:19|20)\d\d\b"
-    r"|\b[^\W\d]{3,12}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b|\bago\b|\bvor \d|\bhace \d|\bil y a\b|\btemu\b|\d+ \w+ fa\b",
+    r"|\b[^\W\d]{3,12}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b|\b\d{1,2}\.?\s+[^\W\d]{3,12}\.?\s.{0,8}\b\d{1,2}:\d{2}\b|\bago\b|\bvor \d|\bhace \d|\bil y a\b|\btemu\b|\d+ \w+ fa\b",
     re.I,
 )
 THREAD_SHARE = 0.7  # the items' list is dropped with them when they make up this share of its text
@@ -156,7 +156,7 @@ def _has_meta(el: etree._Element, item: etree._Element | None = None) -> bool:
             named = bool(names.strip()) and bool(_META_WORDS.intersection(words(names)))
         if named and (inner.text_content().strip() or inner.get("datetime")):
             return True  # empty placeholders (a template's ``span.comment-date``) say nothing
-    return bool(_DATE_IN_TEXT.search(" ".join(el.text_content().split())[:400]))
+    return bool(_DATE_IN_TEXT.search(" ".join(" ".join(el.itertext()).split())[:400]))
 
 
 def _groups(doc: Doc) -> dict:
