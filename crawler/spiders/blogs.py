@@ -417,7 +417,9 @@ class BlogSpider(SourceSpider):
         wanted = bool(post.comments) or bool(count) or (count is None and response.meta.get("want_comments"))
         hinted = post.comment_feed_url or getattr(entry, "comment_feed_url", None)
         shown = post.shown_comment_count if post.shown_comment_count is not None else count
-        complete = plan.page_comments_complete(shown, len(post.comments), bool(post.next_comments_url))
+        complete = plan.page_comments_complete(
+            shown, len(post.comments), bool(post.next_comments_url), len(post.ping_ids)
+        )
         if wanted and not complete:
             yield from self.comment_requests(
                 job, url, post.wp_post_id, post.blogger_post_id, hinted, pings=post.ping_ids

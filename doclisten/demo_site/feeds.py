@@ -62,6 +62,8 @@ def wp_posts_rss(r: Renderer, posts: list[Post], generator: str) -> Resource:
             f"\t\t<description>{_cdata(r.excerpt(p))}</description>\n"
             f"\t\t<content:encoded>{_cdata(r.body_html(p))}</content:encoded>\n"
             f"\t\t<wfw:commentRss>{escape(link)}feed/</wfw:commentRss>\n"
+            # WordPress counts pingbacks here too; the sample counts reader comments only, so that a post with a
+            # pingback is not fetched again on every crawl (doclisten stores no ping count to compare with)
             f"\t\t<slash:comments>{len(p.comments)}</slash:comments>\n\t</item>\n"
         )
     out.append("\t</channel>\n</rss>\n")

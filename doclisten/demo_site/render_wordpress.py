@@ -170,8 +170,8 @@ class ClassicWordPress(WordPressBase):
         url = self.post_url(post)
         children = comment_children(post.comments)
         listing = ""
-        if post.comments:
-            n = len(post.comments)
+        if post.comments or post.pings:
+            n = len(post.comments) + len(post.pings)  # get_comments_number() counts pingbacks too
             heading = (
                 f"One thought on &ldquo;{esc(post.title)}&rdquo;"
                 if n == 1

@@ -116,8 +116,8 @@ class BlockWordPress(WordPressBase):
         url = self.post_url(post)
         children = comment_children(post.comments)
         listing = ""
-        if post.comments:
-            n = len(post.comments)
+        if post.comments or post.pings:
+            n = len(post.comments) + len(post.pings)  # get_comments_number() counts pingbacks too
             title = (
                 f"One response to “{esc(post.title)}”" if n == 1 else f"{n} responses to “{esc(post.title)}”"
             )
