@@ -16,18 +16,15 @@ from lxml import etree
 
 from crawler.extract.css import parse_group
 from crawler.extract.dates import from_epoch_ms, parse_date, parse_iso
+from crawler.extract.ids import node_id, normalise_id
 from crawler.extract.metaline import author_and_date, date_in_lines, meta_lines, name_before_date
 from crawler.extract.model import ExtractedComment
-from crawler.extract.pings import PING_CSS, is_ping_node
+from crawler.extract.pings import is_ping_node
 from crawler.extract.text import element_text, inline_text
-from crawler.extract.tree import Doc, classes, has_ancestor, select
+from crawler.extract.tree import classes, has_ancestor, select
 
-_ID_PATTERNS = [
-    re.compile(r"^(?:li-|div-)?comment-?(\d+)$", re.I),
-    re.compile(r"^c(\d+)$"),
-    re.compile(r"^(?:comment|cmt|reply)[_-]?(?:item[_-]?)?(\d+)$", re.I),
-    re.compile(r"^(?:kommentar|leserbrief)[_-]?(\d+)$", re.I),
-]
+__all__ = ["CommentMarkup", "extract_comments", "node_id", "normalise_id"]  # the ids: crawler/extract/ids.py
+
 _REPLY_BOX_RE = re.compile(r"^c(\d+)-r[at]$")
 _PARENT_CLASS_RE = re.compile(r"\bcomment-(\d+)-parent\b|\bparent-comment-(\d+)\b")
 _SHOW_COMMENT_RE = re.compile(r"[?&]showComment=(\d{10,14})")
@@ -50,40 +47,6 @@ class CommentMarkup:
     # left out when that leaves nothing (themes that put the text inside .comment-author)
     minimal_meta: str = "cite, .fn, .reply, .comment-meta, .commentmetadata, .comment-metadata, time"
     ids: re.Pattern | None = None  # this markup's own comment ids (group 1 is the id), e.g. forum posts
-
-
-def normalise_id(value: str | None) -> str | None:
-    """``comment-123``/``div-comment-123``/``li-comment-123`` -> ``"123"``; Blogger ``c456`` -> ``"456"``."""
-    if not value:
-        return None
-    value = value.strip()
-    for pattern in _ID_PATTERNS:
-        match = pattern.match(value)
-        if match:
-            return match.group(1)
-    return None
-
-
-def node_id(node: etree._Element, extra: re.Pattern | None = None) -> str | None:
-    """The comment id of ``node``: its own id (``extra``: the markup's own id pattern), a data attribute,
-    or the id of its first inner wrapper."""
-    match = extra.match(node.get("id") or "") if extra is not None else None
-    if match:
-        return match.group(1)
-    found = normalise_id(node.get("id")) or (node.get("data-comment-id") or "").strip() or None
-    if found:
-        return found
-    for child in node.iterchildren("*"):
-        found = normalise_id(child.get("id"))
-        if found:
-            return found
-    return None
-
-
-def ping_ids(doc: Doc) -> list[str]:
-    """The comment ids of the pings in a page's comment list (``li#comment-N.pingback`` -> ``"N"``)."""
-    found = (node_id(el) for el in doc.select(PING_CSS) if is_ping_node(el))
-    return list(dict.fromkeys(cid for cid in found if cid))
 
 
 def _outside(el: etree._Element, node: etree._Element, nested: set) -> bool:

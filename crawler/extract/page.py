@@ -14,9 +14,9 @@ from crawler.extract import blogger, forums, generic, threads, wordpress, wpcom
 from crawler.extract.body import choose_body, lead_before
 from crawler.extract.boilerplate import strip_boilerplate
 from crawler.extract.comment_count import shown_comment_count
-from crawler.extract.comments import ping_ids
 from crawler.extract.meta import fill_metadata
 from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM, ExtractedComment, ExtractedPost
+from crawler.extract.pings import ping_ids
 from crawler.extract.platform import detect_platform
 from crawler.extract.text import element_text
 from crawler.extract.tree import Doc

@@ -11,7 +11,7 @@ comments go, each in its own way:
 - REST: ``/wp/v2/comments`` items carry ``type`` (the collection answers ``type=comment`` unless asked for
   another, but plugins and old versions differ).
 A feed item whose comment id the post's HTML marks as a ping is a ping too (``ExtractedPost.ping_ids``, from
-:func:`crawler.extract.comments.ping_ids`).
+:func:`ping_ids`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ import re
 
 from lxml import etree
 
-from crawler.extract.tree import classes
+from crawler.extract.ids import node_id
+from crawler.extract.tree import Doc, classes
 
 PING_TYPES = frozenset({"pingback", "trackback", "pings"})
 PING_CSS = ".pingback, .trackback"
@@ -42,3 +43,9 @@ def looks_like_ping(markup: str, text: str) -> bool:
     """A comment feed item shaped like a pingback (``[…] excerpt […]``) or a trackback (a paragraph that
     is one ``<strong>`` title, then the excerpt)."""
     return bool(_PINGBACK_TEXT.match(text) or _TRACKBACK_HTML.match(markup))
+
+
+def ping_ids(doc: Doc) -> list[str]:
+    """The comment ids of the pings in a page's comment list (``li#comment-N.pingback`` -> ``"N"``)."""
+    found = (node_id(el) for el in doc.select(PING_CSS) if is_ping_node(el))
+    return list(dict.fromkeys(cid for cid in found if cid))
