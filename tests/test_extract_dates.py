@@ -6,6 +6,7 @@ import pytest
 
 from crawler.extract import extract_page
 from crawler.extract.dates import parse_date
+from crawler.extract.metaline import as_name
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
@@ -39,6 +40,13 @@ DAY = timedelta(days=1)
 def test_relative_dates_against_the_fetch_time(text, expected):
     assert parse_date(text, now=NOW) == expected
     assert parse_date(text) is None  # without the fetch time a relative date says nothing
+
+
+@pytest.mark.parametrize(
+    "text", ["Hier klicken zum Antworten", "Version 2.3 ago-style", "vor Ort", "3 Kommentare"]
+)
+def test_words_that_only_look_relative(text):
+    assert parse_date(text, now=NOW) is None
 
 
 @pytest.mark.parametrize(
@@ -152,4 +160,30 @@ def test_a_date_printed_in_parts_and_the_fuller_reading_of_a_thread():
     assert [(c.author, c.published_at) for c in comments] == [
         ("macbacchi", datetime(2019, 9, 28, 11, 44, tzinfo=UTC)),
         ("Tom Au", datetime(2019, 9, 28, 12, 44, tzinfo=UTC)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Sabrina K.", "Sabrina K."), ("Kwame B. Kissi", "Kwame B. Kissi"), ("Ja, kannst Du.", None),
+     ("Thanks. this helped", None), ("Reply", None), ("3 hours ago", None), ("https://x.example", None)],
+)  # fmt: skip
+def test_what_reads_like_a_name(text, name):
+    assert as_name(text) == name
+
+
+def test_a_reviews_rating_line_before_its_text_gives_author_and_date():
+    reviews = "".join(
+        f'<blockquote><div class="rating_block"><span class="stars"></span><small> {who} am {day}.4.2020 '
+        f'</small></div><p class="comment">{text}</p></blockquote>'
+        for who, day, text in (("Georg N.", 10, "Sturdy and easy to build."), ("stefanie", 12, "Good value."))
+    )
+    html = (
+        "<html><body><article><div class='entry-content'><p>A rabbit hutch with a run, weatherproof and "
+        f"easy to clean.</p></div></article><div class='votes'>{reviews}</div></body></html>"
+    )
+    comments = extract_page(html, "https://shop.example/hutch", fetched_at=NOW).comments
+    assert [(c.author, c.published_at) for c in comments] == [
+        ("Georg N.", datetime(2020, 4, 10, tzinfo=UTC)),
+        ("stefanie", datetime(2020, 4, 12, tzinfo=UTC)),
     ]

@@ -32,6 +32,7 @@ _REPLY_TO_RE = re.compile(r"(?:[?&]replytocom=|#comment-)(\d+)")
 WRAPPER_SLACK = 10
 _HAS_DIGIT = re.compile(r"\d")
 MAX_META_LINE = 100
+MAX_HEAD = 300  # the meta block just before a comment node is short
 _AUTHOR_NOISE_RE = re.compile(
     r"\s*(says|said|sagt|sagte|schreibt|dit|a dit|dice|ha detto)\s*(:|\.\.\.|…)?\s*$", re.I
 )
@@ -260,6 +261,17 @@ def _from_meta_line(scope: Scope, markup: CommentMarkup, text: str, found: tuple
         lines = meta_lines(element_text(scope.node, skip=set(scope.nested) | {content}))
     else:
         lines = meta_lines("\n".join(text.split("\n")[:3]))
+    head = (
+        scope.node.getprevious()
+    )  # a review's rating line before its ``p.comment``, a ``<dt>`` before ``<dd>``
+    if (
+        head is not None
+        and isinstance(head.tag, str)
+        and (head.tag, head.get("class"))
+        != (scope.node.tag, scope.node.get("class"))  # not the comment before
+        and len(inline_text(head)) <= MAX_HEAD
+    ):
+        lines += meta_lines(element_text(head))
     author, published = author_and_date(lines, *when)
     return found[0] or author, found[1] or published
 

@@ -96,6 +96,7 @@ _DAY_RE = re.compile(
 _ORDINAL_RE = re.compile(r"\b(\d{1,2})(st|nd|rd|th|er|e)\b", re.I)
 _MONTH_NAME = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 _HAS_YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
+_DAY_MONTH = re.compile(r"(\d{1,2}\.?\s+[^\W\d]{3,12}\.?)")  # "18. September" (a year goes after it)
 _SHORT_DMY = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{2}(?![\d.])")  # "28.09.19"
 _US_SLASHED = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 _H_TIME = re.compile(r"\b(\d{1,2}) ?h ?(\d{2})\b")
@@ -234,8 +235,10 @@ def relative_date(text: str, now: datetime) -> datetime | None:
         count = int(number) if number.isdigit() else 1
         return plausible(now - timedelta(seconds=seconds * count), now)
     day = _DAY_RE.search(text)
-    if day is None:
-        return None
+    if day is None or (
+        day.group(1).lower() == "hier" and not (day.group(2) or text.strip().lower() == "hier")
+    ):
+        return None  # French "hier" only with a time or alone: in German it is "here"
     value = now - timedelta(days=_DAY_WORDS[day.group(1).lower().replace("’", "'")])
     if day.group(2):
         hour, ampm = int(day.group(2)), day.group(4)
@@ -300,7 +303,7 @@ def _before(text: str, now: datetime) -> datetime | None:
     """A year-less "18. September um 08:37" seen at ``now``: the latest such day not after it."""
     if not _MONTH_NAME.search(_MONTH_RE.sub(lambda m: _MONTHS[m.group(1).lower()], text)):
         return None
-    value = parse_date(f"{text} {now.year}")
+    value = parse_date(f"{text} {now.year}") or parse_date(_DAY_MONTH.sub(rf"\1 {now.year}", text, count=1))
     if value is not None and value > now + FUTURE_SLACK:
         value = value.replace(year=value.year - 1)
     return plausible(value, now)

@@ -51,7 +51,7 @@ _NAME_START = re.compile(
     re.I,
 )
 _NOT_NAME = re.compile(
-    r"[!?;]|:\s|\.\s+[a-zäöüéèàáíóúąćęłńśźż]{2,}\s|https?://"
+    r"[!?;]|:\s|(?-i:[.,]\s+[a-zäöüéèàáíóúąćęłńśźż]{2,}\b)|https?://"
     r"|\b(?:reply|antworten|responder|rispondi|odpowiedz|répondre|ago|vor|hace|fa|temu|il y a)\b",
     re.I,
 )
