@@ -11,7 +11,7 @@ import html
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin
@@ -22,6 +22,7 @@ from crawler.charset import UTF8, declared_charsets, decode_body, needs_decoding
 from crawler.exceptions import DoclistenError, one_line
 from crawler.extract.dates import from_struct_time, parse_iso
 from crawler.extract.model import ExtractedComment
+from crawler.extract.pings import looks_like_ping
 from crawler.extract.text import fragment_text
 from crawler.extract.wp_rest import without_fragment
 from crawler.urls import canonical_url
@@ -347,11 +348,16 @@ def _wp_comment_html(entry) -> str:
     return html.unescape(summary) if "&lt;" in summary and "&gt;" in summary else summary
 
 
-def _wp_comment(entry) -> ExtractedComment:
+def _wp_comment(entry, pings: Collection[str] = ()) -> ExtractedComment | None:
+    """One WordPress comment feed item; None for a pingback or trackback (its id among the ``pings`` of the
+    post's HTML, or its shape: crawler/extract/pings.py)."""
     markup = _wp_comment_html(entry)
-    text, parent = _wp_reply_prefix(markup, fragment_text(markup))
+    text = fragment_text(markup)
     ids = (_WP_COMMENT_ID.search(v or "") for v in (entry.get("id"), entry.get("link")))
     external_id = next((m.group(1) for m in ids if m), None)
+    if (external_id is not None and external_id in pings) or looks_like_ping(markup, text):
+        return None
+    text, parent = _wp_reply_prefix(markup, text)
     return ExtractedComment(
         text=text,
         author=_author(entry),
@@ -364,8 +370,11 @@ def _wp_comment(entry) -> ExtractedComment:
     )
 
 
-def parse_comment_feed(body: bytes, url: str, content_type: str | None = None) -> list[ExtractedComment]:
-    """Comments from a WordPress comment RSS or a Blogger comment Atom feed.
+def parse_comment_feed(
+    body: bytes, url: str, content_type: str | None = None, pings: Collection[str] = ()
+) -> list[ExtractedComment]:
+    """Comments from a WordPress comment RSS or a Blogger comment Atom feed, without pingbacks and
+    trackbacks (``pings``: the comment ids the post's HTML marks as such; site-wide feeds go by shape).
 
     Raises ``FeedError`` when the body is not a feed; an empty feed gives ``[]``.
     """
@@ -375,6 +384,6 @@ def parse_comment_feed(body: bytes, url: str, content_type: str | None = None) -
         blogger = BLOGGER_ID.match(entry.get("id") or "")
         if blogger and blogger.group(2):
             comments.append(_blogger_comment(entry, blogger))
-        else:
-            comments.append(_wp_comment(entry))
+        elif (comment := _wp_comment(entry, pings)) is not None:
+            comments.append(comment)
     return comments

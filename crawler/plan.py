@@ -140,7 +140,8 @@ def endpoint_open(closed_at: datetime | None, now: datetime) -> bool:
     return closed_at is None or closed_at > now or now - closed_at >= ENDPOINT_RETRY_AFTER
 
 
-def page_comments_complete(shown: int | None, extracted: int, paginated: bool) -> bool:
+def page_comments_complete(shown: int | None, extracted: int, paginated: bool, pings: int = 0) -> bool:
     """The page's own comment list is all of the post's comments: it states a count that matches the
-    comments extracted from it, and there is no next comment page. Its comment feed need not be asked."""
-    return shown is not None and shown == extracted and not paginated
+    comments extracted from it (WordPress's count includes the ``pings`` the list shows), and there is no
+    next comment page. Its comment feed need not be asked."""
+    return shown is not None and shown in (extracted, extracted + pings) and not paginated

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -29,8 +30,12 @@ def clean_text(text: str | None) -> str:
 
 
 def clean_name(value: str | None) -> str | None:
+    """A name or title as plain text: HTML entities decoded (WordPress feeds put a pingback's author in CDATA
+    as ``Another DOC Blog &#187; Weekly Roundup``), spaces tidied."""
     if value is None:
         return None
+    if "&" in value:
+        value = html.unescape(value)
     value = _SPACES.sub(" ", value).strip()
     return value or None
 

@@ -82,6 +82,12 @@ def check_comments(engine, site) -> None:  # type: ignore[no-untyped-def]
         for key, blog in site.blogs.items()
         for post, c in blog.content.all_comments()
     ]
+    pings = {
+        (canonical_url(site.post_url(key, post.slug)), str(ping.id))
+        for key, blog in site.blogs.items()
+        for post, ping in blog.content.all_pings()
+    }
+    assert not pings & set(by_key), "a pingback was stored as a comment"
     assert len(stored) == len(expected)  # no duplicates, nothing missing
     for url, _post, comment in expected:
         row = by_key[(url, str(comment.id))]

@@ -82,6 +82,9 @@ def test_page_comments_complete() -> None:
     assert not plan.page_comments_complete(3, 3, paginated=True)  # more on /comment-page-2/
     assert not plan.page_comments_complete(5, 3, paginated=False)  # some not on the page (or not read)
     assert not plan.page_comments_complete(None, 3, paginated=False)  # the page states no count
+    # WordPress's "4 thoughts on" counts the pingback the list shows (and doclisten leaves out)
+    assert plan.page_comments_complete(4, 3, paginated=False, pings=1)
+    assert not plan.page_comments_complete(5, 3, paginated=False, pings=1)
 
 
 @pytest.mark.parametrize(

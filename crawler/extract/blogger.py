@@ -72,8 +72,10 @@ def _classic_comments(block: etree._Element, url: str) -> list[ExtractedComment]
     return comments
 
 
-def find_comments(doc: Doc, url: str, near: datetime | None = None) -> list[ExtractedComment]:
-    comments = extract_comments(doc.select(COMMENTS.items), COMMENTS, url, near)
+def find_comments(
+    doc: Doc, url: str, near: datetime | None = None, now: datetime | None = None
+) -> list[ExtractedComment]:
+    comments = extract_comments(doc.select(COMMENTS.items), COMMENTS, url, near, now)
     for block in doc.select("dl#comments-block, dl.comments-block, dl[id$='comments-block']"):
         comments.extend(_classic_comments(block, url))
     return comments

@@ -16,16 +16,15 @@ from lxml import etree
 
 from crawler.extract.css import parse_group
 from crawler.extract.dates import from_epoch_ms, parse_date, parse_iso
+from crawler.extract.ids import node_id, normalise_id
+from crawler.extract.metaline import author_and_date, date_in_lines, meta_lines, name_before_date
 from crawler.extract.model import ExtractedComment
+from crawler.extract.pings import is_ping_node
 from crawler.extract.text import element_text, inline_text
 from crawler.extract.tree import classes, has_ancestor, select
 
-_ID_PATTERNS = [
-    re.compile(r"^(?:li-|div-)?comment-?(\d+)$", re.I),
-    re.compile(r"^c(\d+)$"),
-    re.compile(r"^(?:comment|cmt|reply)[_-]?(?:item[_-]?)?(\d+)$", re.I),
-    re.compile(r"^(?:kommentar|leserbrief)[_-]?(\d+)$", re.I),
-]
+__all__ = ["CommentMarkup", "extract_comments", "node_id", "normalise_id"]  # the ids: crawler/extract/ids.py
+
 _REPLY_BOX_RE = re.compile(r"^c(\d+)-r[at]$")
 _PARENT_CLASS_RE = re.compile(r"\bcomment-(\d+)-parent\b|\bparent-comment-(\d+)\b")
 _SHOW_COMMENT_RE = re.compile(r"[?&]showComment=(\d{10,14})")
@@ -33,6 +32,7 @@ _REPLY_TO_RE = re.compile(r"(?:[?&]replytocom=|#comment-)(\d+)")
 WRAPPER_SLACK = 10
 _HAS_DIGIT = re.compile(r"\d")
 MAX_META_LINE = 100
+MAX_HEAD = 300  # the meta block just before a comment node is short
 _AUTHOR_NOISE_RE = re.compile(
     r"\s*(says|said|sagt|sagte|schreibt|dit|a dit|dice|ha detto)\s*(:|\.\.\.|…)?\s*$", re.I
 )
@@ -48,34 +48,6 @@ class CommentMarkup:
     # left out when that leaves nothing (themes that put the text inside .comment-author)
     minimal_meta: str = "cite, .fn, .reply, .comment-meta, .commentmetadata, .comment-metadata, time"
     ids: re.Pattern | None = None  # this markup's own comment ids (group 1 is the id), e.g. forum posts
-
-
-def normalise_id(value: str | None) -> str | None:
-    """``comment-123``/``div-comment-123``/``li-comment-123`` -> ``"123"``; Blogger ``c456`` -> ``"456"``."""
-    if not value:
-        return None
-    value = value.strip()
-    for pattern in _ID_PATTERNS:
-        match = pattern.match(value)
-        if match:
-            return match.group(1)
-    return None
-
-
-def node_id(node: etree._Element, extra: re.Pattern | None = None) -> str | None:
-    """The comment id of ``node``: its own id (``extra``: the markup's own id pattern), a data attribute,
-    or the id of its first inner wrapper."""
-    match = extra.match(node.get("id") or "") if extra is not None else None
-    if match:
-        return match.group(1)
-    found = normalise_id(node.get("id")) or (node.get("data-comment-id") or "").strip() or None
-    if found:
-        return found
-    for child in node.iterchildren("*"):
-        found = normalise_id(child.get("id"))
-        if found:
-            return found
-    return None
 
 
 def _outside(el: etree._Element, node: etree._Element, nested: set) -> bool:
@@ -181,7 +153,7 @@ def comment_author(scope: Scope, markup: CommentMarkup, base: str):
     return None, None
 
 
-def comment_date(scope: Scope, markup: CommentMarkup, near=None):
+def comment_date(scope: Scope, markup: CommentMarkup, near=None, now=None):
     for link in scope.links():
         match = _SHOW_COMMENT_RE.search(link.get("href") or "")
         if match:
@@ -193,19 +165,21 @@ def comment_date(scope: Scope, markup: CommentMarkup, near=None):
         el = scope.own(css)
         if el is None:
             continue
-        value = parse_iso(el.get("datetime") or el.get("title")) or parse_date(inline_text(el), near)
+        value = parse_iso(el.get("datetime") or el.get("title")) or parse_date(
+            inline_text(el, spaced=True), near, now
+        )
         if value:
             return value
-    return _date_in_meta(scope, markup, near)
+    return _date_in_meta(scope, markup, near, now)
 
 
-def _date_in_meta(scope: Scope, markup: CommentMarkup, near=None):
+def _date_in_meta(scope: Scope, markup: CommentMarkup, near=None, now=None):
     """Themes that print "Ann said, on May 3, 2019 at 3:12 pm" in the author line or a permalink."""
     for css in (*markup.author, markup.meta, "a[href*='comment']"):
         el = scope.own(css) if css else None
         text = inline_text(el) if el is not None else ""
         if 6 <= len(text) <= MAX_META_LINE and _HAS_DIGIT.search(text):
-            value = parse_date(text, near)
+            value = parse_date(text, near, now)
             if value:
                 return value
     return None
@@ -237,8 +211,11 @@ def _comment_nodes(nodes: list[etree._Element], extra: re.Pattern | None = None)
     return ids
 
 
-def extract_comments(nodes: list, markup: CommentMarkup, base: str, near=None) -> list[ExtractedComment]:
-    """Comments from candidate ``nodes`` (document order) that match ``markup.items``."""
+def extract_comments(
+    nodes: list, markup: CommentMarkup, base: str, near=None, now=None
+) -> list[ExtractedComment]:
+    """Comments from candidate ``nodes`` (document order) that match ``markup.items``; ``near`` (the post's
+    date) completes year-less dates, ``now`` (the fetch time) resolves relative ones (``parse_date``)."""
     ids = _comment_nodes(nodes, markup.ids)
     nested: dict = {node: set() for node in ids}
     parents: dict = {}
@@ -252,14 +229,18 @@ def extract_comments(nodes: list, markup: CommentMarkup, base: str, near=None) -
         scope = Scope(node, nested[node])
         anc = parents.get(node)
         parent_id = ids[anc] if anc is not None else hinted_parent(scope, cid)
-        comment = build_comment(scope, (cid, parent_id), markup, base, near)
+        comment = build_comment(scope, (cid, parent_id), markup, base, near, now)
         if comment is not None:
             comments.append(comment)
     return comments
 
 
+def _content(scope: Scope, markup: CommentMarkup) -> etree._Element | None:
+    return next((el for el in map(scope.own, markup.content) if el is not None), None)
+
+
 def comment_text(scope: Scope, markup: CommentMarkup) -> str:
-    content = next((el for el in map(scope.own, markup.content) if el is not None), None)
+    content = _content(scope, markup)
     if content is not None:
         return element_text(content, skip=scope.nested)
     node = scope.node
@@ -272,19 +253,49 @@ def comment_text(scope: Scope, markup: CommentMarkup) -> str:
     return ""
 
 
-def build_comment(scope: Scope, ids: tuple, markup: CommentMarkup, base: str, near=None):
+def _from_meta_line(scope: Scope, markup: CommentMarkup, text: str, found: tuple, when: tuple) -> tuple:
+    """(author, date) completed from the comment's meta line (``crawler/extract/metaline.py``): the text
+    outside its text container, or the first lines of its text when no container is named."""
+    content = _content(scope, markup)
+    if content is not None:
+        lines = meta_lines(element_text(scope.node, skip=set(scope.nested) | {content}))
+    else:
+        lines = meta_lines("\n".join(text.split("\n")[:3]))
+    head = (
+        scope.node.getprevious()
+    )  # a review's rating line before its ``p.comment``, a ``<dt>`` before ``<dd>``
+    if (
+        head is not None
+        and isinstance(head.tag, str)
+        and (head.tag, head.get("class"))
+        != (scope.node.tag, scope.node.get("class"))  # not the comment before
+        and len(inline_text(head)) <= MAX_HEAD
+    ):
+        lines += meta_lines(element_text(head))
+    author, published = author_and_date(lines, *when)
+    return found[0] or author, found[1] or published
+
+
+def build_comment(scope: Scope, ids: tuple, markup: CommentMarkup, base: str, near=None, now=None):
     cid, parent_id = ids
-    if classes(scope.node) & {"pingback", "trackback"}:
-        return None  # link notifications, not reader comments (the WordPress REST API leaves them out too)
+    if is_ping_node(scope.node):
+        return None  # link notifications, not reader comments (crawler/extract/pings.py)
     text = comment_text(scope, markup)
     if not text:
         return None
     author, author_url = comment_author(scope, markup, base)
+    published = comment_date(scope, markup, near, now)
+    if author is not None and published is None and date_in_lines([author], near, now):
+        # the author element holds the whole meta line ("Comment by Daniel — 17.07.2011 @ 13:10")
+        published = date_in_lines([author], near, now)[1]  # type: ignore[index]
+        author = name_before_date(author) or author
+    if author is None or published is None:
+        author, published = _from_meta_line(scope, markup, text, (author, published), (near, now))
     return ExtractedComment(
         text=text,
         author=author,
         author_url=author_url,
-        published_at=comment_date(scope, markup, near),
+        published_at=published,
         external_id=cid,
         parent_external_id=parent_id if parent_id != cid else None,
     )

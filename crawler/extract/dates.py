@@ -38,15 +38,66 @@ _MONTHS = {
     "março": "march", "maio": "may", "junho": "june", "julho": "july", "setembro": "september",
     "outubro": "october", "dezembro": "december", "januari": "january", "februari": "february",
     "maart": "march", "mei": "may", "augustus": "august",
+    # pl: nominative and genitive ("5 maja 2020")
+    "styczeń": "january", "stycznia": "january", "luty": "february", "lutego": "february",
+    "marzec": "march", "marca": "march", "kwiecień": "april", "kwietnia": "april", "maj": "may",
+    "maja": "may", "czerwiec": "june", "czerwca": "june", "lipiec": "july", "lipca": "july",
+    "sierpień": "august", "sierpnia": "august", "wrzesień": "september", "września": "september",
+    "październik": "october", "października": "october", "listopad": "november", "listopada": "november",
+    "grudzień": "december", "grudnia": "december",
+    # abbreviations that are no English word (de, fr, es, it): "21. Jan. 2015" is English already
+    "mär": "mar", "mrz": "mar", "okt": "oct", "dez": "dec", "janv": "jan", "févr": "feb", "fevr": "feb",
+    "avr": "apr", "juil": "jul", "déc": "dec", "ene": "jan", "abr": "apr", "dic": "dec", "gen": "jan",
+    "mag": "may", "giu": "jun", "lug": "jul", "ott": "oct",
 }  # fmt: skip
+MONTH_NAMES = _MONTHS  # localized month name -> English (metaline.py reads it)
 _MONTH_RE = re.compile(r"\b(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
 _NOISE_RE = re.compile(
     r"\b(at|um|à|a las|alle|om|on|am|le|el|den|der|de|del|posted|published|updated|uhr|h)\b|@|,|\||\bat\b",
     re.I,
 )
+_DE_RE = re.compile(r"\b(\d{1,2})\.?\s+de\s+([a-z]{3,9})\.?\s+(?:de\s+|del\s+)?(\d{4})\b", re.I)  # es, pt
+_UNITS = {
+    "second": 1, "sekunde": 1, "segundo": 1, "secondo": 1, "secondi": 1, "sekund": 1, "seconde": 1,
+    "minute": 60, "minuto": 60, "minuti": 60, "minut": 60, "minuty": 60, "minutę": 60,
+    "hour": 3600, "stunde": 3600, "hora": 3600, "ora": 3600, "ore": 3600, "godzin": 3600, "godziny": 3600,
+    "godzinę": 3600, "heure": 3600,
+    "day": 86400, "tag": 86400, "día": 86400, "dia": 86400, "giorno": 86400, "giorni": 86400,
+    "dzień": 86400, "dni": 86400, "jour": 86400,
+    "week": 604800, "woche": 604800, "semana": 604800, "settimana": 604800, "settimane": 604800,
+    "tydzień": 604800, "tygodnie": 604800, "tygodni": 604800, "semaine": 604800,
+    "month": 2592000, "monat": 2592000, "mes": 2592000, "mese": 2592000, "mesi": 2592000,
+    "miesiąc": 2592000, "miesiące": 2592000, "miesięcy": 2592000, "mois": 2592000,
+    "year": 31536000, "jahr": 31536000, "año": 31536000, "ano": 31536000, "anno": 31536000,
+    "anni": 31536000, "rok": 31536000, "lata": 31536000, "lat": 31536000, "an": 31536000, "année": 31536000,
+}  # fmt: skip
+_ONE = r"\d+|an?|one|eine[mnr]?|ein|una?|un'|une?|jeden|jedną|jedna"
+_UNIT = r"[^\W\d]+"
+_RELATIVE = re.compile(
+    rf"\b(?:(?P<n1>{_ONE})\s+(?P<u1>{_UNIT})\s+ago"  # en
+    rf"|vor\s+(?P<n2>{_ONE})\s+(?P<u2>{_UNIT})|(?P<n7>{_ONE})\s+(?P<u7>{_UNIT})\s+her"  # de
+    rf"|hace\s+(?P<n3>{_ONE})\s+(?P<u3>{_UNIT})"  # es
+    rf"|(?P<n4>{_ONE})\s*(?P<u4>{_UNIT})\s+fa"  # it
+    rf"|(?P<n5>{_ONE})\s+(?P<u5>{_UNIT})\s+temu"  # pl
+    rf"|il\s+y\s+a\s+(?P<n6>{_ONE})\s+(?P<u6>{_UNIT}))\b"  # fr
+    r"|\b(?P<unit_only>minutę|godzinę|godzinę)\s+temu\b",
+    re.I,
+)
+_DAY_WORDS = {
+    "today": 0, "heute": 0, "hoy": 0, "oggi": 0, "dzisiaj": 0, "dziś": 0, "aujourd'hui": 0, "aujourd’hui": 0,
+    "yesterday": 1, "gestern": 1, "ayer": 1, "ieri": 1, "wczoraj": 1, "hier": 1,
+    "vorgestern": 2, "anteayer": 2, "przedwczoraj": 2, "avant-hier": 2, "l'altro ieri": 2,
+}  # fmt: skip
+_DAY_RE = re.compile(
+    r"(?<![\w'’-])(" + "|".join(sorted(map(re.escape, _DAY_WORDS), key=len, reverse=True)) + r")(?![\w'’-])"
+    r"(?:[^\d]{0,12}(\d{1,2})[:.h](\d{2})\s*([ap]\.?m\.?)?)?",
+    re.I,
+)
 _ORDINAL_RE = re.compile(r"\b(\d{1,2})(st|nd|rd|th|er|e)\b", re.I)
 _MONTH_NAME = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 _HAS_YEAR = re.compile(r"(?<!\d)(19[9]\d|20\d\d)(?!\d)")
+_DAY_MONTH = re.compile(r"(\d{1,2}\.?\s+[^\W\d]{3,12}\.?)")  # "18. September" (a year goes after it)
+_SHORT_DMY = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{2}(?![\d.])")  # "28.09.19"
 _US_SLASHED = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b")
 _H_TIME = re.compile(r"\b(\d{1,2}) ?h ?(\d{2})\b")
 # A publication date outside [EARLIEST, now + FUTURE_SLACK] is a broken clock, template or unset field
@@ -63,9 +114,9 @@ _ZONE_AFTER = re.compile(r"\s*([A-Z]{2,5}\b|[+-]\d{2}:?\d{2}|Z\b)")  # a time zo
 _COMMON = re.compile(
     r"(?<![\w.])(?:(?P<d1>\d{1,2})\.?\s+(?P<m1>[a-z]{3,9})\.?,?\s+(?P<y1>\d{4})"
     r"|(?P<m2>[a-z]{3,9})\.?\s+(?P<d2>\d{1,2}),?\s+(?P<y2>\d{4})"
-    r"|(?P<d3>\d{1,2})\.(?P<mo3>\d{1,2})\.(?P<y3>\d{4}|\d{2})"
+    r"|(?P<d3>\d{1,2})\.(?P<mo3>\d{1,2})(?:\.|\.?,\s*(?=\d{4}))(?P<y3>\d{4}|\d{2})"
     r"|(?P<y4>\d{4})-(?P<mo4>\d{1,2})-(?P<d4>\d{1,2}))"
-    r"(?:,?\s*(?:at|um|à|a las|alle|om|-|\||@)?\s*(?P<h>\d{1,2})[:.h](?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+    r"(?:,?\s*(?:r\.\s*)?(?:at|um|à|a las|alle|om|o|-|\||@)?\s*(?P<h>\d{1,2})[:.h](?P<mi>\d{2})(?::(?P<s>\d{2}))?"
     r"\s*(?P<ap>[ap]\.?m\.?)?(?:\s*uhr)?)?(?![\w:])",
     re.I,
 )
@@ -132,20 +183,30 @@ def parse_iso(text: str | None) -> datetime | None:
         return None
 
 
-def parse_date(text: str | None, near: datetime | None = None) -> datetime | None:
-    """ISO first, then free text such as "March 3, 2015 at 4:12 pm" or "3. März 2015 um 16:12".
+def parse_date(
+    text: str | None, near: datetime | None = None, now: datetime | None = None
+) -> datetime | None:
+    """ISO first, then free text such as "March 3, 2015 at 4:12 pm", "3. März 2015 um 16:12",
+    "5 maja 2020", "3 de marzo de 2015".
 
     ``near`` (e.g. the post's date) lets a year-less "Jun 20th at 2:41 am" resolve to the first such
-    day on or after it.
+    day on or after it.  ``now`` (the fetch time) resolves relative dates: "2 days ago", "vor 3 Tagen",
+    "hace 2 días", "3 ore fa", "2 dni temu", "il y a 2 jours", "yesterday at 3:12 pm" (without it they
+    stay unknown: a saved page's "2 days ago" says nothing about when).
     """
     if not text or len(text) > 200:
         return None
     iso = parse_iso(text)
     if iso is not None:
         return iso
-    if not _HAS_YEAR.search(text):
+    if not _HAS_YEAR.search(text) and not _SHORT_DMY.search(text):
+        relative = relative_date(text, now) if now is not None else None
+        if relative is not None:
+            return relative
+        if near is None and now is not None:
+            return _before(text, now)
         return _without_year(text, near) if near else None
-    cleaned = _MONTH_RE.sub(lambda m: _MONTHS[m.group(1).lower()], text)
+    cleaned = _DE_RE.sub(r"\1 \2 \3", _MONTH_RE.sub(lambda m: _MONTHS[m.group(1).lower()], text))
     quick = _common_format(_ORDINAL_RE.sub(r"\1", cleaned))
     if quick is not None:
         return plausible(quick)
@@ -156,6 +217,52 @@ def parse_date(text: str | None, near: datetime | None = None) -> datetime | Non
     except (ValueError, OverflowError, TypeError):
         return None
     return plausible(value)
+
+
+def relative_date(text: str, now: datetime) -> datetime | None:
+    """ "2 days ago" and its kin in German, Spanish, Italian, Polish and French, "yesterday at 3:12 pm",
+    against ``now``; None when ``text`` says no such thing."""
+    now = to_utc(now)
+    match = _RELATIVE.search(text)
+    if match is not None:
+        if match.group("unit_only"):
+            return plausible(now - timedelta(seconds=_UNITS[match.group("unit_only").lower()]), now)
+        number = next(g for g in match.group("n1", "n2", "n3", "n4", "n5", "n6", "n7") if g is not None)
+        unit = next(g for g in match.group("u1", "u2", "u3", "u4", "u5", "u6", "u7") if g is not None)
+        seconds = _unit_seconds(unit)
+        if seconds is None:
+            return None
+        count = int(number) if number.isdigit() else 1
+        return plausible(now - timedelta(seconds=seconds * count), now)
+    day = _DAY_RE.search(text)
+    if day is None or (
+        day.group(1).lower() == "hier" and not (day.group(2) or text.strip().lower() == "hier")
+    ):
+        return None  # French "hier" only with a time or alone: in German it is "here"
+    value = now - timedelta(days=_DAY_WORDS[day.group(1).lower().replace("’", "'")])
+    if day.group(2):
+        hour, ampm = int(day.group(2)), day.group(4)
+        if ampm:
+            hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
+        if hour > 23 or int(day.group(3)) > 59:
+            return None
+        value = value.replace(hour=hour, minute=int(day.group(3)), second=0, microsecond=0)
+    return plausible(value, now)
+
+
+def _unit_seconds(unit: str) -> int | None:
+    """ "days", "Tagen", "días", "giorni", "dni", "jours" -> seconds of one (plural endings dropped)."""
+    unit = unit.lower()
+    for candidate in (
+        unit,
+        unit[:-1],
+        unit[:-2],
+        unit.rstrip("sn"),
+        unit[:-2] + "o" if unit.endswith("ti") else "",
+    ):
+        if candidate in _UNITS:
+            return _UNITS[candidate]
+    return None
 
 
 def _month_known(match: re.Match) -> bool:
@@ -190,6 +297,16 @@ def _without_year(text: str, near: datetime) -> datetime | None:
     if value is not None and value < near - timedelta(days=1):
         value = value.replace(year=value.year + 1)
     return plausible(value)
+
+
+def _before(text: str, now: datetime) -> datetime | None:
+    """A year-less "18. September um 08:37" seen at ``now``: the latest such day not after it."""
+    if not _MONTH_NAME.search(_MONTH_RE.sub(lambda m: _MONTHS[m.group(1).lower()], text)):
+        return None
+    value = parse_date(f"{text} {now.year}") or parse_date(_DAY_MONTH.sub(rf"\1 {now.year}", text, count=1))
+    if value is not None and value > now + FUTURE_SLACK:
+        value = value.replace(year=value.year - 1)
+    return plausible(value, now)
 
 
 def from_epoch_ms(value: str | int | None) -> datetime | None:

@@ -65,13 +65,15 @@ _FORUM_LD = re.compile(r'"@type"\s*:\s*"DiscussionForumPosting"')
 MIN_BODY = 200  # a page whose body outside the thread is shorter is the thread itself
 
 
-def find_thread(doc: Doc, url: str, near: datetime | None = None) -> tuple[list[ExtractedComment], list]:
+def find_thread(
+    doc: Doc, url: str, near: datetime | None = None, now: datetime | None = None
+) -> tuple[list[ExtractedComment], list]:
     """The messages of a known forum engine's thread page in order (the first one is the topic), with
     their nodes."""
     for markup in FAMILIES:
         nodes = doc.select(markup.items)
         if nodes:
-            found = extract_comments(nodes, markup, url, near)
+            found = extract_comments(nodes, markup, url, near, now)
             if found:
                 return found, nodes
     return [], []

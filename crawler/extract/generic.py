@@ -52,13 +52,18 @@ COMMENTS = CommentMarkup(
 )
 
 
-def find_comments(doc: Doc, url: str, near: datetime | None = None) -> list[ExtractedComment]:
+def find_comments(
+    doc: Doc, url: str, near: datetime | None = None, now: datetime | None = None
+) -> list[ExtractedComment]:
     """Comment nodes inside the usual comment containers only (a bare ``div.comment`` is too vague)."""
     areas = set(doc.select(COMMENT_AREAS))
     if not areas:
         return []
     nodes = [n for n in doc.select(COMMENTS.items) if any(a in areas for a in n.iterancestors())]
-    return extract_comments(nodes, COMMENTS, url, near)
+    # a comment has an id, an author or a date; a lone ``div.comment`` notice ("Sorry, we can't load
+    # comments", "Comments are moderated") inside the area has none of them
+    found = extract_comments(nodes, COMMENTS, url, near, now)
+    return [c for c in found if c.external_id or c.author or c.published_at]
 
 
 def fallback_text(root: etree._Element, url: str) -> str:

@@ -24,6 +24,7 @@ from crawler.extract.model import (
     ExtractedComment,
     ExtractedPost,
 )
+from crawler.extract.pings import ping_ids
 from crawler.extract.platform import detect_platform
 from crawler.extract.text import element_text
 from crawler.extract.tree import Doc, drop, has_ancestor
@@ -45,24 +46,30 @@ def _drop_comment_areas(doc: Doc) -> None:
         doc.drop(area)
 
 
+def _with_meta(comments: list[ExtractedComment]) -> int:
+    """How many authors and dates ``comments`` carry (between two readings of one thread, the fuller wins)."""
+    return sum(bool(c.author) + bool(c.published_at) for c in comments)
+
+
 def _find_comments(
-    doc: Doc, adapter: ModuleType, url: str, near: datetime | None
+    doc: Doc, adapter: ModuleType, url: str, near: datetime | None, now: datetime | None = None
 ) -> tuple[list[ExtractedComment], bool]:
     """(comments, whether they are a forum thread's messages).  The adapter's comments first; then a forum
     engine's thread; then the common comment markup or the discovered comment items, whichever finds more
-    (discovered items and thread messages are removed from the page, like the known comment areas)."""
+    (discovered items and thread messages are removed from the page, like the known comment areas); on a tie,
+    the reading with more authors and dates."""
     if adapter is not generic:
-        found = adapter.find_comments(doc, url, near)
+        found = adapter.find_comments(doc, url, near, now)
         if found:
             return found, False
-    messages, nodes = forums.find_thread(doc, url, near)
+    messages, nodes = forums.find_thread(doc, url, near, now)
     if messages:
         threads.drop_thread(doc, nodes)
         return messages, True
-    known = generic.find_comments(doc, url, near)
+    known = generic.find_comments(doc, url, near, now)
     items = threads.find_items(doc)
-    discovered = threads.comments_from(items, url, near) if items else []
-    if len(known) >= len(discovered):
+    discovered = threads.comments_from(items, url, near, now) if items else []
+    if (len(known), _with_meta(known)) >= (len(discovered), _with_meta(discovered)):
         return known, False
     threads.drop_thread(doc, items)
     return discovered, False
@@ -94,8 +101,12 @@ def _body_text(doc: Doc, adapter: ModuleType, title: str | None, url: str) -> st
     return ours if second is None else generic.arbitrate(ours, second, url)
 
 
-def extract_page(html: bytes | str, url: str, platform: str | None = None) -> ExtractedPost:
-    """Extract a blog post page.  ``platform`` skips detection when the source's platform is known."""
+def extract_page(
+    html: bytes | str, url: str, platform: str | None = None, fetched_at: datetime | None = None
+) -> ExtractedPost:
+    """Extract a blog post page.  ``platform`` skips detection when the source's platform is known;
+    ``fetched_at`` (when the page was downloaded) resolves the comments' relative dates ("2 days ago"),
+    which stay unknown without it."""
     doc = Doc(html)
     platform = platform if platform in ADAPTERS else detect_platform(doc, url)
     adapter = ADAPTERS[platform]
@@ -105,8 +116,9 @@ def extract_page(html: bytes | str, url: str, platform: str | None = None) -> Ex
     )
     forum_page = forums.says_forum(doc, url)
     post.shown_comment_count = shown_comment_count(doc)
+    post.ping_ids = ping_ids(doc)
     strip_boilerplate(doc, adapter.BOILERPLATE)
-    post.comments, is_thread = _find_comments(doc, adapter, url, post.published_at)
+    post.comments, is_thread = _find_comments(doc, adapter, url, post.published_at, fetched_at)
     _drop_comment_areas(doc)
     post.content_text = _body_text(doc, adapter, post.title, url)
     short = len(post.content_text) < forums.MIN_BODY

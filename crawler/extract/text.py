@@ -179,11 +179,13 @@ def element_text(root: etree._Element | None, skip: Collection[etree._Element] =
     return clean_lines(raw)
 
 
-def inline_text(el: etree._Element | None) -> str:
-    """The text of a small element (a name, a date) on one line."""
+def inline_text(el: etree._Element | None, spaced: bool = False) -> str:
+    """The text of a small element (a name, a date) on one line; ``spaced`` keeps the text of its parts
+    apart (a date printed as ``<span>28.09.19</span><span>12:44</span>``)."""
     if el is None:
         return ""
-    return " ".join(el.text_content().translate(_INVISIBLE).split())
+    text = " ".join(el.itertext()) if spaced else el.text_content()
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def fragment_text(html: str | None, without: str | None = None) -> str:

@@ -16,7 +16,7 @@ from functools import lru_cache
 from lxml import etree
 
 from crawler.extract.comments import extract_comments
-from crawler.extract.learned import learn_markup, words
+from crawler.extract.learned import AUTHOR_WORDS, DATE_WORDS, learn_markup, words
 from crawler.extract.model import ExtractedComment
 from crawler.extract.tree import Doc, has_ancestor
 
@@ -61,6 +61,15 @@ MIN_TEXT = 10
 # a word with these endings says what state an element is in ("commented", "commentable": a post that has
 # or takes comments, ``<article class="post commented">``), not that it is a comment or a comment area
 STATE = ("ed", "able")
+MAX_HEAD = 300  # the meta block before a text item (dt, rating line) is short
+META_PROPS = frozenset({"author", "creator", "datePublished", "dateCreated", "commentTime"})
+_META_WORDS = (AUTHOR_WORDS | DATE_WORDS) - {"name"}  # "name" also names a product, a field, a tab
+_DATE_IN_TEXT = re.compile(
+    r"\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:19|20)\d\d\b.{0,12}\d{1,2}:\d{2}"
+    r"|\d{1,2}:\d{2}.{0,30}\b(?:19|20)\d\d\b|\b\d{1,2}\.?\s+(?:de\s+)?[^\W\d]{3,12}\.?,?\s+(?:de\s+)?(?:19|20)\d\d\b"
+    r"|\b[^\W\d]{3,12}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b|\b\d{1,2}\.?\s+[^\W\d]{3,12}\.?\s.{0,8}\b\d{1,2}:\d{2}\b|\bago\b|\bvor \d|\bhace \d|\bil y a\b|\btemu\b|\d+ \w+ fa\b",
+    re.I,
+)
 THREAD_SHARE = 0.7  # the items' list is dropped with them when they make up this share of its text
 NEVER_ITEMS = frozenset(
     {"h1", "h2", "h3", "h4", "h5", "h6", "a", "span", "time", "img", "button", "body", "html"}
@@ -118,6 +127,41 @@ def _reads(el: etree._Element) -> bool:
     return text - links >= MIN_TEXT and links < text / 2
 
 
+def _structured(el: etree._Element) -> bool:
+    """Has the parts of a comment besides its text: an element named or marked as its author or its date
+    (``.comment-author``, ``cite``, ``time``, ``[itemprop=author]``), or a date in its own words.  Buttons,
+    counters, notices and sort tabs have none.  A text item may have them in the element before it (a
+    ``<dt>`` for its ``<dd>``, a rating block before a review's ``p.comment``)."""
+    head = el.getprevious()
+    if head is not None and isinstance(head.tag, str) and _is_head(head) and _has_meta(head, el):
+        return True
+    return _has_meta(el)
+
+
+def _is_head(el: etree._Element) -> bool:
+    """A short block of meta lines (not a form, not a template of the comment form's preview)."""
+    if len(" ".join(el.text_content().split())) > MAX_HEAD:
+        return False
+    return next(el.iter("form", "textarea", "input", "button", "select"), None) is None
+
+
+def _has_meta(el: etree._Element, item: etree._Element | None = None) -> bool:
+    """``el`` holds an author or date element, or a date in its words (``item``: the text item ``el``
+    heads, not itself a head when it is another item of the same name)."""
+    if item is not None and (el.get("class") or "") == (item.get("class") or "") and el.tag == item.tag:
+        return False
+    for inner in el.iterdescendants():
+        if not isinstance(inner.tag, str):
+            continue
+        named = inner.tag in ("time", "cite") or (inner.get("itemprop") or "") in META_PROPS
+        if not named:
+            names = (inner.get("class") or "") + " " + (inner.get("id") or "")
+            named = bool(names.strip()) and bool(_META_WORDS.intersection(words(names)))
+        if named and (inner.text_content().strip() or inner.get("datetime")):
+            return True  # empty placeholders (a template's ``span.comment-date``) say nothing
+    return bool(_DATE_IN_TEXT.search(" ".join(" ".join(el.itertext()).split())[:400]))
+
+
 def _groups(doc: Doc) -> dict:
     """(tag, name) -> (strength, elements) for every class token and id pattern that names items."""
     groups: dict = {}
@@ -140,7 +184,9 @@ def _groups(doc: Doc) -> dict:
 
 def _eligible(doc: Doc, strength: str, elements: list, memo: dict) -> tuple[list, int]:
     """(members, how many read like comments): members outside sidebars, and inside a comment area unless
-    strongly named; a lone item counts only when strongly named and inside a comment area."""
+    strongly named.  A comment reads (text of its own, not one link) and has the structure of one (an
+    author or a date, :func:`_structured`); a thread is two such items, or a lone one strongly named inside
+    a comment area."""
     members, in_area = [], 0
     for el in doc.live(elements):
         sidebar, area = _placement(el, memo)
@@ -148,7 +194,7 @@ def _eligible(doc: Doc, strength: str, elements: list, memo: dict) -> tuple[list
             members.append(el)
             in_area += area
     need = 1 if strength == "strong" and in_area else 2
-    reading = sum(1 for el in members if _reads(el))
+    reading = sum(1 for el in members if _reads(el) and _structured(el))
     return (members, reading) if reading >= need else ([], 0)
 
 
@@ -187,10 +233,12 @@ def _fold_definition_lists(items: list) -> list:
     return folded
 
 
-def comments_from(items: list, url: str, near: datetime | None = None) -> list[ExtractedComment]:
+def comments_from(
+    items: list, url: str, near: datetime | None = None, now: datetime | None = None
+) -> list[ExtractedComment]:
     """Comments from discovered ``items`` (see :func:`find_items`)."""
     items = _fold_definition_lists(items)
-    return extract_comments(items, learn_markup(items), url, near) if items else []
+    return extract_comments(items, learn_markup(items), url, near, now) if items else []
 
 
 def drop_thread(doc: Doc, items: list) -> None:
@@ -215,5 +263,7 @@ def drop_thread(doc: Doc, items: list) -> None:
         doc.drop(item)
 
 
-def find_comments(doc: Doc, url: str, near: datetime | None = None) -> list[ExtractedComment]:
-    return comments_from(find_items(doc), url, near)
+def find_comments(
+    doc: Doc, url: str, near: datetime | None = None, now: datetime | None = None
+) -> list[ExtractedComment]:
+    return comments_from(find_items(doc), url, near, now)

@@ -63,5 +63,7 @@ COMMENTS = CommentMarkup(
 )
 
 
-def find_comments(doc: Doc, url: str, near: datetime | None = None) -> list[ExtractedComment]:
-    return extract_comments(doc.select(COMMENTS.items), COMMENTS, url, near)
+def find_comments(
+    doc: Doc, url: str, near: datetime | None = None, now: datetime | None = None
+) -> list[ExtractedComment]:
+    return extract_comments(doc.select(COMMENTS.items), COMMENTS, url, near, now)

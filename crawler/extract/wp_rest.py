@@ -13,6 +13,7 @@ from w3lib.url import add_or_replace_parameters, url_query_parameter
 
 from crawler.extract.dates import parse_iso
 from crawler.extract.model import ExtractedComment
+from crawler.extract.pings import is_ping_type
 from crawler.extract.text import fragment_text
 
 
@@ -42,7 +43,7 @@ def _comment(item: dict) -> ExtractedComment:
 
 
 def parse_rest_comments(body: bytes) -> list[ExtractedComment]:
-    """Comments from one page of ``/wp/v2/comments`` JSON.
+    """Comments from one page of ``/wp/v2/comments`` JSON, pingbacks and trackbacks left out.
 
     Raises ``ValueError`` (one-line message) when the body is not that JSON list.
     """
@@ -54,7 +55,10 @@ def parse_rest_comments(body: bytes) -> list[ExtractedComment]:
         # error bodies look like {"code": "rest_post_invalid_id", "message": "..."}
         code = data.get("code") if isinstance(data, dict) else None
         raise ValueError(f"WordPress REST comments: expected a JSON list, got {code or type(data).__name__}")
-    return [_comment(item) for item in data]
+    # "type" is "comment", "pingback" or "trackback" (WP_REST_Comments_Controller::get_item_schema)
+    return [
+        _comment(item) for item in data if not (isinstance(item, dict) and is_ping_type(item.get("type")))
+    ]
 
 
 def rest_comments_url(rest_root: str, post_id: str, page: int = 1, per_page: int = 100) -> str:

@@ -262,7 +262,8 @@ class BlogSpider(DiscourseConnector, SourceSpider):
     def read_comment_feed(self, job: SourceJob, response: Any) -> tuple[list[Any], Any]:
         """(comments, None), or ([], the recorded error) when the body is not a comment feed."""
         try:
-            return parse_comment_feed(response.body, response.url, _content_type(response)), None
+            pings = response.meta.get("pings", ())  # the pingbacks' ids in the post's HTML
+            return parse_comment_feed(response.body, response.url, _content_type(response), pings), None
         except FeedError as exc:
             return [], self.fail(job, response.url, f"comment feed unreadable: {exc}", response.status)
 
@@ -384,7 +385,7 @@ class BlogSpider(DiscourseConnector, SourceSpider):
                 yield from self.comment_requests(job, key_url, known.external_id, None, forced=True)
             return
         hint = job.platform if job.platform != GENERIC else None
-        post = extract_page(response.body, response.url, platform=hint)
+        post = extract_page(response.body, response.url, platform=hint, fetched_at=datetime.now(UTC))
         url = key_url
         if post.canonical_url and same_site(post.canonical_url, response.url):
             url = canonical_url(post.canonical_url, response.url)
@@ -424,9 +425,13 @@ class BlogSpider(DiscourseConnector, SourceSpider):
         wanted = bool(post.comments) or bool(count) or (count is None and response.meta.get("want_comments"))
         hinted = post.comment_feed_url or getattr(entry, "comment_feed_url", None)
         shown = post.shown_comment_count if post.shown_comment_count is not None else count
-        complete = plan.page_comments_complete(shown, len(post.comments), bool(post.next_comments_url))
+        complete = plan.page_comments_complete(
+            shown, len(post.comments), bool(post.next_comments_url), len(post.ping_ids)
+        )
         if wanted and not complete:
-            yield from self.comment_requests(job, url, post.wp_post_id, post.blogger_post_id, hinted)
+            yield from self.comment_requests(
+                job, url, post.wp_post_id, post.blogger_post_id, hinted, pings=post.ping_ids
+            )
         if post.next_comments_url and not is_trap(post.next_comments_url):
             yield self.request(job, post.next_comments_url, self.parse_comment_page, "comments", post_url=url)
 
@@ -438,6 +443,7 @@ class BlogSpider(DiscourseConnector, SourceSpider):
         blogger_post_id: str | None,
         hinted: str | None = None,
         forced: bool = False,
+        pings: list[str] | None = None,
     ) -> Output:
         if job.rest_root and wp_post_id and wp_post_id.isdigit() and self.endpoint_open(job, "rest"):
             url = rest_comments_url(job.rest_root, wp_post_id, page=1)
@@ -457,7 +463,9 @@ class BlogSpider(DiscourseConnector, SourceSpider):
             blogger_post_id = wp_post_id  # the stored external id of a Blogger post is its post id
         feed = plan.comment_feed_for(job.platform, job.home_url, post_url, hinted, blogger_post_id)
         if feed:
-            yield self.request(job, feed, self.parse_comment_feed, "comment-feed", post_url=post_url)
+            yield self.request(
+                job, feed, self.parse_comment_feed, "comment-feed", post_url=post_url, pings=pings or ()
+            )
 
     def parse_rest(self, response: Any) -> Output:
         job = self.job_of(response)
@@ -496,7 +504,7 @@ class BlogSpider(DiscourseConnector, SourceSpider):
 
     def parse_comment_page(self, response: Any) -> Output:
         job = self.job_of(response)
-        post = extract_page(response.body, response.url, platform=job.platform)
+        post = extract_page(response.body, response.url, platform=job.platform, fetched_at=datetime.now(UTC))
         yield CommentsItem(job.source_id, response.meta["post_url"], "html", post.comments)
         if post.next_comments_url and not is_trap(post.next_comments_url):
             yield self.request(

@@ -159,11 +159,13 @@ def extract(obj: Context | None, source: str, page_url: str | None, output: str)
     with guard():
         if page_url is not None:
             page_url = web_url(page_url)
+        fetched_at = datetime.now(UTC)  # resolves "2 days ago"; a saved file's own time is when it was saved
         if is_url(source):
             html, final_url = fetch(config, web_url(source))
         else:
             html, final_url = read_file(source), Path(source).resolve().as_uri()
-        post = extract_page(html, page_url or final_url)
+            fetched_at = datetime.fromtimestamp(Path(source).stat().st_mtime, UTC)
+        post = extract_page(html, page_url or final_url, fetched_at=fetched_at)
     if output == "json":
         click.echo(json.dumps(post_dict(post), ensure_ascii=False, indent=2))
     else:

@@ -32,6 +32,7 @@ class Comment:
     published: datetime  # aware, UTC
     text: str  # plain text; paragraphs separated by a blank line
     parent_id: int | None = None
+    kind: str = "comment"  # WordPress comment_type: "comment" | "pingback" | "trackback"
 
     @property
     def paragraphs(self) -> list[str]:
@@ -49,6 +50,9 @@ class Post:
     paragraphs: list[str]
     tags: list[str] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    # pingbacks/trackbacks: shown in the comment list and the comment feeds (as WordPress does), never
+    # reader comments (tests.expect.check_comments does not expect them)
+    pings: list[Comment] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -80,6 +84,9 @@ class Blog:
 
     def all_comments(self) -> list[tuple[Post, Comment]]:
         return [(p, c) for p in self.posts for c in p.comments]
+
+    def all_pings(self) -> list[tuple[Post, Comment]]:
+        return [(p, c) for p in self.posts for c in p.pings]
 
     def sort_posts(self) -> None:
         self.posts.sort(key=lambda p: p.published, reverse=True)
@@ -167,6 +174,9 @@ class P:
     tags: list[str] = field(default_factory=list)
     comments: list[C] = field(default_factory=list)
     updated: str | None = None
+    pings: list[C] = field(
+        default_factory=list
+    )  # pingbacks (WordPress blogs): author = the linking page's title
 
 
 def build_blog(key: str, platform: str, title: str, tagline: str, posts: list[P], **extra) -> Blog:
@@ -174,6 +184,7 @@ def build_blog(key: str, platform: str, title: str, tagline: str, posts: list[P]
     blog = Blog(key=key, platform=platform, title=title, tagline=tagline, posts=[], **extra)
     ordered = sorted(posts, key=lambda p: p.when)
     next_comment = 1000
+    next_ping = 9000  # pingbacks share WordPress's comment ids; a range of their own keeps the others stable
     for index, data in enumerate(ordered):
         published = utc(data.when)
         if platform == BLOGGER:
@@ -189,6 +200,12 @@ def build_blog(key: str, platform: str, title: str, tagline: str, posts: list[P]
                 cid = next_comment
             parent = comments[c.reply_to].id if c.reply_to is not None else None
             comments.append(Comment(cid, c.author, c.url, utc(c.when), c.text.strip(), parent))
+        pings = []
+        for ping in data.pings:
+            next_ping += 1
+            pings.append(
+                Comment(next_ping, ping.author, ping.url, utc(ping.when), ping.text, kind="pingback")
+            )
         blog.posts.append(
             Post(
                 id=post_id,
@@ -200,6 +217,7 @@ def build_blog(key: str, platform: str, title: str, tagline: str, posts: list[P]
                 paragraphs=list(data.paragraphs),
                 tags=list(data.tags),
                 comments=comments,
+                pings=pings,
             )
         )
     blog.sort_posts()

@@ -8,6 +8,22 @@ MEGAN = "Megan Hollis"
 TOM = "Tom Reyes"
 
 
+# Pingbacks, as WordPress stores them (wp-includes/class-wp-xmlrpc-server.php, pingback_ping): the author is
+# the linking page's <title>, the text "[&#8230;] <excerpt around the link> [&#8230;]", the URL the linking page.
+PING_CLASSIC = C(
+    "Another DOC Blog » Weekly Roundup",
+    "2026-05-22 08:15",
+    "[…] Megan’s post on paying list price between insurance contracts is the one to read this week. […]",
+    url="https://another-doc-blog.example/2026/05/22/weekly-roundup/",
+)
+PING_BLOCK = C(
+    "Type 1 Parents Digest » Back to school",
+    "2026-09-03 07:00",
+    "[…] a mom on moving her daughter into the dorm, glucagon and all […]",
+    url="https://t1-parents-digest.example/2026/09/back-to-school/",
+)
+
+
 def wp_classic() -> Blog:
     posts = [
         P(
@@ -366,6 +382,7 @@ def wp_classic() -> Blog:
                     reply_to=0,
                 ),
             ],
+            pings=[PING_CLASSIC],
         ),
     ]
     return build_blog(
@@ -517,6 +534,7 @@ def wp_block() -> Blog:
                     "Crying in the elevator is the parent rite of passage. You did good.",
                 ),
             ],
+            pings=[PING_BLOCK],
         ),
     ]
     return build_blog(

@@ -24,6 +24,11 @@ _RSS_OPEN = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
 """
 
 
+def _ncr(text: str) -> str:
+    """HTML-escaped, every non-ASCII character a numeric reference (WordPress's ``esc_html`` + ``ent2ncr``)."""
+    return "".join(ch if ord(ch) < 128 else f"&#{ord(ch)};" for ch in escape(text))
+
+
 def _cdata(text: str) -> str:
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
@@ -57,6 +62,8 @@ def wp_posts_rss(r: Renderer, posts: list[Post], generator: str) -> Resource:
             f"\t\t<description>{_cdata(r.excerpt(p))}</description>\n"
             f"\t\t<content:encoded>{_cdata(r.body_html(p))}</content:encoded>\n"
             f"\t\t<wfw:commentRss>{escape(link)}feed/</wfw:commentRss>\n"
+            # WordPress counts pingbacks here too; the sample counts reader comments only, so that a post with a
+            # pingback is not fetched again on every crawl (doclisten stores no ping count to compare with)
             f"\t\t<slash:comments>{len(p.comments)}</slash:comments>\n\t</item>\n"
         )
     out.append("\t</channel>\n</rss>\n")
@@ -67,24 +74,35 @@ def wp_posts_rss(r: Renderer, posts: list[Post], generator: str) -> Resource:
 def wp_comments_rss(r: Renderer, post: Post | None, generator: str) -> Resource:
     """Per-post comment feed (``post`` given) or the site-wide ``/comments/feed/``."""
     if post is not None:
-        pairs = [(post, c) for c in post.comments]
+        pairs = [(post, c) for c in [*post.comments, *post.pings]]
         title, link, self_url = f"Comments on: {post.title}", r.post_url(post), r.post_url(post) + "feed/"
-        last = max([post.updated, *(c.published for c in post.comments)])
+        last = max([post.updated, *(c.published for c in [*post.comments, *post.pings])])
     else:
-        pairs = r.blog.all_comments()
+        pairs = r.blog.all_comments() + r.blog.all_pings()
         title, link, self_url = f"Comments for {r.blog.title}", r.base, r.url("comments/feed/")
         last = r.comments_lastmod() or NO_POSTS_TIME
     pairs = sorted(pairs, key=lambda pc: pc[1].published, reverse=True)[:20]
     out = [_RSS_OPEN, _channel_head(r, title, self_url, link, last, generator)]
     for p, c in pairs:
-        item_title = f"By: {c.author}" if post is not None else f"Comment on {p.title} by {c.author}"
+        # a pingback's author is the linking page's <title> as WordPress stored it (HTML-escaped), which
+        # get_comment_author_rss() passes through ent2ncr: "Blog &#187; Post" — inside <dc:creator>'s CDATA
+        # the reference stays as it is (wp-includes/feed-rss2-comments.php); the <title> decodes it
+        ping = c.kind != "comment"
+        author = _ncr(c.author) if ping else c.author
+        item_title = f"By: {author}" if post is not None else f"Comment on {escape(p.title)} by {author}"
+        item_title = (
+            item_title
+            if ping
+            else escape(f"By: {c.author}" if post is not None else f"Comment on {p.title} by {c.author}")
+        )
         curl = f"{r.post_url(p)}#comment-{c.id}"
-        body = "".join(f"<p>{escape(par)}</p>\n" for par in c.paragraphs)
+        paragraphs = [_ncr(par) for par in c.paragraphs] if ping else c.paragraphs
+        body = "".join(f"<p>{par if ping else escape(par)}</p>\n" for par in paragraphs)
         out.append(
-            f"\t<item>\n\t\t<title>{escape(item_title)}</title>\n\t\t<link>{escape(curl)}</link>\n"
-            f"\t\t<dc:creator>{_cdata(c.author)}</dc:creator>\n\t\t<pubDate>{rfc822(c.published)}</pubDate>\n"
+            f"\t<item>\n\t\t<title>{item_title}</title>\n\t\t<link>{escape(curl)}</link>\n"
+            f"\t\t<dc:creator>{_cdata(author)}</dc:creator>\n\t\t<pubDate>{rfc822(c.published)}</pubDate>\n"
             f'\t\t<guid isPermaLink="false">{escape(curl)}</guid>\n'
-            f"\t\t<description>{_cdata(' '.join(c.paragraphs))}</description>\n"
+            f"\t\t<description>{_cdata(' '.join(paragraphs))}</description>\n"
             f"\t\t<content:encoded>{_cdata(body)}</content:encoded>\n\t</item>\n"
         )
     out.append("\t</channel>\n</rss>\n")

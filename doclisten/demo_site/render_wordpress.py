@@ -156,18 +156,32 @@ class ClassicWordPress(WordPressBase):
             + "</li>\n"
         )
 
+    def ping_html(self, c: Comment) -> str:
+        """A pingback as ``Walker_Comment::ping`` prints it (``comment_class()`` says ``pingback``)."""
+        link = (
+            f'<a href="{esc(c.author_url or "")}" class="url" rel="ugc external nofollow">{esc(c.author)}</a>'
+        )
+        return (
+            f'<li id="comment-{c.id}" class="{c.kind} even thread-even depth-1">\n'
+            f'<div class="comment-body">\nPingback: {link} </div>\n</li>\n'
+        )
+
     def comments_area(self, post: Post) -> str:
         url = self.post_url(post)
         children = comment_children(post.comments)
         listing = ""
-        if post.comments:
-            n = len(post.comments)
+        if post.comments or post.pings:
+            n = len(post.comments) + len(post.pings)  # get_comments_number() counts pingbacks too
             heading = (
                 f"One thought on &ldquo;{esc(post.title)}&rdquo;"
                 if n == 1
                 else f"{n} thoughts on &ldquo;{esc(post.title)}&rdquo;"
             )
-            items = "".join(self.comment_html(post, c, children, 1) for c in children.get(None, []))
+            top = sorted([*children.get(None, []), *post.pings], key=lambda c: c.published)
+            items = "".join(
+                self.ping_html(c) if c.kind != "comment" else self.comment_html(post, c, children, 1)
+                for c in top
+            )
             listing = f'<h2 class="comments-title">{heading}</h2>\n<ol class="comment-list">\n{items}</ol><!-- .comment-list -->\n'
         return (
             f'<div id="comments" class="comments-area">\n{listing}'

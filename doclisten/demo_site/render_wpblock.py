@@ -94,7 +94,7 @@ class BlockWordPress(WordPressBase):
         )
         kids = "".join(self.comment_html(post, k, children, depth + 1) for k in children.get(c.id, []))
         return (
-            f'<li id="comment-{c.id}" class="comment depth-{depth}">\n'
+            f'<li id="comment-{c.id}" class="{c.kind} depth-{depth}">\n'
             '<div class="wp-block-group is-layout-flow"><div class="wp-block-columns is-layout-flex">'
             f'<div class="wp-block-column is-vertically-aligned-top" style="flex-basis:40px"><div class="wp-block-avatar">'
             f'<img alt="{name} Avatar" src="{avatar(c.author, 40)}" class="avatar avatar-40 photo wp-block-avatar__image" width="40" height="40" /></div></div>'
@@ -116,12 +116,13 @@ class BlockWordPress(WordPressBase):
         url = self.post_url(post)
         children = comment_children(post.comments)
         listing = ""
-        if post.comments:
-            n = len(post.comments)
+        if post.comments or post.pings:
+            n = len(post.comments) + len(post.pings)  # get_comments_number() counts pingbacks too
             title = (
                 f"One response to “{esc(post.title)}”" if n == 1 else f"{n} responses to “{esc(post.title)}”"
             )
-            items = "".join(self.comment_html(post, c, children, 1) for c in children.get(None, []))
+            top = sorted([*children.get(None, []), *post.pings], key=lambda c: c.published)
+            items = "".join(self.comment_html(post, c, children, 1) for c in top)
             listing = f'<h3 id="comments" class="wp-block-comments-title">{title}</h3>\n<ol class="wp-block-comment-template">\n{items}</ol>\n'
         return (
             f'<div class="wp-block-comments wp-block-group alignwide {_LAYOUT}">\n'

@@ -37,7 +37,7 @@ def route(r: WordPressBase, path: str, query: dict[str, str]) -> Resource | None
         post = r.blog.post_by_id(int(m.group(1)))
         return _json(_post(r, post)) if post else _error("rest_post_invalid_id", "Invalid post ID.", 404)
     if m := re.fullmatch(r"/wp-json/wp/v2/comments/(\d+)", path):
-        found = [(p, c) for p, c in r.blog.all_comments() if c.id == int(m.group(1))]
+        found = [(p, c) for p, c in r.blog.all_comments() + r.blog.all_pings() if c.id == int(m.group(1))]
         return (
             _json(_comment(r, *found[0]))
             if found
@@ -75,7 +75,10 @@ def _collection(r: WordPressBase, query: dict[str, str], kind: str) -> Resource:
     if page < 1:
         return _error("rest_invalid_param", "Invalid parameter(s): page")
     if kind == "comments":
-        pairs = r.blog.all_comments()
+        # ?type= defaults to "comment" (WP_REST_Comments_Controller::get_collection_params): pingbacks and
+        # trackbacks are left out unless asked for
+        wanted = query.get("type", "comment")
+        pairs = [pc for pc in r.blog.all_comments() + r.blog.all_pings() if pc[1].kind == wanted]
         if "post" in query:
             ids = {int(x) for x in query["post"].split(",") if x.strip().isdigit()}
             pairs = [(p, c) for p, c in pairs if p.id in ids]
@@ -124,7 +127,7 @@ def _comment(r: WordPressBase, post: Post, c: Comment) -> dict:
         "content": {"rendered": rendered},
         "link": f"{r.post_url(post)}#comment-{c.id}",
         "status": "approved",
-        "type": "comment",
+        "type": c.kind,
         "author_avatar_urls": {s: avatar(c.author, int(s)).replace("&amp;", "&") for s in ("24", "48", "96")},
         "meta": [],
         "_links": {
