@@ -163,3 +163,63 @@ def test_blog_post_with_a_short_body_keeps_its_first_comment():
     post = extract_page(html, "https://blog.example/2020/07/01/photo/")
     assert post.content_text == "Photo of the day."
     assert len(post.comments) == 1
+
+
+def xenforo_message(n: int, who: str, body: str) -> str:
+    return (
+        f'<article class="message message--post js-post" data-author="{who}" data-content="post-{n}" id="js-post-{n}">'
+        '<div class="message-inner"><div class="message-cell message-cell--user"><section class="message-user">'
+        f'<h4 class="message-name"><a class="username" href="/members/{who}.{n}/">{who}</a></h4></section></div>'
+        '<div class="message-cell message-cell--main"><header class="message-attribution">'
+        f'<a href="/threads/dexcom.7/post-{n}"><time class="u-dt" datetime="2024-05-0{n % 9 + 1}T08:00:00+0000">'
+        f'May {n % 9 + 1}, 2024</time></a></header><article class="message-body js-selectToQuote">'
+        f'<div class="bbWrapper">{body}</div></article></div></div></article>'
+    )
+
+
+def xenforo_quote(n: int, who: str, text: str) -> str:
+    """XenForo 2's quote BB code as it renders: the source in data-source, "Name said:", "Click to expand..."."""
+    return (
+        f'<blockquote data-attributes="member: 4{n}" data-quote="{who}" data-source="post: {n}" '
+        'class="bbCodeBlock bbCodeBlock--expandable bbCodeBlock--quote js-expandWatch">'
+        f'<div class="bbCodeBlock-title"><a href="/goto/post?id={n}" class="bbCodeBlock-sourceJump" '
+        f'data-content-selector="#post-{n}">{who} said:</a></div><div class="bbCodeBlock-content">'
+        f'<div class="bbCodeBlock-expandContent js-expandContent">{text}</div>'
+        '<div class="bbCodeBlock-expandLink js-expandLink"><a role="button" tabindex="0">Click to expand...</a></div>'
+        "</div></blockquote>"
+    )
+
+
+@pytest.mark.parametrize("engine", ["xenforo", "phpbb"])
+def test_a_quoted_reply_links_to_the_quoted_message_and_keeps_only_its_own_words(engine: str) -> None:
+    first = "My G7 keeps losing signal overnight. Is it the phone or the sensor?"
+    second = "Probably Bluetooth: keep the phone on the same side as the sensor."
+    third = "That fixed it, thanks! Moving the phone to the nightstand on my left side."
+    if engine == "xenforo":
+        messages = [
+            xenforo_message(101, "ana", first),
+            xenforo_message(102, "bo", second),
+            xenforo_message(103, "ana", xenforo_quote(102, "bo", second) + third),
+        ]
+        page = f"<html><body><div class='p-body'><h1 class='p-title-value'>G7 signal loss</h1>{''.join(messages)}</div></body></html>"
+        url = "https://forum.example/threads/g7-signal-loss.7/"
+    else:
+        quote = (
+            '<blockquote cite="./viewtopic.php?p=102#p102"><div><cite><a href="./memberlist.php?u=102">bo</a> '
+            f'wrote: <a href="./viewtopic.php?p=102#p102" data-post-id="102">↑</a></cite>{second}</div></blockquote>'
+        )
+        page = (
+            f"<html><body>{NAV}<div id='page-body'><h2 class='topic-title'>G7 signal loss</h2>"
+            + phpbb_post(101, "ana", "2024-05-01T08:00:00+00:00", first)
+            + phpbb_post(102, "bo", "2024-05-01T09:00:00+00:00", second)
+            + phpbb_post(103, "ana", "2024-05-01T10:00:00+00:00", quote + third)
+            + "</div></body></html>"
+        )
+        url = "https://forum.example/viewtopic.php?t=7"
+    post = extract_page(page, url)
+    assert post.content_text == first
+    by_id = {c.external_id: c for c in post.comments}
+    assert set(by_id) == {"102", "103"}
+    assert by_id["102"].parent_external_id is None
+    assert by_id["103"].parent_external_id == "102"  # from the quote's source
+    assert by_id["103"].text == third  # the quote, its "bo said:" and "Click to expand..." are not its words

@@ -48,6 +48,10 @@ class CommentMarkup:
     # left out when that leaves nothing (themes that put the text inside .comment-author)
     minimal_meta: str = "cite, .fn, .reply, .comment-meta, .commentmetadata, .comment-metadata, time"
     ids: re.Pattern | None = None  # this markup's own comment ids (group 1 is the id), e.g. forum posts
+    # forums: quotes of other messages (not the message's own text) and where a quote names its source
+    # (attribute, pattern whose group 1 is the quoted message's id): the parent, when nothing else says
+    quotes: str | None = None
+    quote_ref: tuple[str, re.Pattern] | None = None
 
 
 def _outside(el: etree._Element, node: etree._Element, nested: set) -> bool:
@@ -228,7 +232,7 @@ def extract_comments(
     for node, cid in ids.items():
         scope = Scope(node, nested[node])
         anc = parents.get(node)
-        parent_id = ids[anc] if anc is not None else hinted_parent(scope, cid)
+        parent_id = ids[anc] if anc is not None else hinted_parent(scope, cid) or quoted_parent(scope, markup)
         comment = build_comment(scope, (cid, parent_id), markup, base, near, now)
         if comment is not None:
             comments.append(comment)
@@ -239,10 +243,28 @@ def _content(scope: Scope, markup: CommentMarkup) -> etree._Element | None:
     return next((el for el in map(scope.own, markup.content) if el is not None), None)
 
 
+def _quotes(scope: Scope, markup: CommentMarkup) -> list[etree._Element]:
+    if not markup.quotes or not scope.possible(markup.quotes):
+        return []
+    return [q for q in select(scope.node, markup.quotes) if _outside(q, scope.node, scope.nested)]
+
+
+def quoted_parent(scope: Scope, markup: CommentMarkup) -> str | None:
+    """The id of the message the comment quotes first, where the markup names it."""
+    if markup.quote_ref is None:
+        return None
+    attribute, pattern = markup.quote_ref
+    for quote in _quotes(scope, markup):
+        match = pattern.search(quote.get(attribute) or "")
+        if match:
+            return match.group(1)
+    return None
+
+
 def comment_text(scope: Scope, markup: CommentMarkup) -> str:
     content = _content(scope, markup)
     if content is not None:
-        return element_text(content, skip=scope.nested)
+        return element_text(content, skip=set(scope.nested) | set(_quotes(scope, markup)))
     node = scope.node
     for meta in (markup.meta, markup.minimal_meta):
         text = element_text(

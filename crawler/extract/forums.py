@@ -27,6 +27,9 @@ FAMILIES = (
         date=(".author time", ".author"),
         meta=".author, .postprofile, .signature, .back2top, .post-buttons, .notice",
         ids=re.compile(r"^p(\d+)$"),
+        # <blockquote cite="./viewtopic.php?p=123#p123"><div><cite>Name wrote: …</cite>…</div></blockquote>
+        quotes="blockquote",
+        quote_ref=("cite", re.compile(r"[?&]p=(\d+)")),
     ),
     # vBulletin 4: li.postcontainer#post_123, blockquote.postcontent, .username, .postdate .date
     CommentMarkup(
@@ -45,6 +48,10 @@ FAMILIES = (
         date=("time.u-dt", "time"),
         meta=".message-user, .message-attribution, .message-footer, .message-signature, .message-lastEdit",
         ids=re.compile(r"^js-post-(\d+)$"),
+        # <blockquote class="bbCodeBlock bbCodeBlock--quote" data-quote="Name" data-source="post: 123"> with
+        # its "Name said:" title and "Click to expand..." link
+        quotes="blockquote.bbCodeBlock--quote, blockquote.bbCodeBlock",
+        quote_ref=("data-source", re.compile(r"post:\s*(\d+)")),
     ),
     # Discourse, as served to clients without JavaScript: div.crawler-post#post_1, .post, span.creator
     CommentMarkup(
