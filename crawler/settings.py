@@ -43,6 +43,7 @@ HTTPPROXY_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None, "data": None}
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.hosts.HostOverrideMiddleware": 40,  # DOCLISTEN_HOST_OVERRIDES (tests): before the guard
     "crawler.middlewares.ssrf.SSRFGuardMiddleware": 50,
     # robots.txt per RFC 9309: a missing one allows all, a failing one (5xx) disallows all for a while
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -68,6 +69,7 @@ DOCLISTEN_CRAWL_ID = None  # set by the runner; the storage pipeline creates one
 DOCLISTEN_FINISH_CRAWL = True  # False: a process of a split crawl; the parent finishes the crawls row
 DOCLISTEN_BACKFILL_MAX_PAGES = 20  # archive pages (/page/N/, "Older posts") followed for a new source
 DOCLISTEN_BACKFILL_MAX_POSTS = 1000  # posts collected by backfill per source and crawl
+DOCLISTEN_HOST_OVERRIDES: dict[str, str] = {}  # tests: {"disqus.com": "http://127.0.0.1:PORT"}
 DOCLISTEN_FORUM_MAX_REQUESTS = 300  # requests to a forum per crawl for topics and their further posts
 DOCLISTEN_RETRY_AFTER_MAX_WAIT = 60.0  # seconds a crawl waits out a Retry-After before giving up
 DOCLISTEN_ROBOTS_UNAVAILABLE_SECONDS = 600.0  # a robots.txt answering 5xx disallows its site this long

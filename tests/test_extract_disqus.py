@@ -135,3 +135,4 @@ def test_the_page_itself_still_reads_as_a_post_without_comments() -> None:
     )
     assert post.content_text == "I took my pump off for two weeks. Here is how injections went."
     assert post.comments == []
+    assert post.disqus_thread_url is not None and "f=sugarfreeliving" in post.disqus_thread_url  # asked next

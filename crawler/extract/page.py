@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from types import ModuleType
 
-from crawler.extract import blogger, forums, generic, threads, wordpress, wpcom
+from crawler.extract import blogger, disqus, forums, generic, threads, wordpress, wpcom
 from crawler.extract.body import choose_body, doubtful, lead_before, page_score, score
 from crawler.extract.boilerplate import strip_boilerplate
 from crawler.extract.comment_count import shown_comment_count
@@ -116,6 +116,8 @@ def extract_page(
     )
     forum_page = forums.says_forum(doc, url)
     post.shown_comment_count = shown_comment_count(doc)
+    embed = disqus.find_embed(doc, post.canonical_url or url)  # before boilerplate goes with the scripts
+    post.disqus_thread_url = embed.thread_url() if embed else None
     post.ping_ids = ping_ids(doc)
     strip_boilerplate(doc, adapter.BOILERPLATE)
     post.comments, is_thread = _find_comments(doc, adapter, url, post.published_at, fetched_at)

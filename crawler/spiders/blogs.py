@@ -21,6 +21,8 @@ from scrapy.utils.misc import load_object
 from crawler import plan
 from crawler.connectors.discourse import DiscourseConnector
 from crawler.extract import extract_links, extract_page
+from crawler.extract.disqus import VIA as VIA_DISQUS
+from crawler.extract.disqus import parse_thread as parse_disqus_thread
 from crawler.extract.model import DISCOURSE, GENERIC
 from crawler.extract.wp_rest import parse_rest_comments, rest_comments_url
 from crawler.feeds import (
@@ -434,6 +436,26 @@ class BlogSpider(DiscourseConnector, SourceSpider):
             )
         if post.next_comments_url and not is_trap(post.next_comments_url):
             yield self.request(job, post.next_comments_url, self.parse_comment_page, "comments", post_url=url)
+        if post.disqus_thread_url:  # the comments are in Disqus, not in the page
+            yield self.request(
+                job, post.disqus_thread_url, self.parse_disqus, "comments", conditional=False, post_url=url
+            )
+
+    def parse_disqus(self, response: Any) -> Output:
+        """A post's Disqus thread from its embed page: the first page of the thread, with parents (the rest
+        of a longer thread needs Disqus's API, with a key)."""
+        job = self.job_of(response)
+        try:
+            thread = parse_disqus_thread(response.body)
+        except ValueError as exc:
+            yield self.fail(job, response.url, f"Disqus thread unreadable: {exc}", response.status)
+            return
+        if thread.has_more:
+            logger.debug("%s: a longer Disqus thread, its first page read", response.meta["post_url"])
+        if thread.comments:
+            yield CommentsItem(
+                job.source_id, response.meta["post_url"], VIA_DISQUS, thread.comments, response.url
+            )
 
     def comment_requests(
         self,
