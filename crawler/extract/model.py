@@ -15,7 +15,10 @@ WORDPRESS_COM = "wordpress.com"
 BLOGGER = "blogger"
 GENERIC = "generic"
 DISCOURSE = "discourse"  # a forum: topics are posts, replies comments (crawler/connectors/discourse.py)
-PLATFORMS = (WORDPRESS, WORDPRESS_COM, BLOGGER, GENERIC, DISCOURSE)
+SUBSTACK = (
+    "substack"  # a publication: posts from its feed, comments from its JSON (crawler/extract/substack.py)
+)
+PLATFORMS = (WORDPRESS, WORDPRESS_COM, BLOGGER, GENERIC, DISCOURSE, SUBSTACK)
 
 
 @dataclass

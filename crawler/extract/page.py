@@ -19,6 +19,7 @@ from crawler.extract.model import (
     BLOGGER,
     DISCOURSE,
     GENERIC,
+    SUBSTACK,
     WORDPRESS,
     WORDPRESS_COM,
     ExtractedComment,
@@ -38,6 +39,7 @@ ADAPTERS: dict[str, ModuleType] = {
     BLOGGER: blogger,
     GENERIC: generic,
     DISCOURSE: generic,  # a topic page's no-JavaScript view: forums.py reads its messages
+    SUBSTACK: generic,  # the post's page: its body (comments come from the JSON, crawler/extract/substack.py)
 }
 
 

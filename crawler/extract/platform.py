@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from crawler.extract.model import BLOGGER, DISCOURSE, GENERIC, WORDPRESS, WORDPRESS_COM
+from crawler.extract.model import BLOGGER, DISCOURSE, GENERIC, SUBSTACK, WORDPRESS, WORDPRESS_COM
 from crawler.extract.tree import Doc
 
 # x.blogspot.com, x.blogspot.co.uk, x.blogspot.com.au; blogger.com serves Blogger and nothing else
@@ -17,6 +17,9 @@ _BLOGGER_CSS = (
     "meta[itemprop=blogId], link[rel='service.post'][href*='blogger.com'], div[id^='post-body-'], "
     "link[href*='blogger.com/static'], script[src*='blogger.com/static'], a.blog-pager-older-link, "
     "link[href*='.blogspot.com/feeds/']"
+)
+_SUBSTACK_CSS = (
+    "link[href*='substackcdn.com'], script[src*='substackcdn.com'], meta[content*='substackcdn.com']"
 )
 _WPCOM_CSS = (
     ".highlander-comment, #highlander-comment-form, link[href*='wordpress.com/xmlrpc.php'], "
@@ -36,6 +39,8 @@ def platform_from_host(url: str) -> str | None:
         return WORDPRESS_COM
     if _BLOGGER_HOST.search(host):
         return BLOGGER
+    if host.endswith(".substack.com"):
+        return SUBSTACK
     return None
 
 
@@ -68,7 +73,7 @@ def _has_block_classes(doc: Doc) -> bool:
 
 
 def detect_platform(html: bytes | str | Doc, url: str) -> str:
-    """One of ``model.WORDPRESS_COM``, ``BLOGGER``, ``WORDPRESS``, ``DISCOURSE``, ``GENERIC``."""
+    """One of ``model.WORDPRESS_COM``, ``BLOGGER``, ``WORDPRESS``, ``DISCOURSE``, ``SUBSTACK``, ``GENERIC``."""
     if platform := platform_from_host(url):
         return platform
     doc = html if isinstance(html, Doc) else Doc(html)
@@ -77,6 +82,8 @@ def detect_platform(html: bytes | str | Doc, url: str) -> str:
         return generator
     if doc.select(_BLOGGER_CSS) or _script_mentions(doc, "_WidgetManager"):
         return BLOGGER
+    if doc.select(_SUBSTACK_CSS):  # a publication on its own domain still loads Substack's assets
+        return SUBSTACK
     if doc.select(_WPCOM_CSS):  # before a self-hosted WordPress generator: Jetpack sites say "WordPress"
         return WORDPRESS_COM
     if generator == WORDPRESS or _has_block_classes(doc) or doc.select(_WORDPRESS_CSS):
