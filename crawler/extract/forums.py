@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from crawler.extract.comments import CommentMarkup, extract_comments
 from crawler.extract.model import ExtractedComment, ExtractedPost
@@ -93,9 +93,27 @@ def says_forum(doc: Doc, url: str) -> bool:
     return any(_FORUM_LD.search(s.text or "") for s in doc.select("script[type='application/ld+json']"))
 
 
+# the next page of a thread: XenForo's pageNav, phpBB's pagination, rel=next (vBulletin, Discourse's view)
+NEXT_PAGE_CSS = (
+    "a.pageNav-jump--next, .pagination li.next a, .pagination li.arrow.next a, link[rel=next], a[rel=next]"
+)
+
+
+def next_page(doc: Doc, url: str) -> str | None:
+    """The next page of a forum thread (only asked on a page the thread markup was found on: on a blog,
+    rel=next often names the next post)."""
+    for el in doc.select(NEXT_PAGE_CSS):
+        href = (el.get("href") or "").strip()
+        if href and not href.startswith("#"):
+            return urldefrag(urljoin(url, href))[0]
+    return None
+
+
 def promote_topic(post: ExtractedPost) -> None:
-    """Make the thread's first message the post's body (its other messages stay comments)."""
+    """Make the thread's first message the post's body (its other messages stay comments); kept as
+    ``topic_message``: on a thread's later page it is a reply like the others."""
     first = post.comments.pop(0)
+    post.topic_message = first
     post.content_text = first.text
     post.author = post.author or first.author
     post.published_at = post.published_at or first.published_at

@@ -63,5 +63,6 @@ class ExtractedPost:
     next_comments_url: str | None = None  # paginated comments (WordPress /comment-page-2/)
     shown_comment_count: int | None = None  # the count the comment list's heading states
     disqus_thread_url: str | None = None  # the key-less embed page of the post's Disqus thread (disqus.py)
+    topic_message: ExtractedComment | None = None  # a forum page's first message, made the body (forums.py)
     # ids of the pingbacks/trackbacks in the comment list: a comment feed's items with these ids are pings
     ping_ids: list[str] = field(default_factory=list)

@@ -121,8 +121,11 @@ def extract_page(
     embed = disqus.find_embed(doc, post.canonical_url or url)  # before boilerplate goes with the scripts
     post.disqus_thread_url = embed.thread_url() if embed else None
     post.ping_ids = ping_ids(doc)
+    thread_next = forums.next_page(doc, url)
     strip_boilerplate(doc, adapter.BOILERPLATE)
     post.comments, is_thread = _find_comments(doc, adapter, url, post.published_at, fetched_at)
+    if is_thread:  # (read before the boilerplate went, with the page's navigation)
+        post.next_comments_url = post.next_comments_url or thread_next
     _drop_comment_areas(doc)
     post.content_text = _body_text(doc, adapter, post.title, url)
     short = len(post.content_text) < forums.MIN_BODY

@@ -557,7 +557,9 @@ class BlogSpider(DiscourseConnector, SourceSpider):
     def parse_comment_page(self, response: Any) -> Output:
         job = self.job_of(response)
         post = extract_page(response.body, response.url, platform=job.platform, fetched_at=datetime.now(UTC))
-        yield CommentsItem(job.source_id, response.meta["post_url"], "html", post.comments)
+        # a forum thread's later page: its first message is a reply, not the topic
+        comments = [post.topic_message, *post.comments] if post.topic_message else post.comments
+        yield CommentsItem(job.source_id, response.meta["post_url"], "html", comments)
         if post.next_comments_url and not is_trap(post.next_comments_url):
             yield self.request(
                 job,
