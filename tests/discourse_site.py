@@ -16,8 +16,10 @@ import json
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from tests.local_server import LocalHandler
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -250,17 +252,9 @@ class DiscourseSite:
     def start(self) -> DiscourseSite:
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(LocalHandler):
             def do_GET(self) -> None:
-                status, ctype, body = site.answer(self.path)
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
+                self.reply(*site.answer(self.path))
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.home = f"http://127.0.0.1:{self._server.server_address[1]}/"

@@ -6,12 +6,8 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import create_engine, func, select
@@ -19,6 +15,7 @@ from sqlalchemy import create_engine, func, select
 from pipelines.store.models import FetchError, Post, Source
 from tests.conftest import FAST, ROOT, run_cli
 from tests.expect import check_comments, check_posts
+from tests.local_server import LocalHandler, serving
 from tests.test_recurring import wait_for
 
 pytestmark = pytest.mark.slow
@@ -92,7 +89,7 @@ def test_kill_9_mid_crawl_then_rerun_loses_and_duplicates_nothing(demo_site, sql
         engine.dispose()
 
 
-class FlakyBlog(BaseHTTPRequestHandler):
+class FlakyBlog(LocalHandler):
     """A tiny feed site: the post answers 429 + Retry-After: 1 once; the second feed answers 503 for an hour."""
 
     hits: list[tuple[str, float]] = []
@@ -101,7 +98,7 @@ class FlakyBlog(BaseHTTPRequestHandler):
         self.hits.append((self.path, time.monotonic()))
         if self.path == "/robots.txt":
             return self.reply(200, "text/plain", b"User-agent: *\nAllow: /\n")
-        return self.answer(f"http://127.0.0.1:{self.server.server_address[1]}")
+        return self.answer(self.base)
 
     def answer(self, base: str) -> None:
         if self.path == "/feed/":
@@ -127,32 +124,6 @@ class FlakyBlog(BaseHTTPRequestHandler):
             body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Closed</title><link>{base}/closed/</link></channel></rss>'
             return self.reply(200, "application/rss+xml", body.encode())
         return self.reply(404, "text/plain", b"no")
-
-    def reply(self, status: int, ctype: str, body: bytes, headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """A threaded local server with ``handler``; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def test_retry_after_is_honoured(sqlite_url) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,6 @@ disqus.com through DOCLISTEN_HOST_OVERRIDES) and stores its comments with their 
 from __future__ import annotations
 
 import json
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,18 +13,18 @@ from sqlalchemy import create_engine, select
 
 from pipelines.store.models import Comment
 from tests.conftest import FAST, run_cli
-from tests.test_crawl_safety import serving
+from tests.local_server import LocalHandler, serving
 
 pytestmark = pytest.mark.slow
 THREAD = (Path(__file__).parent / "pages" / "disqus" / "embed_thread.html").read_bytes()
 POST = (Path(__file__).parent / "pages" / "disqus" / "wordpress_plugin_post.html").read_text()
 
 
-class Blog(BaseHTTPRequestHandler):
+class Blog(LocalHandler):
     """A WordPress blog with the Disqus plugin: a feed of one post, the post page embedding Disqus."""
 
     def do_GET(self) -> None:
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        base = self.base
         if self.path == "/robots.txt":
             return self.reply(200, "text/plain", b"User-agent: *\nAllow: /\n")
         if self.path == "/feed/":
@@ -41,16 +40,6 @@ class Blog(BaseHTTPRequestHandler):
             )
             return self.reply(200, "text/html; charset=utf-8", page.encode())
         return self.reply(404, "text/plain", b"no")
-
-    def reply(self, status: int, ctype: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 class Disqus(Blog):

@@ -3,14 +3,12 @@ every other message on either page a comment (once), a quoted reply a reply to t
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler
-
 import pytest
 from sqlalchemy import create_engine, select
 
 from pipelines.store.models import Comment, Post
 from tests.conftest import FAST, run_cli
-from tests.test_crawl_safety import serving
+from tests.local_server import LocalHandler, serving
 from tests.test_extract_forums import xenforo_message, xenforo_quote
 
 pytestmark = pytest.mark.slow
@@ -36,9 +34,9 @@ def page(messages: list[str], next_url: str | None) -> bytes:
     ).encode()
 
 
-class Forum(BaseHTTPRequestHandler):
+class Forum(LocalHandler):
     def do_GET(self) -> None:
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        base = self.base
         if self.path == "/robots.txt":
             return self.reply(200, "text/plain", b"User-agent: *\nDisallow: /search/\n")
         if self.path == "/forums/-/index.rss":
@@ -57,16 +55,6 @@ class Forum(BaseHTTPRequestHandler):
             later += [xenforo_message(m, w, t) for m, w, t in MESSAGES[4:]]
             return self.reply(200, "text/html; charset=utf-8", page(later, None))
         return self.reply(404, "text/plain", b"no")
-
-    def reply(self, status: int, ctype: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 def test_a_thread_over_two_pages(sqlite_url) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,6 @@ pages, each post's comment tree from the publication's JSON (a local server in S
 
 from __future__ import annotations
 
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from sqlalchemy import create_engine, select
 from crawler.extract.model import SUBSTACK
 from pipelines.store.models import Comment, Post, Source
 from tests.conftest import FAST, run_cli
-from tests.test_crawl_safety import serving
+from tests.local_server import LocalHandler, serving
 
 pytestmark = pytest.mark.slow
 PAGES = Path(__file__).parent / "pages" / "substack"
@@ -37,12 +36,12 @@ PAGE = (
 )
 
 
-class Publication(BaseHTTPRequestHandler):
+class Publication(LocalHandler):
     asked: list[str] = []
 
     def do_GET(self) -> None:
         self.asked.append(self.path)
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        base = self.base
         if self.path == "/robots.txt":
             return self.reply(200, "text/plain", b"User-agent: *\nDisallow: /action/\n")
         if self.path == "/":
@@ -63,16 +62,6 @@ class Publication(BaseHTTPRequestHandler):
         if self.path.startswith(f"/api/v1/post/{POST_ID}/comments?all_comments=true"):
             return self.reply(200, "application/json", (PAGES / "comments.json").read_bytes())
         return self.reply(404, "application/json", b'{"error": "Not found"}')
-
-    def reply(self, status: int, ctype: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 def test_a_substack_publication_with_its_comment_tree(sqlite_url) -> None:  # type: ignore[no-untyped-def]

@@ -16,10 +16,11 @@ comment (``crawler/extract/discourse.py`` reads the answers).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from crawler import plan
+from crawler.connectors.base import Connector, Output
 from crawler.extract import discourse
 from crawler.extract.model import DISCOURSE
 from crawler.items import CommentsItem, PostItem, SourceUpdateItem
@@ -28,7 +29,6 @@ from crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
-Output = Any
 DISCOURSE_FEED = "discourse"  # sources.feed_kind of a forum's JSON listing
 
 
@@ -45,32 +45,8 @@ def fingerprint(topic: discourse.ListedTopic) -> str:
     return plan.entry_fingerprint(topic.title, str(topic.highest_post_number or ""), topic.last_posted_at)
 
 
-class DiscourseConnector:
+class DiscourseConnector(Connector):
     """Callbacks of the crawl spider for sources whose platform is Discourse."""
-
-    if TYPE_CHECKING:  # provided by the spider (crawler.spiders.blogs.BlogSpider)
-        max_pages: int
-        max_posts: int
-        forum_budget: int
-        seen: dict[int, set[str]]
-        backfilled: dict[int, int]
-        spent: dict[int, int]
-
-        def request(
-            self, job: SourceJob, url: str, callback: Any, kind: str, conditional: bool = True, **meta: Any
-        ) -> Any: ...
-        def job_of(self, response: Any) -> SourceJob: ...
-        def listing_read(self, job: SourceJob, response: Any) -> None: ...
-        def count(self, job: SourceJob, name: str) -> None: ...
-        def fail(
-            self,
-            job: SourceJob,
-            url: str,
-            message: str,
-            status: int | None = None,
-            retry_at: Any = None,
-            entry: bool = False,
-        ) -> Any: ...
 
     def discourse_first_requests(self, job: SourceJob) -> Output:
         url = job.feed_url or listing_url(job.home_url)

@@ -20,10 +20,10 @@ from scrapy.utils.misc import load_object
 
 from crawler import plan
 from crawler.connectors.discourse import DiscourseConnector
-from crawler.extract import extract_links, extract_page, substack
-from crawler.extract.disqus import VIA as VIA_DISQUS
-from crawler.extract.disqus import parse_thread as parse_disqus_thread
-from crawler.extract.model import DISCOURSE, GENERIC, SUBSTACK
+from crawler.connectors.disqus import DisqusConnector
+from crawler.connectors.substack import SubstackConnector
+from crawler.extract import extract_links, extract_page
+from crawler.extract.model import DISCOURSE, GENERIC
 from crawler.extract.wp_rest import parse_rest_comments, rest_comments_url
 from crawler.feeds import (
     FeedError,
@@ -53,7 +53,7 @@ from crawler.urls import canonical_url, is_trap, looks_like_post_url, same_site
 logger = logging.getLogger(__name__)
 
 
-class BlogSpider(DiscourseConnector, SourceSpider):
+class BlogSpider(DiscourseConnector, SubstackConnector, DisqusConnector, SourceSpider):
     name = "blogs"
 
     def __init__(self, jobs: list[SourceJob] | None = None, claimer: Any = None, **kwargs: Any):
@@ -436,56 +436,8 @@ class BlogSpider(DiscourseConnector, SourceSpider):
             )
         if post.next_comments_url and not is_trap(post.next_comments_url):
             yield self.request(job, post.next_comments_url, self.parse_comment_page, "comments", post_url=url)
-        if job.platform == SUBSTACK and (api := substack.post_api_url(url)):  # comments are in its JSON
-            yield self.request(
-                job, api, self.parse_substack_post, "comments", conditional=False, post_url=url
-            )
-        if post.disqus_thread_url:  # the comments are in Disqus, not in the page
-            yield self.request(
-                job, post.disqus_thread_url, self.parse_disqus, "comments", conditional=False, post_url=url
-            )
-
-    def parse_substack_post(self, response: Any) -> Output:
-        """A Substack post's id (from its JSON), then its comment tree."""
-        job = self.job_of(response)
-        try:
-            post = substack.parse_post(response.body)
-        except ValueError as exc:
-            yield self.fail(job, response.url, str(exc), response.status)
-            return
-        if post.comment_count == 0:
-            return
-        url = substack.comments_url(response.url, post.id)
-        post_url = response.meta["post_url"]
-        yield self.request(
-            job, url, self.parse_substack_comments, "comments", conditional=False, post_url=post_url
-        )
-
-    def parse_substack_comments(self, response: Any) -> Output:
-        job = self.job_of(response)
-        try:
-            comments = substack.parse_comments(response.body)
-        except ValueError as exc:
-            yield self.fail(job, response.url, str(exc), response.status)
-            return
-        if comments:
-            yield CommentsItem(job.source_id, response.meta["post_url"], substack.VIA, comments, response.url)
-
-    def parse_disqus(self, response: Any) -> Output:
-        """A post's Disqus thread from its embed page: the first page of the thread, with parents (the rest
-        of a longer thread needs Disqus's API, with a key)."""
-        job = self.job_of(response)
-        try:
-            thread = parse_disqus_thread(response.body)
-        except ValueError as exc:
-            yield self.fail(job, response.url, f"Disqus thread unreadable: {exc}", response.status)
-            return
-        if thread.has_more:
-            logger.debug("%s: a longer Disqus thread, its first page read", response.meta["post_url"])
-        if thread.comments:
-            yield CommentsItem(
-                job.source_id, response.meta["post_url"], VIA_DISQUS, thread.comments, response.url
-            )
+        yield from self.substack_requests(job, url)  # a Substack post's comments are in its JSON
+        yield from self.disqus_requests(job, post, url)  # a page's Disqus thread
 
     def comment_requests(
         self,

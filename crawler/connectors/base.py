@@ -1,0 +1,38 @@
+"""What a connector's callbacks use of the crawl spider (``crawler.spiders.blogs.BlogSpider``, which mixes the
+connectors in): its request factory (counting, validators), its bookkeeping and its error records."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crawler.jobs import SourceJob
+
+Output = Any
+
+
+class Connector:
+    """Base of the connector mixins: declares, for the type checker, what the spider provides."""
+
+    if TYPE_CHECKING:
+        max_pages: int
+        max_posts: int
+        forum_budget: int
+        seen: dict[int, set[str]]
+        backfilled: dict[int, int]
+        spent: dict[int, int]
+
+        def request(
+            self, job: SourceJob, url: str, callback: Any, kind: str, conditional: bool = True, **meta: Any
+        ) -> Any: ...
+        def job_of(self, response: Any) -> SourceJob: ...
+        def listing_read(self, job: SourceJob, response: Any) -> None: ...
+        def count(self, job: SourceJob, name: str) -> None: ...
+        def fail(
+            self,
+            job: SourceJob,
+            url: str,
+            message: str,
+            status: int | None = None,
+            retry_at: Any = None,
+            entry: bool = False,
+        ) -> Any: ...
