@@ -47,7 +47,12 @@ def claimer(backend: str, url: str, prefix: str, index: int, barrier: Any, resul
     try:
         queue, engine = _open(backend, url, prefix)
         taken: list[tuple[int, str]] = []
-        barrier.wait(timeout=30)
+        barrier.wait(timeout=120)
+        claims = queue.claim(BATCH, LEASE)
+        taken.extend((c.source_id, c.token) for c in claims)
+        # every claimer holds a batch before any goes on: they overlap however the machine schedules them
+        # (a loaded machine once let one process take every batch before the others were running)
+        barrier.wait(timeout=120)
         while claims := queue.claim(BATCH, LEASE):
             taken.extend((c.source_id, c.token) for c in claims)
         queue.close()
@@ -68,7 +73,7 @@ def run_claimers(backend: str, url: str, prefix: str = "") -> list[list[tuple[in
     for proc in procs:
         proc.start()
     try:
-        reports = [results.get(timeout=60) for _ in procs]
+        reports = [results.get(timeout=300) for _ in procs]
     finally:
         for proc in procs:
             proc.join(timeout=30)
