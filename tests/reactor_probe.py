@@ -2,8 +2,10 @@
 
 ``python -m tests.reactor_probe claim|heartbeat`` prints ``served N`` (reactor ticks counted while
 the claimer's call was blocked) or ``frozen``; ``python -m tests.reactor_probe busy`` blocks the
-reactor instead and prints ``beats N`` (leases extended meanwhile). A subprocess, because a reactor
-runs once per process.
+reactor instead and prints ``beats N`` (leases extended meanwhile); ``python -m tests.reactor_probe
+closing`` closes the spider while a claim is in flight, then lets the claim return a source, and prints
+``released lease-7`` when the closing spider gave it back. A subprocess, because a reactor runs once per
+process.
 """
 
 from __future__ import annotations
@@ -35,14 +37,17 @@ class BlockingClaimer:
         self.entered = threading.Event()
         self.unblock = threading.Event()
         self.extended = 0
+        self.released: list[Any] = []
 
     def _wait(self) -> None:
         self.entered.set()
         self.unblock.wait(60)
 
     def claim(self, limit: int) -> list[Any]:
-        if self.block == "claim":
+        if self.block in ("claim", "closing"):
             self._wait()
+        if self.block == "closing":  # what the queue handed out while the crawl was closing
+            return [SimpleNamespace(source_id=7, claim="lease-7")]
         return []
 
     def extend(self, claims: list[Any]) -> list[Any]:
@@ -52,7 +57,7 @@ class BlockingClaimer:
         return []
 
     def release(self, claims: list[Any]) -> None:
-        return None
+        self.released.extend(claims)
 
 
 class ProbeSpider(SourceSpider):
@@ -97,8 +102,23 @@ def main(block: str) -> None:
         verdict.append(f"beats {claimer.extended - before}")
         stop()
 
+    def closing() -> None:  # a thread: close the spider while the claim is blocked, then let it return
+        claimer.entered.wait(60)
+        reactor_of().callFromThread(stop)
+        deadline = time.monotonic() + 60
+        while not crawler.spider.stopping and time.monotonic() < deadline:
+            time.sleep(0.02)
+        claimer.unblock.set()
+
+    def closed() -> None:
+        if block == "closing":
+            verdict.append(" ".join(["released", *claimer.released]) if claimer.released else "kept")
+
     def opened(spider: Any) -> None:
         task.LoopingCall(tick).start(0.05)
+        if block == "closing":
+            threading.Thread(target=closing, daemon=True).start()
+            return
         if block == "busy":
             spider.started[1] = datetime.now(UTC)
             spider.jobs[1] = SimpleNamespace(claim="lease-1")
@@ -110,6 +130,7 @@ def main(block: str) -> None:
         threading.Thread(target=watch, daemon=True).start()
 
     crawler.signals.connect(opened, signal=signals.spider_opened)
+    crawler.signals.connect(closed, signal=signals.engine_stopped)
     process.crawl(crawler, claimer=claimer)
     process.start()
     print(verdict[0] if verdict else "no verdict")

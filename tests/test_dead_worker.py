@@ -37,6 +37,19 @@ def test_the_reactor_keeps_serving_while_a_queue_call_blocks(call: str) -> None:
     assert probe.stdout.strip().startswith("served"), probe.stdout + probe.stderr
 
 
+def test_a_source_claimed_while_the_crawl_closes_is_given_back() -> None:
+    """SIGTERM during a claim call: the closing spider waits for the call and releases what it claimed (it
+    would otherwise stay leased by a process that is gone)."""
+    probe = subprocess.run(
+        [sys.executable, "-m", "tests.reactor_probe", "closing"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert probe.stdout.strip() == "released lease-7", probe.stdout + probe.stderr
+
+
 def test_the_heartbeat_extends_leases_while_the_reactor_is_busy() -> None:
     probe = subprocess.run(
         [sys.executable, "-m", "tests.reactor_probe", "busy"],

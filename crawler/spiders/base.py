@@ -45,6 +45,7 @@ class SourceSpider(Spider):
         self.poll_seconds = 5.0
         self.stopping = False
         self.heartbeat: Heartbeat | None = None
+        self.claiming: asyncio.Task[list[SourceJob]] | None = None  # a claim call in flight (worker mode)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -74,19 +75,32 @@ class SourceSpider(Spider):
         while not self.stopping:
             free = self.capacity - len(self.started)
             # the claimer's Redis/SQL calls run in a thread: an unreachable queue never stalls downloads
-            jobs = await asyncio.to_thread(self.claimer.claim, free) if free > 0 else []
-            if self.stopping and jobs:  # closed while claiming: give them back at once
-                await asyncio.to_thread(self.claimer.release, [job.claim for job in jobs])
+            jobs = await self._claim(free) if free > 0 else []
+            if self.stopping:  # closed while claiming: what came back is given back (by _closing)
                 return
-            for job in jobs:
+            outputs: list[Any] = []
+            for (
+                job
+            ) in jobs:  # every claimed source is begun (so _closing knows it) before anything is yielded
                 if job.source_id in self.started:  # our own lease ran out and we got it back: keep going
                     self.jobs[job.source_id].claim = job.claim
                     continue
                 self.jobs[job.source_id] = job
-                for output in self.begin(job):
-                    yield output
+                outputs.extend(self.begin(job))
+            for output in outputs:
+                yield output
             if not jobs:
                 await asyncio.sleep(self.poll_seconds if not self.started else min(1.0, self.poll_seconds))
+
+    async def _claim(self, free: int) -> list[SourceJob]:
+        """One claim call, kept as ``claiming`` while in flight: a crawl closing meanwhile (SIGTERM) waits for
+        it and gives back what it claimed, even when this coroutine itself is dropped with the start loop."""
+        self.claiming = asyncio.ensure_future(asyncio.to_thread(self.claimer.claim, free))
+        try:
+            return await asyncio.shield(self.claiming)
+        finally:
+            if self.claiming is not None and self.claiming.done():
+                self.claiming = None
 
     def _opened(self, spider: Any) -> None:
         if self.claimer is not None:  # heartbeat, whether or not the engine is asking for start requests
@@ -185,6 +199,12 @@ class SourceSpider(Spider):
             self.heartbeat.stop()
         if self.claimer is not None:
             unfinished = [self.jobs[sid].claim for sid in self.started if sid in self.jobs]
+            claiming, self.claiming = self.claiming, None
+            if claiming is not None:  # claimed while closing: nobody will crawl those
+                try:
+                    unfinished += [job.claim for job in await claiming if job.source_id not in self.started]
+                except Exception as exc:  # the claim failed: nothing to give back
+                    logger.debug("the claim in flight at close failed: %s", one_line(exc, named=True))
             if unfinished:
                 logger.info("releasing %d unfinished claims", len(unfinished))
                 await asyncio.to_thread(self.claimer.release, unfinished)
