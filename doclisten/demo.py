@@ -10,9 +10,13 @@ from rich.table import Table
 from rich.tree import Tree
 from sqlalchemy.engine import make_url
 
+from crawler.extract.disqus import VIA as DISQUS_VIA
+from crawler.extract.model import DISCOURSE
 from doclisten.commands.crawl import crawl_summary
 from doclisten.config import DEFAULT_DATABASE_URL, Config
 from doclisten.demo_site import DemoSite
+from doclisten.demo_site.disqus import DisqusBlog
+from doclisten.demo_site.forum import DiscourseSite
 from doclisten.output import summary as output
 from doclisten.runner import Session, run
 from pipelines.exceptions import SourceError
@@ -20,7 +24,7 @@ from pipelines.store.db import is_in_memory, mask_url, open_database, session_fa
 from pipelines.store.models import Comment, Post
 from pipelines.store.status import busiest_thread, home_urls, newest_posts, totals
 
-DEMO_OVERRIDES = {
+DEMO_OVERRIDES: dict[str, object] = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
@@ -61,9 +65,15 @@ def run_demo(config: Config, fresh: bool = True, verbose: bool = False) -> None:
     config = replace(config, allow_private_networks=True)  # the sample site lives on 127.0.0.1
     prepare_database(config, fresh)
     overrides = dict(DEMO_OVERRIDES, LOG_LEVEL="INFO" if verbose else "WARNING")
-    with DemoSite() as site:
-        homes = [blog.base_url for blog in site.blogs.values()]
-        output.console.print(f"serving the sample DOC site: {len(homes)} blogs on 127.0.0.1")
+    with DemoSite() as site, DiscourseSite() as forum, DisqusBlog() as disqus_blog:
+        blogs = [blog.base_url for blog in site.blogs.values()]
+        homes = [*blogs, disqus_blog.home, forum.home]
+        # the Disqus blog's comments come from a stand-in for disqus.com, on 127.0.0.1 like the rest
+        overrides["DOCLISTEN_HOST_OVERRIDES"] = {"disqus.com": disqus_blog.disqus}
+        output.console.print(
+            f"serving the sample DOC site: {len(blogs) + 1} blogs (one with Disqus comments) and a Discourse "
+            "forum on 127.0.0.1"
+        )
 
         async def steps(session: Session) -> int:
             added = session.save_discovered(await session.discover(homes))
@@ -86,6 +96,8 @@ def print_report(config: Config) -> None:
             )
             print_sample_posts(newest_posts(s, 5))
             print_thread(busiest_thread(s))
+            print_thread(busiest_thread(s, platform=DISCOURSE), "a forum topic (Discourse)")
+            print_thread(busiest_thread(s, via=DISQUS_VIA), "a Disqus thread")
     finally:
         engine.dispose()
     hint = explore_hint(config.database_url)
@@ -122,11 +134,11 @@ def print_sample_posts(rows: list[tuple[Post, str | None]]) -> None:
     output.console.print(table)
 
 
-def print_thread(thread: tuple[Post, list[Comment]] | None) -> None:
+def print_thread(thread: tuple[Post, list[Comment]] | None, kind: str | None = None) -> None:
     if thread is None:
         return
     post, comments = thread
-    tree = Tree(f"[b]{post.title}[/b] — {post.comment_count} comments")
+    tree = Tree((f"{kind}: " if kind else "") + f"[b]{post.title}[/b] — {post.comment_count} comments")
     nodes: dict[int | None, Tree] = {}
     for c in comments:
         parent = nodes.get(c.parent_id, tree)

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from crawler.extract.model import DISCOURSE
+from doclisten.demo_site.forum import DiscourseSite
 from pipelines.store.models import Comment, Post, Source
 from tests.conftest import FAST, run_cli
-from tests.discourse_site import DiscourseSite
 
 pytestmark = pytest.mark.slow
 

@@ -125,13 +125,21 @@ def newest_posts(session: Session, limit: int = 5) -> list[tuple[Post, str | Non
     return [(post, title) for post, title in session.execute(query)]
 
 
-def busiest_thread(session: Session) -> tuple[Post, list[Comment]] | None:
-    """The post with the most comments and its comments, oldest first; None when no post has comments."""
-    post = session.execute(select(Post).order_by(Post.comment_count.desc()).limit(1)).scalar()
+def busiest_thread(
+    session: Session, platform: str | None = None, via: str | None = None
+) -> tuple[Post, list[Comment]] | None:
+    """The post with the most comments and its comments, oldest first; None when no post has comments.
+    ``platform``: among the posts of sources of that platform; ``via``: among posts with comments from there."""
+    query = select(Post).order_by(Post.comment_count.desc()).limit(1)
+    if platform is not None:
+        query = query.join(Source, Source.id == Post.source_id).where(Source.platform == platform)
+    if via is not None:
+        query = query.where(Post.id.in_(select(Comment.post_id).where(Comment.via == via)))
+    post = session.execute(query).scalar()
     if post is None or not post.comment_count:
         return None
-    query = select(Comment).where(Comment.post_id == post.id).order_by(Comment.published_at)
-    return post, list(session.execute(query).scalars())
+    comments = select(Comment).where(Comment.post_id == post.id).order_by(Comment.published_at)
+    return post, list(session.execute(comments).scalars())
 
 
 def home_urls(session: Session) -> list[str]:

@@ -1,5 +1,6 @@
-"""A small Discourse forum on 127.0.0.1, written by the project: the JSON a Discourse serves without a key
-(shapes: tests/pages/discourse/README.md) and a homepage that says it is Discourse.
+"""The sample Discourse forum (``doclisten demo`` and the tests), on 127.0.0.1, written by the project: the
+JSON a Discourse serves without a key (shapes: tests/pages/discourse/README.md) and a homepage that says it
+is Discourse.
 
     with DiscourseSite() as forum:
         forum.home                      # http://127.0.0.1:PORT/
@@ -16,10 +17,9 @@ import json
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from tests.local_server import LocalHandler
+from .serving import LocalServer
 
 START = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -61,8 +61,7 @@ class DiscourseSite:
         self._next_post = 9000
         self._clock = START
         self._seed()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LocalServer | None = None
         self.home = ""
 
     # ------------------------------------------------------------------ content
@@ -250,24 +249,14 @@ class DiscourseSite:
             return list(self.requests)
 
     def start(self) -> DiscourseSite:
-        site = self
-
-        class Handler(LocalHandler):
-            def do_GET(self) -> None:
-                self.reply(*site.answer(self.path))
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.home = f"http://127.0.0.1:{self._server.server_address[1]}/"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._server = LocalServer(self.answer)
+        self.home = self._server.origin + "/"
         return self
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join()
+            self._server.stop()
+            self._server = None
 
     def __enter__(self) -> DiscourseSite:
         return self.start()
