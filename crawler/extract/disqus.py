@@ -83,8 +83,11 @@ class DisqusThread:
 def find_embed(doc: Doc, url: str) -> DisqusEmbed | None:
     """The page's Disqus embed, or None when it has none. Identifier and URL fall back to what the
     page's markup says (``#disqus_thread`` data attributes), the URL to the page's own."""
-    scripts = "\n".join(el.text or "" for el in doc.root.iter("script"))
-    sources = " ".join(el.get("src") or "" for el in doc.root.iter("script"))
+    # every embed form names Disqus: only those scripts are read (a page's other scripts can be large)
+    scripts = "\n".join(t for el in doc.root.iter("script") if "disqus" in (t := el.text or "").lower())
+    sources = " ".join(s for el in doc.root.iter("script") if "disqus" in (s := el.get("src") or "").lower())
+    if not scripts and not sources:
+        return None
     found: dict[str, str] = {}
     match = _EMBED_VARS.search(scripts)
     if match:
