@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests import forked_cli
 from tests.redis_server import PrivateRedis, RedisServerError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -259,6 +260,9 @@ FAST = ["--delay", "0", "--concurrency", "8"]
 OWN_PROCESS = {"crawl", "run", "worker", "scheduler", "demo", "extract", "sources add", "sources import"}
 GROUP_OPTIONS_WITH_VALUE = {"--database-url"}
 PROG = f"{Path(sys.executable).name} -m doclisten.cli.main"
+# DOCLISTEN_TEST_FRESH_INTERPRETERS=1: each such command in a fresh ``python -m doclisten.cli.main`` instead
+# (slower; to compare, or to rule the fork server out when a test fails)
+FRESH_INTERPRETERS = os.environ.get("DOCLISTEN_TEST_FRESH_INTERPRETERS") == "1"
 
 
 def needs_own_process(args: tuple[str, ...]) -> bool:
@@ -294,14 +298,17 @@ def run_cli(
     base.pop("DOCLISTEN_REDIS_URL", None)
     env = {**base, **(env or {})}
     if own_process or needs_own_process(args):
-        proc = subprocess.run(
-            [sys.executable, "-m", "doclisten.cli.main", *args],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+        if FRESH_INTERPRETERS:
+            proc = subprocess.run(
+                [sys.executable, "-m", "doclisten.cli.main", *args],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
+        else:  # a forked child of a pre-imported interpreter, as a subprocess would run it (tests/forked_cli.py)
+            proc = forked_cli.run(args, env, ROOT, timeout, PROG)
     else:
         proc = run_in_process(args, env)
     if check and proc.returncode != 0:

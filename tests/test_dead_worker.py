@@ -94,7 +94,12 @@ def test_a_killed_workers_sources_are_crawled_by_the_survivor_within_two_minutes
 
         deadline = 120 - (datetime.now(UTC) - killed_at).total_seconds()
         started = time.monotonic()
-        wait_for(crawled_again, deadline, f"worker-b to crawl sources {sorted(held)} of the killed worker")
+        wait_for(
+            crawled_again,
+            deadline,
+            f"worker-b to crawl sources {sorted(held)} of the killed worker",
+            strict=True,
+        )
         print(f"recovered in {time.monotonic() - started:.0f}s after worker-b started")
         assert "Traceback" not in procs.log("worker-b"), procs.log("worker-b")
     finally:

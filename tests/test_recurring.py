@@ -42,7 +42,15 @@ SCHEDULE = [
 ]
 
 
-def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
+# A wait's timeout is a safety net, not an assertion: it returns as soon as the check holds. On a loaded machine
+# (a newcomer's laptop running other work, CI beside other jobs) everything takes several times longer, so the
+# net is SAFETY times the figure a test gives. A test whose deadline *is* the requirement passes strict=True.
+SAFETY = 5
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str, *, strict: bool = False) -> None:
+    if not strict:
+        timeout *= SAFETY
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():
@@ -105,7 +113,7 @@ class Procs:
         if proc.poll() is None:
             proc.send_signal(sig)
         try:
-            code = proc.wait(timeout)
+            code = proc.wait(timeout * SAFETY)
         except subprocess.TimeoutExpired:
             proc.kill()
             code = proc.wait()

@@ -25,7 +25,7 @@ from scheduler.sql_queue import SqlDueQueue
 from tests.conftest import FAST, ROOT, run_cli
 from tests.faults import FaultSite, hanging_feeds
 from tests.test_queue_sql import T0, insert_sources
-from tests.test_recurring import wait_for
+from tests.test_recurring import SAFETY, wait_for
 
 # the default lease: 30 minutes
 RUN = ["--poll", "0.3", "--min-interval", "600", "--delay", "0", "--concurrency", "8"]
@@ -141,7 +141,7 @@ class Run:
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         try:
-            return self.proc.wait(timeout)
+            return self.proc.wait(timeout * SAFETY)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             return self.proc.wait()

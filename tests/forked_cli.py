@@ -1,0 +1,106 @@
+"""``doclisten ARGS`` in a process of its own, without paying an interpreter's start for each.
+
+A command that crawls needs a process of its own (a Twisted reactor runs once per process), and most of a
+fresh ``python -m doclisten.cli.main`` is spent importing Scrapy, Twisted, SQLAlchemy, lxml, NumPy and the
+rest (over a second of CPU, many times per test session). multiprocessing's forkserver keeps one clean
+interpreter per test process with those modules imported (nothing started: no reactor installed, no
+thread, no connection) and forks it for each command. The child is a new process with exactly the
+environment, working directory, arguments, stdin (empty), stdout and stderr (files, not terminals) a
+subprocess would get; it runs the CLI's own entry point and exits with its status, after the exit handlers
+an interpreter runs. What it does not share with a fresh interpreter is only the imports already done.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+# what every crawling command imports anyway; each module is imported once, in the fork server
+PRELOAD = [
+    "doclisten.cli.main",
+    "doclisten.runner",
+    "doclisten.child",
+    "crawler.spiders.blogs",
+    "crawler.spiders.discover",
+    "scrapy.crawler",
+    "pipelines.enrich",
+    "pipelines.neardup",
+    "pipelines.store.db",
+    "tests.forked_cli",
+]
+
+_CONTEXT: Any = None
+
+
+def _context() -> Any:
+    global _CONTEXT
+    if _CONTEXT is None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        _CONTEXT = context
+    return _CONTEXT
+
+
+def _command(args: Sequence[str], env: Mapping[str, str], cwd: str, out: str, err: str, prog: str) -> None:
+    """The child: become the process ``python -m doclisten.cli.main ARGS`` would be, run it, exit."""
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    for fd, path in ((1, out), (2, err)):
+        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(target, fd)
+        os.close(target)
+    sys.argv = [prog, *args]
+    code = 0
+    try:
+        from doclisten.cli.main import main
+
+        main.main(args=list(args), prog_name=prog)
+    except SystemExit as exc:  # click's standalone mode always ends here
+        if exc.code is None:
+            code = 0
+        elif isinstance(exc.code, int):
+            code = exc.code
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    except BaseException:  # what the interpreter does with an uncaught exception
+        traceback.print_exc()
+        code = 1
+    finally:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def run(
+    args: Sequence[str], env: Mapping[str, str], cwd: Path, timeout: float, prog: str
+) -> subprocess.CompletedProcess[str]:
+    """Like ``subprocess.run([python, -m, doclisten.cli.main, *args], capture_output=True, text=True)``."""
+    with tempfile.TemporaryDirectory(prefix="doclisten-cli-") as folder:
+        out, err = Path(folder) / "stdout", Path(folder) / "stderr"
+        process = _context().Process(
+            target=_command, args=(list(args), dict(env), str(cwd), str(out), str(err), prog)
+        )
+        process.start()
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join()
+            raise subprocess.TimeoutExpired([prog, *args], timeout, out.read_text(), err.read_text())
+        code = process.exitcode
+        process.close()
+
+        def read(path: Path) -> str:
+            return path.read_text() if path.exists() else ""
+
+        return subprocess.CompletedProcess([prog, *args], code, read(out), read(err))
