@@ -5,6 +5,7 @@ disqus.com through DOCLISTEN_HOST_OVERRIDES) and stores its comments with their 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -82,3 +83,114 @@ def test_a_disqus_thread_is_read_without_javascript(sqlite_url) -> None:  # type
     assert (
         orphan.parent_external_id == "disqus:6100000003" and orphan.parent_id is None
     )  # its parent was deleted
+
+
+LONG_THREAD = (Path(__file__).parent / "pages" / "disqus" / "embed_long_thread.html").read_text()
+LATEST = (Path(__file__).parent / "pages" / "disqus" / "latest.rss").read_text()
+OLD_POST = "/posts/ballpark-carbs"
+
+
+class OldBlog(LocalHandler):
+    """A blog with Disqus's universal code (shortname t1d-ballgames) and one post from March 2025; its feed
+    and pages answer 304 to their own ETag."""
+
+    def do_GET(self) -> None:
+        base = self.base
+        if self.path == "/robots.txt":
+            return self.reply(200, "text/plain", b"User-agent: *\nAllow: /\n")
+        if self.path == "/feed/":
+            item = (
+                f"<item><title>Carb counting at the ballpark</title><link>{base}{OLD_POST}</link>"
+                "<pubDate>Mon, 10 Mar 2025 12:00:00 +0000</pubDate><guid>ballpark-carbs</guid></item>"
+            )
+            body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>T1D at the Ballgame</title><link>{base}/</link>{item}</channel></rss>'
+            return self.etagged("application/rss+xml", body.encode())
+        if self.path == OLD_POST:
+            page = (Path(__file__).parent / "pages" / "disqus" / "universal_code_post.html").read_text()
+            page = page.replace("https://t1dballgames.example", base).replace(
+                "<main>", '<main><time datetime="2025-03-10T12:00:00Z">March 10, 2025</time>'
+            )
+            return self.etagged("text/html; charset=utf-8", page.encode())
+        return self.reply(404, "text/plain", b"no")
+
+    def etagged(self, ctype: str, body: bytes) -> None:
+        etag = f'"{len(body)}"'
+        if self.headers.get("If-None-Match") == etag:
+            return self.reply(304, ctype, b"", {"ETag": etag})
+        return self.reply(200, ctype, body, {"ETag": etag})
+
+
+class LongDisqus(OldBlog):
+    """disqus.com (the embed page of a thread longer than one page) and t1d-ballgames.disqus.com (the forum's
+    latest.rss, with an ETag) on one server; records what it was asked."""
+
+    asked: list[str] = []
+    blog = ""
+
+    def do_GET(self) -> None:
+        self.asked.append(self.path)
+        if self.path == "/robots.txt":
+            return self.reply(200, "text/plain", b"User-agent: *\nDisallow: /admin/\n")
+        if urlsplit(self.path).path == "/embed/comments/":
+            body = LONG_THREAD.replace("https://t1dballgames.example", self.blog)
+            return self.reply(200, "text/html; charset=utf-8", body.encode())
+        if self.path == "/latest.rss":
+            return self.etagged("application/rss+xml", LATEST.replace("BLOG", self.blog).encode())
+        return self.reply(404, "text/plain", b"no")
+
+
+def test_a_long_thread_and_new_comments_on_an_old_post_from_the_forum_feed(sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    """The embed carries the thread's first page (3 of 5 comments); the forum's latest.rss, polled on the next
+    crawl without asking the post or its thread again, brings the other two (no parents) and repeats one the
+    embed gave (stored once, keeping its parent); a third crawl of the unchanged feed (304) writes nothing."""
+    from tests.recrawl import assert_nothing_written, snapshot
+
+    LongDisqus.asked = []
+    with serving(OldBlog) as blog, serving(LongDisqus) as disqus:
+        LongDisqus.blog = blog
+        overrides = json.dumps({"disqus.com": disqus, "*.disqus.com": disqus})
+        crawl = ("crawl", *FAST, "--set", f"DOCLISTEN_HOST_OVERRIDES={overrides}")
+        run_cli("sources", "add", f"{blog}/feed/", *FAST, db=sqlite_url)
+        first = run_cli(*crawl, db=sqlite_url)
+        assert "Traceback" not in first.stderr
+        assert "/latest.rss" not in LongDisqus.asked  # the forum is known from this crawl's pages on
+        rows = {c.external_id: c for c in _comments(sqlite_url)}
+        assert set(rows) == {"disqus:6200000001", "disqus:6200000002", "disqus:6200000003"}
+
+        LongDisqus.asked = []
+        second = run_cli(*crawl, db=sqlite_url)
+        assert "Traceback" not in second.stderr
+        assert LongDisqus.asked.count("/latest.rss") == 1
+        assert not [
+            p for p in LongDisqus.asked if p.startswith("/embed/")
+        ]  # the old post's thread: not asked
+        rows = {c.external_id: c for c in _comments(sqlite_url)}
+        assert set(rows) == {f"disqus:620000000{n}" for n in range(1, 6)}  # each once; elsewhere.example not
+        later, repeated = rows["disqus:6200000005"], rows["disqus:6200000003"]
+        assert (later.author, later.via, later.parent_id, later.parent_external_id) == (
+            "Theo",
+            "disqus",
+            None,
+            None,
+        )
+        assert (
+            later.content_text == "Update from opening day: 25 for the bun held up, nachos still a mystery."
+        )
+        assert rows["disqus:6200000004"].published_at.replace(tzinfo=None) == datetime(2025, 3, 13, 21, 40)
+        assert repeated.parent_id == rows["disqus:6200000002"].id  # the embed's parent kept
+
+        before = snapshot(sqlite_url)
+        LongDisqus.asked = []
+        third = run_cli(*crawl, db=sqlite_url)
+        assert "Traceback" not in third.stderr
+        assert LongDisqus.asked.count("/latest.rss") == 1
+    assert_nothing_written(before, snapshot(sqlite_url))
+
+
+def _comments(db: str) -> list[Comment]:
+    engine = create_engine(db)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(select(Comment)))
+    finally:
+        engine.dispose()
