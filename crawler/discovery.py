@@ -14,10 +14,11 @@ from urllib.parse import urljoin
 from parsel import Selector
 
 from crawler.charset import decode_html
-from crawler.connectors.registry import as_dir, recognition
+from crawler.connectors.registry import as_dir, page_facts, recognition
 from crawler.exceptions import DoclistenError
 from crawler.extract.model import BLOGGER, GENERIC
 from crawler.extract.platform import detect_platform, platform_from_generator, platform_from_host
+from crawler.extract.tree import Doc
 from crawler.feeds import Feed, FeedError, is_json_feed, parse_feed
 from crawler.urls import same_site
 
@@ -52,6 +53,7 @@ class Discovery:
     title: str | None = None
     candidate_feed_urls: list[str] = field(default_factory=list)  # to try when no feed is linked
     is_feed: bool = False
+    facts: dict[str, str] = field(default_factory=dict)  # what companion connectors found (Disqus's forum)
 
 
 def default_comments_feed(home_url: str | None, platform: str) -> str | None:
@@ -144,7 +146,8 @@ def _from_html(body: bytes, url: str, content_type: str, headers: Mapping | None
     canonical = sel.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href").get()
     home = urljoin(base, canonical.strip()) if canonical else url
     home = home if same_site(home, url) else url
-    platform = detect_platform(text, home)
+    doc = Doc(text)
+    platform = detect_platform(doc, home)
     if listed := _listed(home, platform, _title(sel)):
         return listed
     feeds = _alternates(sel, base)
@@ -162,6 +165,7 @@ def _from_html(body: bytes, url: str, content_type: str, headers: Mapping | None
         platform=platform,
         title=_title(sel),
         candidate_feed_urls=[] if main[0] else _candidates(home, platform),
+        facts=page_facts(doc, home),
     )
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from crawler.connectors.base import Connector, Output
 from crawler.extract import disqus
 from crawler.extract.model import ExtractedComment, ExtractedPost
+from crawler.extract.tree import Doc
 from crawler.feeds import FeedError, parse_comment_feed
 from crawler.items import CommentsItem, SourceUpdateItem, ValidatorItem
 from crawler.jobs import SourceJob
@@ -26,6 +27,16 @@ from crawler.urls import canonical_url, same_site
 
 logger = logging.getLogger(__name__)
 FORUM_FACT = "disqus_forum"  # sources.connector_facts: the Disqus forum the source's pages embed
+# a companion connector (crawler/connectors/registry.py): it adds to a source of any platform
+NAME = "disqus"
+FACT = FORUM_FACT
+
+
+def facts_from_page(doc: Doc, url: str) -> dict[str, str]:
+    """A page that embeds Disqus, or loads its comment-count script (``//<shortname>.disqus.com/count.js``,
+    what a blog's homepage prints for "N comments" links), names the source's Disqus forum."""
+    embed = disqus.find_embed(doc, url)
+    return {FORUM_FACT: embed.shortname} if embed else {}
 
 
 class DisqusConnector(Connector):

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from types import ModuleType
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from crawler.extract.tree import Doc
@@ -21,6 +23,7 @@ MODULES = (
     "crawler.connectors.forums",
     "crawler.connectors.blog",
     "crawler.connectors.substack",
+    "crawler.connectors.disqus",
 )
 
 
@@ -89,9 +92,28 @@ def recognitions() -> tuple[Recognition, ...]:
     package, whose platform detection asks this list)."""
     found: list[Recognition] = []
     for name in MODULES:
-        found.extend(importlib.import_module(name).RECOGNITIONS)
+        found.extend(getattr(importlib.import_module(name), "RECOGNITIONS", ()))
     return tuple(sorted(found, key=lambda r: r.rank))
 
 
 def recognition(platform: str) -> Recognition | None:
     return next((r for r in recognitions() if r.platform == platform), None)
+
+
+def _companions() -> list[ModuleType]:
+    """The connectors that add to a source of any platform (Disqus): a module with ``FACT`` (the key it keeps
+    in ``sources.connector_facts``), ``NAME`` and ``facts_from_page(doc, url)``."""
+    return [m for m in map(importlib.import_module, MODULES) if hasattr(m, "facts_from_page")]
+
+
+def page_facts(doc: Doc, url: str) -> dict[str, str]:
+    """What the companion connectors recognise of themselves in a page (``sources add``: the homepage)."""
+    facts: dict[str, str] = {}
+    for module in _companions():
+        facts.update(module.facts_from_page(doc, url))
+    return facts
+
+
+def connectors_of(platform: str, facts: dict[str, Any] | None) -> list[str]:
+    """The connectors that read a source: its platform's, then each companion whose fact it has."""
+    return [platform, *(m.NAME for m in _companions() if (facts or {}).get(m.FACT))]
