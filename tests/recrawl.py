@@ -47,3 +47,30 @@ def assert_nothing_written(before: dict[str, Any], after: dict[str, Any]) -> Non
     assert after["counts"] == before["counts"], (before["counts"], after["counts"])
     assert after["posts"] == before["posts"]
     assert after["comments"] == before["comments"]
+
+
+def comments_due(db: str) -> None:
+    """Make every young post's comments due for a re-check (as if the next checkpoint had passed), so that
+    the next crawl asks their pages and comments again."""
+    from sqlalchemy import update
+
+    engine = create_engine(db)
+    try:
+        with engine.begin() as conn:
+            conn.execute(update(Post).values(comments_checked_at=None))
+    finally:
+        engine.dispose()
+
+
+def rfc822_hours_ago(hours: float) -> str:
+    """An RSS date some hours before now (a young post: its comments are re-checked)."""
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    return format_datetime(datetime.now(UTC) - timedelta(hours=hours))
+
+
+def iso_hours_ago(hours: float) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) - timedelta(hours=hours)).replace(microsecond=0).isoformat()
