@@ -94,6 +94,9 @@ class OldBlog(LocalHandler):
     """A blog with Disqus's universal code (shortname t1d-ballgames) and one post from March 2025; its feed
     and pages answer 304 to their own ETag."""
 
+    published = "Mon, 10 Mar 2025 12:00:00 +0000"
+    etags = True
+
     def do_GET(self) -> None:
         base = self.base
         if self.path == "/robots.txt":
@@ -101,7 +104,7 @@ class OldBlog(LocalHandler):
         if self.path == "/feed/":
             item = (
                 f"<item><title>Carb counting at the ballpark</title><link>{base}{OLD_POST}</link>"
-                "<pubDate>Mon, 10 Mar 2025 12:00:00 +0000</pubDate><guid>ballpark-carbs</guid></item>"
+                f"<pubDate>{self.published}</pubDate><guid>ballpark-carbs</guid></item>"
             )
             body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>T1D at the Ballgame</title><link>{base}/</link>{item}</channel></rss>'
             return self.etagged("application/rss+xml", body.encode())
@@ -115,6 +118,8 @@ class OldBlog(LocalHandler):
 
     def etagged(self, ctype: str, body: bytes) -> None:
         etag = f'"{len(body)}"'
+        if not self.etags:
+            return self.reply(200, ctype, body)
         if self.headers.get("If-None-Match") == etag:
             return self.reply(304, ctype, b"", {"ETag": etag})
         return self.reply(200, ctype, body, {"ETag": etag})
@@ -126,6 +131,7 @@ class LongDisqus(OldBlog):
 
     asked: list[str] = []
     blog = ""
+    feed_items: int | None = None  # serve only the last N items of latest.rss (None: all)
 
     def do_GET(self) -> None:
         self.asked.append(self.path)
@@ -135,7 +141,12 @@ class LongDisqus(OldBlog):
             body = LONG_THREAD.replace("https://t1dballgames.example", self.blog)
             return self.reply(200, "text/html; charset=utf-8", body.encode())
         if self.path == "/latest.rss":
-            return self.etagged("application/rss+xml", LATEST.replace("BLOG", self.blog).encode())
+            feed = LATEST.replace("BLOG", self.blog)
+            if self.feed_items is not None:  # the older items only: comments the thread's first page has
+                head, *items = feed.split("<item>")
+                feed = "<item>".join([head, *items[len(items) - self.feed_items :]])
+                feed = feed if feed.rstrip().endswith("</rss>") else feed + "</channel></rss>"
+            return self.etagged("application/rss+xml", feed.encode())
         return self.reply(404, "text/plain", b"no")
 
 
@@ -194,3 +205,36 @@ def _comments(db: str) -> list[Comment]:
             return list(conn.execute(select(Comment)))
     finally:
         engine.dispose()
+
+
+class YoungBlog(OldBlog):
+    """The blog with its post a few hours old and no validators: each re-check reads the page again."""
+
+    etags = False
+
+
+class QuietDisqus(LongDisqus):
+    etags = False
+    feed_items = 2  # 6200000003 (on the thread's first page) and another site's comment
+
+
+def test_a_second_crawl_of_an_unchanged_disqus_blog_writes_nothing(sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    """The young post's page and its Disqus thread asked again, the forum's feed polled with nothing new: the
+    same rows."""
+    from tests.recrawl import assert_nothing_written, comments_due, rfc822_hours_ago, snapshot
+
+    YoungBlog.published, QuietDisqus.asked = rfc822_hours_ago(3), []
+    with serving(YoungBlog) as blog, serving(QuietDisqus) as disqus:
+        QuietDisqus.blog = blog
+        overrides = json.dumps({"disqus.com": disqus, "*.disqus.com": disqus})
+        crawl = ("crawl", *FAST, "--set", f"DOCLISTEN_HOST_OVERRIDES={overrides}")
+        run_cli("sources", "add", f"{blog}/feed/", *FAST, db=sqlite_url)
+        run_cli(*crawl, db=sqlite_url)
+        comments_due(sqlite_url)
+        before = snapshot(sqlite_url)
+        assert before["counts"] == {"posts": 1, "comments": 3}
+        QuietDisqus.asked = []
+        second = run_cli(*crawl, db=sqlite_url)
+        assert "Traceback" not in second.stderr
+        assert "/latest.rss" in QuietDisqus.asked and any(p.startswith("/embed/") for p in QuietDisqus.asked)
+    assert_nothing_written(before, snapshot(sqlite_url))
