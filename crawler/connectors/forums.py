@@ -3,7 +3,7 @@ each thread's pages parsed into the first message (the post) and the replies (co
 to the quoted message) by ``crawler/extract/forums.py``. What is theirs is their recognition.
 
 - XenForo 2 prints ``<html id="XF" data-app="public" …>`` on every public page (its ``PAGE_CONTAINER``
-  template) and ``data-xf-init`` attributes; a forum's RSS is ``forums/-/index.rss`` (every forum) or
+  template); a forum's RSS is ``forums/-/index.rss`` (every forum) or
   ``forums/<slug>.<id>/index.rss``, linked from the page as ``<link rel="alternate"
   type="application/rss+xml">``;
 - phpBB 3 (prosilver and the styles built on it) prints ``<body id="phpbb" …>``; its Atom feed is
@@ -22,7 +22,7 @@ RECOGNITIONS = (
     Recognition(
         XENFORO,
         rank=20,
-        page_css="html#XF, html[data-app=public][data-template], [data-xf-init]",
+        page_css="html#XF, html[data-app=public][data-template]",
         generator=re.compile(r"^xenforo"),
         feeds=("forums/-/index.rss",),
     ),
