@@ -80,12 +80,12 @@ class Sites(LocalHandler):
         return self.reply(404, "text/plain", b"no")
 
 
-def test_sources_add_recognises_each_platform_and_list_names_the_connector(sqlite_url) -> None:  # type: ignore[no-untyped-def]
+def test_sources_add_recognises_each_platform_and_list_names_the_connector(db_url) -> None:  # type: ignore[no-untyped-def]
     with serving(Sites) as base:
-        added = run_cli("sources", "add", *(base + path for path in PAGES), *FAST, db=sqlite_url)
+        added = run_cli("sources", "add", *(base + path for path in PAGES), *FAST, db=db_url)
     assert added.stdout.count("added source") == len(PAGES), added.stdout + added.stderr
     assert "[wordpress + disqus]" in added.stdout
-    engine = create_engine(sqlite_url)
+    engine = create_engine(db_url)
     try:
         with engine.connect() as conn:
             sources = {s.home_url.removeprefix(base): s for s in conn.execute(select(Source))}
@@ -110,6 +110,6 @@ def test_sources_add_recognises_each_platform_and_list_names_the_connector(sqlit
     }
     assert sources["/blog/"].connector_facts == {"disqus_forum": "sugarfreeliving"}
     assert all(s.connector_facts is None for home, s in sources.items() if home != "/blog/")
-    listing = run_cli("sources", "list", db=sqlite_url, env={"COLUMNS": "250"}).stdout
+    listing = run_cli("sources", "list", db=db_url, env={"COLUMNS": "250"}).stdout
     for connector in ("discourse", "xenforo", "phpbb", "substack", "wordpress + disqus"):
         assert connector in listing, listing
