@@ -87,6 +87,7 @@ def test_a_disqus_thread_is_read_without_javascript(sqlite_url) -> None:  # type
 
 LONG_THREAD = (Path(__file__).parent / "pages" / "disqus" / "embed_long_thread.html").read_text()
 LATEST = (Path(__file__).parent / "pages" / "disqus" / "latest.rss").read_text()
+THREAD_FEED = (Path(__file__).parent / "pages" / "disqus" / "thread_latest.rss").read_text()
 OLD_POST = "/posts/ballpark-carbs"
 
 
@@ -140,6 +141,8 @@ class LongDisqus(OldBlog):
         if urlsplit(self.path).path == "/embed/comments/":
             body = LONG_THREAD.replace("https://t1dballgames.example", self.blog)
             return self.reply(200, "text/html; charset=utf-8", body.encode())
+        if self.path == "/carb_counting_at_the_ballpark/latest.rss":  # the thread's own feed
+            return self.etagged("application/rss+xml", THREAD_FEED.replace("BLOG", self.blog).encode())
         if self.path == "/latest.rss":
             feed = LATEST.replace("BLOG", self.blog)
             if self.feed_items is not None:  # the older items only: comments the thread's first page has
@@ -151,9 +154,10 @@ class LongDisqus(OldBlog):
 
 
 def test_a_long_thread_and_new_comments_on_an_old_post_from_the_forum_feed(db_url) -> None:  # type: ignore[no-untyped-def]
-    """The embed carries the thread's first page (3 of 5 comments); the forum's latest.rss, polled on the next
-    crawl without asking the post or its thread again, brings the other two (no parents) and repeats one the
-    embed gave (stored once, keeping its parent); a third crawl of the unchanged feed (304) writes nothing."""
+    """The embed carries the thread's first page (3 of 5 comments) and says the thread goes on: its own feed
+    brings the other two (no parents) and repeats one the embed gave (stored once, keeping its parent). The
+    forum's latest.rss, polled on the next crawl without asking the old post or its thread again, brings a new
+    comment on that post; a third crawl of the unchanged feed (304) writes nothing."""
     from tests.recrawl import assert_nothing_written, snapshot
 
     LongDisqus.asked = []
@@ -165,18 +169,9 @@ def test_a_long_thread_and_new_comments_on_an_old_post_from_the_forum_feed(db_ur
         first = run_cli(*crawl, db=db_url)
         assert "Traceback" not in first.stderr
         assert "/latest.rss" not in LongDisqus.asked  # the forum is known from this crawl's pages on
+        assert "/carb_counting_at_the_ballpark/latest.rss" in LongDisqus.asked  # the thread's rest
         rows = {c.external_id: c for c in _comments(db_url)}
-        assert set(rows) == {"disqus:6200000001", "disqus:6200000002", "disqus:6200000003"}
-
-        LongDisqus.asked = []
-        second = run_cli(*crawl, db=db_url)
-        assert "Traceback" not in second.stderr
-        assert LongDisqus.asked.count("/latest.rss") == 1
-        assert not [
-            p for p in LongDisqus.asked if p.startswith("/embed/")
-        ]  # the old post's thread: not asked
-        rows = {c.external_id: c for c in _comments(db_url)}
-        assert set(rows) == {f"disqus:620000000{n}" for n in range(1, 6)}  # each once; elsewhere.example not
+        assert set(rows) == {f"disqus:620000000{n}" for n in range(1, 6)}  # each once
         later, repeated = rows["disqus:6200000005"], rows["disqus:6200000003"]
         assert (later.author, later.via, later.parent_id, later.parent_external_id) == (
             "Theo",
@@ -189,6 +184,23 @@ def test_a_long_thread_and_new_comments_on_an_old_post_from_the_forum_feed(db_ur
         )
         assert _utc(rows["disqus:6200000004"].published_at) == datetime(2025, 3, 13, 21, 40)
         assert repeated.parent_id == rows["disqus:6200000002"].id  # the embed's parent kept
+
+        LongDisqus.asked = []
+        second = run_cli(*crawl, db=db_url)
+        assert "Traceback" not in second.stderr
+        assert LongDisqus.asked.count("/latest.rss") == 1
+        assert not [
+            p for p in LongDisqus.asked if p.startswith(("/embed/", "/carb_"))
+        ]  # the old post: not asked
+        rows = {c.external_id: c for c in _comments(db_url)}
+        assert set(rows) == {f"disqus:620000000{n}" for n in range(1, 7)}  # elsewhere.example's one not
+        new = rows["disqus:6200000006"]
+        assert (new.author, new.parent_id, new.content_text) == (
+            "Mina",
+            None,
+            "Week two: the pretzel estimate of 90 was right on, for once.",
+        )
+        assert rows["disqus:6200000003"].parent_id == rows["disqus:6200000002"].id  # still
 
         before = snapshot(db_url)
         LongDisqus.asked = []
@@ -232,7 +244,7 @@ def test_a_second_crawl_of_an_unchanged_disqus_blog_writes_nothing(sqlite_url) -
         run_cli(*crawl, db=sqlite_url)
         comments_due(sqlite_url)
         before = snapshot(sqlite_url)
-        assert before["counts"] == {"posts": 1, "comments": 3}
+        assert before["counts"] == {"posts": 1, "comments": 5}  # the embed's 3, the thread feed's 2 more
         QuietDisqus.asked = []
         second = run_cli(*crawl, db=sqlite_url)
         assert "Traceback" not in second.stderr

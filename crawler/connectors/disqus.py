@@ -5,8 +5,8 @@ remembered as the source's ``disqus_forum`` fact once a page named the forum) is
 conditionally: the new comments on old posts, whose pages and threads are not asked again.
 
 What a key-less reader gets: the thread's first page from the embed, with ids, parents, authors and times; a
-longer thread's later comments only through the feed (the newest comments of the whole forum), without their
-parents; a comment that scrolled off the feed before a crawl saw it is not read (that needs Disqus's API and a
+longer thread's later comments only through feeds, without their parents: the thread's own feed (its newest
+comments, asked when the embed says the thread goes on) and the forum's (the newest comments of every thread); a comment that scrolled off the feed before a crawl saw it is not read (that needs Disqus's API and a
 key). One id per comment whichever way it came (``disqus.comment_id``), so nothing is stored twice."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.connectors.base import Connector, Output
 from crawler.extract import disqus
@@ -37,6 +38,13 @@ def facts_from_page(doc: Doc, url: str) -> dict[str, str]:
     what a blog's homepage prints for "N comments" links), names the source's Disqus forum."""
     embed = disqus.find_embed(doc, url)
     return {FORUM_FACT: embed.shortname} if embed else {}
+
+
+def _on_disqus(url: str) -> bool:
+    """A feed the thread data names is asked only on Disqus's own hosts."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme in ("http", "https") and (host == "disqus.com" or host.endswith(".disqus.com"))
 
 
 class DisqusConnector(Connector):
@@ -70,12 +78,31 @@ class DisqusConnector(Connector):
         except ValueError as exc:
             yield self.fail(job, response.url, f"Disqus thread unreadable: {exc}", response.status)
             return
-        if thread.has_more:
-            logger.debug("%s: a longer Disqus thread, its first page read", response.meta["post_url"])
+        post_url = response.meta["post_url"]
         if thread.comments:
-            yield CommentsItem(
-                job.source_id, response.meta["post_url"], disqus.VIA, thread.comments, response.url
+            yield CommentsItem(job.source_id, post_url, disqus.VIA, thread.comments, response.url)
+        if thread.has_more and thread.feed_url and _on_disqus(thread.feed_url):
+            # a longer thread: its later comments, as many as the thread's own feed still lists (no parents)
+            logger.debug("%s: a longer Disqus thread, its feed asked for the rest", post_url)
+            yield self.request(
+                job,
+                thread.feed_url,
+                self.parse_disqus_thread_feed,
+                "comments",
+                conditional=False,
+                post_url=post_url,
             )
+
+    def parse_disqus_thread_feed(self, response: Any) -> Output:
+        """A thread's own feed (``https://<shortname>.disqus.com/<thread>/latest.rss``): its newest comments."""
+        job = self.job_of(response)
+        try:
+            comments = disqus.from_feed(parse_comment_feed(response.body, response.url))
+        except FeedError as exc:
+            yield self.fail(job, response.url, f"Disqus thread feed unreadable: {exc}", response.status)
+            return
+        if comments:
+            yield CommentsItem(job.source_id, response.meta["post_url"], disqus.VIA, comments, response.url)
 
     def parse_disqus_latest(self, response: Any) -> Output:
         """The forum's newest comments: each on a known post stored (without a parent unless the thread gave
