@@ -54,6 +54,9 @@ class Disqus(Blog):
             return self.reply(200, "text/plain", b"User-agent: *\nDisallow: /admin/\n")
         if urlsplit(self.path).path == "/embed/comments/":
             return self.reply(200, "text/html; charset=utf-8", THREAD)
+        if self.path == "/pump_vacation_week_two/latest.rss":  # the thread's own feed: nothing more in it
+            empty = '<?xml version="1.0"?><rss version="2.0"><channel><title>Pump vacation</title></channel></rss>'
+            return self.reply(200, "application/rss+xml", empty.encode())
         return self.reply(404, "text/plain", b"no")
 
 
@@ -61,7 +64,9 @@ def test_a_disqus_thread_is_read_without_javascript(sqlite_url) -> None:  # type
     Disqus.asked = []
     with serving(Blog) as blog, serving(Disqus) as disqus:
         run_cli("sources", "add", f"{blog}/feed/", *FAST, db=sqlite_url)
-        overrides = json.dumps({"disqus.com": disqus})
+        overrides = json.dumps(
+            {"disqus.com": disqus, "*.disqus.com": disqus}
+        )  # the thread's feed on its forum's host
         result = run_cli("crawl", *FAST, "--set", f"DOCLISTEN_HOST_OVERRIDES={overrides}", db=sqlite_url)
     assert "Traceback" not in result.stderr
     embeds = [p for p in Disqus.asked if p.startswith("/embed/comments/")]
