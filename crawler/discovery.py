@@ -9,15 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from parsel import Selector
 
 from crawler.charset import decode_html
-from crawler.connectors.discourse import DISCOURSE_FEED, listing_url
+from crawler.connectors.registry import as_dir, page_facts, recognition
 from crawler.exceptions import DoclistenError
-from crawler.extract.model import BLOGGER, DISCOURSE, GENERIC, WORDPRESS, WORDPRESS_COM
+from crawler.extract.model import BLOGGER, GENERIC
 from crawler.extract.platform import detect_platform, platform_from_generator, platform_from_host
+from crawler.extract.tree import Doc
 from crawler.feeds import Feed, FeedError, is_json_feed, parse_feed
 from crawler.urls import same_site
 
@@ -45,29 +46,20 @@ class DiscoveryError(DoclistenError, ValueError):
 class Discovery:
     home_url: str | None
     feed_url: str | None = None
-    feed_kind: str | None = None  # "rss" | "atom" | "json" | "discourse" (a forum's JSON listing)
+    feed_kind: str | None = None  # "rss" | "atom" | "json", or a listing's kind ("discourse": a forum's JSON)
     comments_feed_url: str | None = None  # site-wide comments feed
     rest_root: str | None = None  # WordPress REST root, e.g. https://x/wp-json/
     platform: str = GENERIC
     title: str | None = None
     candidate_feed_urls: list[str] = field(default_factory=list)  # to try when no feed is linked
     is_feed: bool = False
+    facts: dict[str, str] = field(default_factory=dict)  # what companion connectors found (Disqus's forum)
 
 
 def default_comments_feed(home_url: str | None, platform: str) -> str | None:
-    if not home_url:
-        return None
-    if platform in (WORDPRESS, WORDPRESS_COM):
-        return urljoin(_as_dir(home_url), "comments/feed/")
-    if platform == BLOGGER:
-        return urljoin(home_url, "/feeds/comments/default")
-    return None
-
-
-def _as_dir(url: str) -> str:
-    parts = urlsplit(url)
-    path = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    """The site-wide comment feed the platform's connector names (WordPress, Blogger), else None."""
+    found = recognition(platform)
+    return found.comments_feed_url(home_url) if found and home_url else None
 
 
 def _header(headers: Mapping | None, name: str) -> list[str]:
@@ -106,8 +98,8 @@ def _from_feed(feed: Feed, url: str) -> Discovery:
         or platform_from_host(url)
         or GENERIC
     )
-    if platform == DISCOURSE:  # a forum's RSS: its JSON listing says more (replies and their parents)
-        return _forum(home, feed.title)
+    if listed := _listed(home, platform, feed.title):  # a forum's RSS: its JSON listing says more
+        return listed
     return Discovery(
         home_url=home,
         feed_url=url,
@@ -134,11 +126,9 @@ def _alternates(sel: Selector, base: str) -> list[tuple[str, str, bool]]:
 
 
 def _candidates(home: str, platform: str) -> list[str]:
-    first = {
-        WORDPRESS: [urljoin(_as_dir(home), "feed/")],
-        WORDPRESS_COM: [urljoin(_as_dir(home), "feed/")],
-        BLOGGER: [urljoin(home, "/feeds/posts/default")],
-    }.get(platform, [urljoin(_as_dir(home), "feed/")])
+    """The feeds to try when a page links none: its connector's guesses first."""
+    found = recognition(platform)
+    first = found.feed_guesses(home) if found and found.feeds else [urljoin(as_dir(home), "feed/")]
     guesses = first + [urljoin(home, path) for path in GUESSED_FEED_PATHS]
     return list(dict.fromkeys(guesses))
 
@@ -156,9 +146,10 @@ def _from_html(body: bytes, url: str, content_type: str, headers: Mapping | None
     canonical = sel.xpath("//link[translate(@rel,'CANONICAL','canonical')='canonical']/@href").get()
     home = urljoin(base, canonical.strip()) if canonical else url
     home = home if same_site(home, url) else url
-    platform = detect_platform(text, home)
-    if platform == DISCOURSE:
-        return _forum(home, _title(sel))
+    doc = Doc(text)
+    platform = detect_platform(doc, home)
+    if listed := _listed(home, platform, _title(sel)):
+        return listed
     feeds = _alternates(sel, base)
     main = next(((href, kind) for href, kind, comments in feeds if not comments), (None, None))
     linked_comments = next((href for href, _, comments in feeds if comments), None)
@@ -174,13 +165,22 @@ def _from_html(body: bytes, url: str, content_type: str, headers: Mapping | None
         platform=platform,
         title=_title(sel),
         candidate_feed_urls=[] if main[0] else _candidates(home, platform),
+        facts=page_facts(doc, home),
     )
 
 
-def _forum(home: str, title: str | None) -> Discovery:
-    """A Discourse forum (or one of its categories): read through its JSON listing, no feeds."""
+def _listed(home: str, platform: str, title: str | None) -> Discovery | None:
+    """A platform read through a listing that is not a feed (a Discourse forum or one of its categories:
+    its JSON listing), else None."""
+    found = recognition(platform)
+    if found is None or found.listing is None:
+        return None
     return Discovery(
-        home_url=home, feed_url=listing_url(home), feed_kind=DISCOURSE_FEED, platform=DISCOURSE, title=title
+        home_url=home,
+        feed_url=found.listing(home),
+        feed_kind=found.listing_kind,
+        platform=platform,
+        title=title,
     )
 
 

@@ -87,6 +87,8 @@ class SourceUpdateItem:
     comments_feed_new: bool = False  # ... and it listed comments we did not have
     # optional endpoints that answered 401/403/404 this crawl: name ("rest", "comments-feed") -> status
     closed_endpoints: dict[str, int] = field(default_factory=dict)
+    # what a connector learnt for the next crawls (sources.connector_facts), e.g. {"disqus_forum": "x"}
+    facts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

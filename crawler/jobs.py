@@ -53,3 +53,5 @@ class SourceJob:
     comments_feed_polls: int = 0  # polls so far (every Nth is unconditional)
     # optional endpoints that answered 401/403/404: name ("rest", "comments-feed") -> when
     closed_endpoints: dict[str, datetime] = field(default_factory=dict)
+    # what a connector learnt about the source on earlier crawls (sources.connector_facts)
+    facts: dict[str, str] = field(default_factory=dict)

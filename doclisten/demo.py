@@ -69,7 +69,10 @@ def run_demo(config: Config, fresh: bool = True, verbose: bool = False) -> None:
         blogs = [blog.base_url for blog in site.blogs.values()]
         homes = [*blogs, disqus_blog.home, forum.home]
         # the Disqus blog's comments come from a stand-in for disqus.com, on 127.0.0.1 like the rest
-        overrides["DOCLISTEN_HOST_OVERRIDES"] = {"disqus.com": disqus_blog.disqus}
+        overrides["DOCLISTEN_HOST_OVERRIDES"] = {
+            "disqus.com": disqus_blog.disqus,
+            "*.disqus.com": disqus_blog.disqus,
+        }
         output.console.print(
             f"serving the sample DOC site: {len(blogs) + 1} blogs (one with Disqus comments) and a Discourse "
             "forum on 127.0.0.1"

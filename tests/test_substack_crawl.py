@@ -90,3 +90,40 @@ def test_a_substack_publication_with_its_comment_tree(sqlite_url) -> None:  # ty
     assert rows["80002"].parent_id == rows["80001"].id and rows["80004"].parent_id == rows["80002"].id
     assert rows["80005"].parent_external_id == "80003" and rows["80005"].parent_id is None
     assert rows["80001"].author == "Omar"
+
+
+class YoungPublication(Publication):
+    """The same publication, its post published a few hours ago (young: its comments are re-checked)."""
+
+    published = ""
+
+    def do_GET(self) -> None:
+        if self.path == "/feed":
+            self.asked.append(self.path)
+            item = (
+                f"<item><title>What a year of closed loop taught me</title><link>{self.base}/p/{SLUG}</link>"
+                f"<pubDate>{self.published}</pubDate><guid isPermaLink='false'>{self.base}/p/{SLUG}</guid></item>"
+            )
+            rss = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Loop Notes</title><link>{self.base}</link><generator>Substack</generator>{item}</channel></rss>'
+            return self.reply(200, "application/rss+xml", rss.encode())
+        return super().do_GET()
+
+
+def test_a_second_crawl_of_an_unchanged_publication_writes_nothing(sqlite_url) -> None:  # type: ignore[no-untyped-def]
+    """The post's page and its comment JSON asked again (its comments' re-check) give the same rows."""
+    from tests.recrawl import assert_nothing_written, comments_due, rfc822_hours_ago, snapshot
+
+    YoungPublication.asked, YoungPublication.published = [], rfc822_hours_ago(3)
+    with serving(YoungPublication) as base:
+        run_cli("sources", "add", f"{base}/", *FAST, db=sqlite_url)
+        run_cli("crawl", *FAST, db=sqlite_url)
+        comments_due(sqlite_url)
+        before = snapshot(sqlite_url)
+        assert before["counts"] == {"posts": 1, "comments": 4}
+        YoungPublication.asked = []
+        second = run_cli("crawl", *FAST, db=sqlite_url)
+        assert "Traceback" not in second.stderr
+        assert (
+            f"/api/v1/post/{POST_ID}/comments?all_comments=true&sort=oldest_first" in YoungPublication.asked
+        )
+    assert_nothing_written(before, snapshot(sqlite_url))

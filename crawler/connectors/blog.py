@@ -9,14 +9,17 @@ page, the other connectors that read comments from elsewhere (Substack's JSON, D
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
 from crawler import plan
 from crawler.connectors.base import Connector, Output
+from crawler.connectors.registry import Recognition
 from crawler.extract import extract_links, extract_page
-from crawler.extract.model import GENERIC
+from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM
+from crawler.extract.tree import Doc
 from crawler.extract.wp_rest import parse_rest_comments, rest_comments_url
 from crawler.feeds import (
     FeedError,
@@ -39,6 +42,70 @@ from crawler.stats import stat_key
 from crawler.urls import canonical_url, is_trap, looks_like_post_url, same_site
 
 logger = logging.getLogger(__name__)
+
+# x.blogspot.com, x.blogspot.co.uk, x.blogspot.com.au; blogger.com serves Blogger and nothing else
+# (www.blogger.com/feeds/<blogId>/posts/default, comment forms, profiles).
+_BLOGGER_HOST = re.compile(r"(?:^|\.)(?:blogspot(?:\.[a-z]{2,3}){1,2}|blogger\.com)$")
+_BLOGGER_CSS = (
+    "meta[itemprop=blogId], link[rel='service.post'][href*='blogger.com'], div[id^='post-body-'], "
+    "link[href*='blogger.com/static'], script[src*='blogger.com/static'], a.blog-pager-older-link, "
+    "link[href*='.blogspot.com/feeds/']"
+)
+_WPCOM_CSS = (
+    ".highlander-comment, #highlander-comment-form, link[href*='wordpress.com/xmlrpc.php'], "
+    "link[rel=search][href*='wordpress.com/opensearch']"
+)
+_WORDPRESS_CSS = (
+    "link[href*='/wp-content/'], script[src*='/wp-content/'], link[href*='/wp-includes/'], "
+    "script[src*='/wp-includes/'], link[rel='https://api.w.org/'], img[src*='/wp-content/uploads/'], "
+    "body[class*='postid-']"
+)
+
+
+def _blogger_widgets(doc: Doc) -> bool:
+    """Blogger's layout script (``_WidgetManager._Init``), in themes without Blogger's other markup."""
+    return any("_WidgetManager" in (s.text or "") for s in doc.select("script"))
+
+
+def _block_classes(doc: Doc) -> bool:
+    """Block editor markup (``wp-block-paragraph``, ``wp-block-image`` …)."""
+    return any(token.startswith("wp-block-") for token in doc.class_tokens())
+
+
+RECOGNITIONS = (
+    Recognition(
+        BLOGGER,
+        rank=30,
+        host=_BLOGGER_HOST,
+        generator=re.compile("blogger"),
+        page_css=_BLOGGER_CSS,
+        page=_blogger_widgets,
+        feeds=("/feeds/posts/default",),
+        feeds_from_root=True,
+        comments_feed="/feeds/comments/default",
+        comments_feed_from_root=True,
+    ),
+    # before a self-hosted WordPress: Jetpack sites print a "WordPress" generator too
+    Recognition(
+        WORDPRESS_COM,
+        rank=50,
+        host=re.compile(r"\.wordpress\.com$"),
+        generator=re.compile(r"wordpress\.com"),
+        page_css=_WPCOM_CSS,
+        feeds=("feed/",),
+        comments_feed="comments/feed/",
+    ),
+    Recognition(
+        WORDPRESS,
+        rank=60,
+        generator=re.compile("wordpress"),
+        generator_decides=False,  # a plugin's or a Jetpack site's generator: the markup decides first
+        page_css=_WORDPRESS_CSS,
+        page=_block_classes,
+        feeds=("feed/",),
+        comments_feed="comments/feed/",
+    ),
+)
 
 
 class BlogConnector(Connector):

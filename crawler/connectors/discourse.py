@@ -16,11 +16,13 @@ comment (``crawler/extract/discourse.py`` reads the answers).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from crawler import plan
 from crawler.connectors.base import Connector, Output
+from crawler.connectors.registry import Recognition
 from crawler.extract import discourse
 from crawler.extract.model import DISCOURSE
 from crawler.items import CommentsItem, PostItem, SourceUpdateItem
@@ -43,6 +45,19 @@ def listing_url(home_url: str) -> str:
 def fingerprint(topic: discourse.ListedTopic) -> str:
     """What changes in a topic's listing entry when it gets a reply (kept as the post's entry hash)."""
     return plan.entry_fingerprint(topic.title, str(topic.highest_post_number or ""), topic.last_posted_at)
+
+
+RECOGNITIONS = (
+    # Discourse prints <meta name="generator" content="Discourse 3.2.1 - https://github.com/discourse/...">;
+    # read through its JSON listing, not a feed
+    Recognition(
+        DISCOURSE,
+        rank=10,
+        generator=re.compile(r"^discourse|(?:^|\s)discourse(?:\s|$)"),
+        listing=listing_url,
+        listing_kind=DISCOURSE_FEED,
+    ),
+)
 
 
 class DiscourseConnector(Connector):

@@ -4,13 +4,25 @@ id from ``/api/v1/posts/<slug>``, then ``/api/v1/post/<id>/comments``."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from crawler.connectors.base import Connector, Output
+from crawler.connectors.registry import Recognition
 from crawler.extract import substack
 from crawler.extract.model import SUBSTACK
 from crawler.items import CommentsItem
 from crawler.jobs import SourceJob
+
+RECOGNITIONS = (
+    Recognition(
+        SUBSTACK,
+        rank=40,
+        host=re.compile(r"\.substack\.com$"),
+        # a publication on its own domain still loads Substack's assets
+        page_css="link[href*='substackcdn.com'], script[src*='substackcdn.com'], meta[content*='substackcdn.com']",
+    ),
+)
 
 
 class SubstackConnector(Connector):

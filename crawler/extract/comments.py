@@ -52,6 +52,9 @@ class CommentMarkup:
     # (attribute, pattern whose group 1 is the quoted message's id): the parent, when nothing else says
     quotes: str | None = None
     quote_ref: tuple[str, re.Pattern] | None = None
+    # the engine's own words inside a message's text (a code box's "Code: Select all", a spoiler's button,
+    # a block's title or "Click to expand..." link): left out, what they frame is kept
+    chrome: str | None = None
 
 
 def _outside(el: etree._Element, node: etree._Element, nested: set) -> bool:
@@ -244,9 +247,14 @@ def _content(scope: Scope, markup: CommentMarkup) -> etree._Element | None:
 
 
 def _quotes(scope: Scope, markup: CommentMarkup) -> list[etree._Element]:
-    if not markup.quotes or not scope.possible(markup.quotes):
+    return _own(scope, markup.quotes)
+
+
+def _own(scope: Scope, css: str | None) -> list[etree._Element]:
+    """The elements ``css`` selects in the comment itself (not in a nested comment)."""
+    if not css or not scope.possible(css):
         return []
-    return [q for q in select(scope.node, markup.quotes) if _outside(q, scope.node, scope.nested)]
+    return [q for q in select(scope.node, css) if _outside(q, scope.node, scope.nested)]
 
 
 def quoted_parent(scope: Scope, markup: CommentMarkup) -> str | None:
@@ -264,7 +272,8 @@ def quoted_parent(scope: Scope, markup: CommentMarkup) -> str | None:
 def comment_text(scope: Scope, markup: CommentMarkup) -> str:
     content = _content(scope, markup)
     if content is not None:
-        return element_text(content, skip=set(scope.nested) | set(_quotes(scope, markup)))
+        skip = set(scope.nested) | set(_quotes(scope, markup)) | set(_own(scope, markup.chrome))
+        return element_text(content, skip=skip)
     node = scope.node
     for meta in (markup.meta, markup.minimal_meta):
         text = element_text(

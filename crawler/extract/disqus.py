@@ -68,7 +68,14 @@ class DisqusEmbed:
 
     def recent_comments_feed(self) -> str:
         """The forum's feed of its newest comments (new comments on old posts, without parents)."""
-        return f"https://{self.shortname}.disqus.com/latest.rss"
+        return recent_comments_feed(self.shortname)
+
+
+def recent_comments_feed(shortname: str) -> str:
+    """A Disqus forum's RSS of its most recent comments (the latest 25 or so, across every thread):
+    ``https://<shortname>.disqus.com/latest.rss``, the "Comments RSS" link blog themes print for a Disqus
+    forum (e.g. blogofile's templates: ``http://${bf.config.blog.disqus.name}.disqus.com/latest.rss``)."""
+    return f"https://{shortname}.disqus.com/latest.rss"
 
 
 @dataclass
@@ -162,6 +169,28 @@ def parse_thread(body: bytes | str) -> DisqusThread:
     )
 
 
+def comment_id(disqus_id: Any) -> str:
+    """The one stored id of a Disqus comment, whichever way it was read: the embed's ``"id": "6100000001"``
+    and the feeds' ``<link>…#comment-6100000001</link>`` both give ``disqus:6100000001``."""
+    return f"{ID_PREFIX}{disqus_id}"
+
+
+def from_feed(comments: list[ExtractedComment]) -> list[ExtractedComment]:
+    """Comments read from a Disqus feed (a forum's ``latest.rss`` or a thread's RSS, parsed as a comment
+    feed: id from the item's ``#comment-N`` link or guid, post URL the link without its fragment) made
+    Disqus comments: the same id as the embed gives the same comment, and no parent (a Disqus feed does
+    not say which comment an item answers; a parent the embed gave is kept by storage)."""
+    out = []
+    for comment in comments:
+        if comment.external_id is None or not comment.external_id.isdigit():
+            continue  # an item without a comment id cannot be matched to the thread's comments
+        comment.external_id = comment_id(comment.external_id)
+        comment.parent_external_id = None
+        comment.via = VIA
+        out.append(comment)
+    return out
+
+
 def _comment(post: Any) -> ExtractedComment | None:
     if not isinstance(post, dict) or post.get("id") in (None, ""):
         return None
@@ -177,7 +206,7 @@ def _comment(post: Any) -> ExtractedComment | None:
         author=(str(author.get("name") or "").strip() or None),
         author_url=author.get("profileUrl") or None,
         published_at=parse_iso(post.get("createdAt")),
-        external_id=f"{ID_PREFIX}{post['id']}",
-        parent_external_id=f"{ID_PREFIX}{parent}" if parent not in (None, "", 0) else None,
+        external_id=comment_id(post["id"]),
+        parent_external_id=comment_id(parent) if parent not in (None, "", 0) else None,
         via=VIA,
     )

@@ -30,6 +30,8 @@ FAMILIES = (
         # <blockquote cite="./viewtopic.php?p=123#p123"><div><cite>Name wrote: …</cite>…</div></blockquote>
         quotes="blockquote",
         quote_ref=("cite", re.compile(r"[?&]p=(\d+)")),
+        # [code]: <div class="codebox"><p>Code: <a>Select all</a></p><pre><code>…; phpBB 3.0: <dl><dt>…</dt>
+        chrome=".codebox > p, .codebox > dt",
     ),
     # vBulletin 4: li.postcontainer#post_123, blockquote.postcontent, .username, .postdate .date
     CommentMarkup(
@@ -39,6 +41,8 @@ FAMILIES = (
         date=(".postdate .date", ".postdate", ".date"),
         meta=".posthead, .userinfo, .postfoot, .signature, .after_content, .postrow h2",
         ids=re.compile(r"^post_?(\d+)$"),
+        # [code]/[quote]: <div class="bbcode_container"><div class="bbcode_description">Code:</div>…
+        chrome=".bbcode_description",
     ),
     # XenForo 2: article.message--post#js-post-123, .message-body .bbWrapper, .message-name, time.u-dt
     CommentMarkup(
@@ -52,6 +56,9 @@ FAMILIES = (
         # its "Name said:" title and "Click to expand..." link
         quotes="blockquote.bbCodeBlock--quote, blockquote.bbCodeBlock",
         quote_ref=("data-source", re.compile(r"post:\s*(\d+)")),
+        # a code, spoiler or other block's title ("Code:", "Spoiler: …" is a <button>, left out anyway) and a
+        # long block's "Click to expand..." link
+        chrome=".bbCodeBlock-title, .bbCodeBlock-expandLink, .bbCodeSpoiler-button",
     ),
     # Discourse, as served to clients without JavaScript: div.crawler-post#post_1, .post, span.creator
     CommentMarkup(

@@ -18,7 +18,11 @@ DISCOURSE = "discourse"  # a forum: topics are posts, replies comments (crawler/
 SUBSTACK = (
     "substack"  # a publication: posts from its feed, comments from its JSON (crawler/extract/substack.py)
 )
-PLATFORMS = (WORDPRESS, WORDPRESS_COM, BLOGGER, GENERIC, DISCOURSE, SUBSTACK)
+XENFORO = (
+    "xenforo"  # a forum: threads from its RSS, each thread page's messages (crawler/connectors/forums.py)
+)
+PHPBB = "phpbb"  # likewise
+PLATFORMS = (WORDPRESS, WORDPRESS_COM, BLOGGER, GENERIC, DISCOURSE, SUBSTACK, XENFORO, PHPBB)
 
 
 @dataclass
@@ -63,6 +67,7 @@ class ExtractedPost:
     next_comments_url: str | None = None  # paginated comments (WordPress /comment-page-2/)
     shown_comment_count: int | None = None  # the count the comment list's heading states
     disqus_thread_url: str | None = None  # the key-less embed page of the post's Disqus thread (disqus.py)
+    disqus_forum: str | None = None  # the Disqus forum (shortname) the page embeds
     topic_message: ExtractedComment | None = None  # a forum page's first message, made the body (forums.py)
     # ids of the pingbacks/trackbacks in the comment list: a comment feed's items with these ids are pings
     ping_ids: list[str] = field(default_factory=list)

@@ -19,9 +19,11 @@ from crawler.extract.model import (
     BLOGGER,
     DISCOURSE,
     GENERIC,
+    PHPBB,
     SUBSTACK,
     WORDPRESS,
     WORDPRESS_COM,
+    XENFORO,
     ExtractedComment,
     ExtractedPost,
 )
@@ -40,6 +42,8 @@ ADAPTERS: dict[str, ModuleType] = {
     GENERIC: generic,
     DISCOURSE: generic,  # a topic page's no-JavaScript view: forums.py reads its messages
     SUBSTACK: generic,  # the post's page: its body (comments come from the JSON, crawler/extract/substack.py)
+    XENFORO: generic,  # a thread page: forums.py reads its messages
+    PHPBB: generic,
 }
 
 
@@ -120,6 +124,7 @@ def extract_page(
     post.shown_comment_count = shown_comment_count(doc)
     embed = disqus.find_embed(doc, post.canonical_url or url)  # before boilerplate goes with the scripts
     post.disqus_thread_url = embed.thread_url() if embed else None
+    post.disqus_forum = embed.shortname if embed else None
     post.ping_ids = ping_ids(doc)
     thread_next = forums.next_page(doc, url)
     strip_boilerplate(doc, adapter.BOILERPLATE)

@@ -85,6 +85,7 @@ class BlogSpider(BlogConnector, DiscourseConnector, SubstackConnector, DisqusCon
             yield from self.discourse_first_requests(job)
         else:
             yield from self.blog_first_requests(job)
+            yield from self.disqus_first_requests(job)
 
     def after_post_page(self, job: SourceJob, post: Any, post_url: str) -> Output:
         """After a post page: the connectors that read its comments elsewhere (Substack's JSON, Disqus)."""

@@ -74,6 +74,7 @@ class DiscoverSpider(Spider):
         found.rest_root = found.rest_root or home.rest_root
         found.comments_feed_url = found.comments_feed_url or home.comments_feed_url
         found.title = home.title or found.title
+        found.facts = {**home.facts, **found.facts}
         if found.platform == GENERIC:
             found.platform = home.platform
         yield DiscoveredItem(response.meta["given"], found)

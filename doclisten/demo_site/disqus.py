@@ -5,7 +5,8 @@ disqus.com's key-less embed page (``/embed/comments/?f=<forum>&t_i=<identifier>`
 
     with DisqusBlog() as blog:
         blog.home            # the blog, http://127.0.0.1:PORT/
-        blog.disqus          # the stand-in: crawl with DOCLISTEN_HOST_OVERRIDES={"disqus.com": blog.disqus}
+        blog.disqus          # the stand-in for disqus.com and <forum>.disqus.com: crawl with
+                             # DOCLISTEN_HOST_OVERRIDES={"disqus.com": blog.disqus, "*.disqus.com": blog.disqus}
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -215,7 +217,30 @@ class DisqusBlog:
                     "</body></html>"
                 )
                 return 200, "text/html; charset=utf-8", page.encode()
+        if (
+            parts.path == "/latest.rss"
+        ):  # <forum>.disqus.com/latest.rss (shape: tests/pages/disqus/latest.rss)
+            return 200, "application/rss+xml; charset=utf-8", self.latest_rss()
         return 404, "text/html", b"<html><body>Not found</body></html>"
+
+    def latest_rss(self) -> bytes:
+        """The forum's recent-comments feed: every comment, newest first, without parents."""
+        found = sorted(
+            ((c, p) for p in self.posts for c in p.comments), key=lambda cp: cp[0].created, reverse=True
+        )
+        items = "".join(
+            f"<item><title>Re: {html.escape(p.title)}</title>"
+            f"<link>{self.post_url(p)}#comment-{c.id}</link>"
+            f"<description>{html.escape(f'<p>{html.escape(c.text)}</p>')}</description>"
+            f"<dc:creator>{html.escape(c.name)}</dc:creator>"
+            f"<pubDate>{_rfc822(c.created)}</pubDate><guid>{self.post_url(p)}#comment-{c.id}</guid></item>"
+            for c, p in found
+        )
+        return (
+            '<?xml version="1.0" encoding="utf-8"?>'
+            '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+            f"<title>{FORUM} - Latest Comments</title><link>http://{FORUM}.disqus.com/</link>{items}</channel></rss>"
+        ).encode()
 
     # ------------------------------------------------------------------ serving
     def start(self) -> DisqusBlog:
@@ -241,3 +266,8 @@ class DisqusBlog:
 
 def _iso_of(post: DPost) -> str:
     return parsedate_to_datetime(post.published).isoformat()
+
+
+def _rfc822(created: str) -> str:
+    """Disqus's ISO time (UTC, no offset) as an RSS date."""
+    return format_datetime(datetime.fromisoformat(created).replace(tzinfo=UTC))

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from crawler.connectors.registry import connectors_of
 from crawler.urls import short_url
 
 # Wide tables when piped (a terminal gets its own width).
@@ -38,7 +39,7 @@ def print_added(results: Sequence[tuple]) -> int:
         extras = ", ".join(
             x for x in (d.comments_feed_url and "comment feed", d.rest_root and "REST API") if x
         )
-        line = f"{verb} source {source_id}: {d.title or d.home_url} [{d.platform}] feed: {feed}"
+        line = f"{verb} source {source_id}: {d.title or d.home_url} [{connectors(d.platform, d.facts)}] feed: {feed}"
         console.print(escape(line + (f" ({extras})" if extras else "")), highlight=False, emoji=False)
     print_failures(failed, len(results))
     return len(failed)
@@ -96,7 +97,7 @@ def print_sources(rows: Sequence[Any]) -> None:
         table.add_row(
             str(s.id),
             s.title or "",
-            s.platform,
+            connectors(s.platform, s.connector_facts),
             s.home_url,
             s.feed_url or "-",
             str(row.posts),
@@ -107,6 +108,11 @@ def print_sources(rows: Sequence[Any]) -> None:
             ),
         )
     console.print(table)
+
+
+def connectors(platform: str, facts: Any) -> str:
+    """The connectors that read a source: ``wordpress``, ``wordpress + disqus``, ``discourse`` …"""
+    return " + ".join(connectors_of(platform, facts if isinstance(facts, dict) else None))
 
 
 ENDPOINT_NAMES = {"rest": "REST API", "comments-feed": "site comment feed"}

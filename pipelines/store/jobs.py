@@ -77,6 +77,7 @@ def load_jobs(session: Session, sources: Sequence[Source], now: datetime | None 
                 comments_feed_activity_at=max((to_utc(a) for a in activity if a is not None), default=None),
                 comments_feed_polls=src.comments_feed_polls or 0,
                 closed_endpoints=robots.closed_endpoints(src),
+                facts=dict(src.connector_facts or {}),
             )
         )
     return jobs

@@ -74,6 +74,8 @@ class Source(Base):
     comments_feed_polls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # optional endpoints that answered 401/403/404: {"rest": {"status": 401, "at": "<ISO time>"}, ...}
     closed_endpoints: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # what a connector learnt about the source for its next crawls: {"disqus_forum": "<shortname>"}
+    connector_facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class RobotsTxt(Base):

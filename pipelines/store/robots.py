@@ -76,3 +76,6 @@ def note_source_facts(src: Source, item: Any, now: datetime) -> None:
         for name, status in item.closed_endpoints.items():
             closed[name] = {"status": status, "at": iso_utc(now)}
         src.closed_endpoints = closed  # a new dict: the JSON column sees the change
+    facts = getattr(item, "facts", None)
+    if facts and any((src.connector_facts or {}).get(k) != v for k, v in facts.items()):
+        src.connector_facts = {**(src.connector_facts or {}), **facts}  # a new dict, as above

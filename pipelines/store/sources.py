@@ -35,6 +35,7 @@ def add_source(session: Session, found: Discovery, now: datetime) -> tuple[Sourc
         "rest_root": found.rest_root,
         "platform": found.platform,
         "title": found.title,
+        "connector_facts": found.facts or None,
         "added_at": now,
         "next_due_at": now,
         "consecutive_failures": 0,
@@ -47,6 +48,8 @@ def add_source(session: Session, found: Discovery, now: datetime) -> tuple[Sourc
         for key in ("feed_url", "feed_kind", "comments_feed_url", "rest_root", "platform", "title"):
             if values[key] is not None:
                 setattr(source, key, values[key])
+        if found.facts:
+            source.connector_facts = {**(source.connector_facts or {}), **found.facts}  # a new dict
     return source, created
 
 
