@@ -225,3 +225,42 @@ def report(obj: Context, by: str, top: int, plot: Path | None, **filters: Any) -
     if plot is not None:
         guarded(draw, result, str(plot))
         click.echo(f"chart written to {plot}", err=True)
+
+
+@click.command()
+@click.argument("post", metavar="POST_URL_OR_ID")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A comment tree, or JSON (the post with nested replies) for scripts.",
+)
+@click.option("--full", is_flag=True, help="Comments in full (the tree shortens them to a line).")
+@database_option
+@click.pass_obj
+def thread(obj: Context, post: str, fmt: str, full: bool) -> None:
+    """A post with its comment tree: by its id or its URL."""
+    import json
+
+    from doclisten.output.thread import print_thread, thread_json
+    from pipelines.store.status import thread_of
+
+    def load(conn: Any) -> Any:
+        from sqlalchemy.orm import Session
+
+        with Session(bind=conn) as s:
+            found = thread_of(s, post)
+            if found is None:
+                raise CommandError(f"no post {post!r} in the database (give a post id or its URL)")
+            s.expunge_all()
+            return found
+
+    with connection(obj) as conn:
+        found_post, source, comments = guarded(load, conn)
+    if fmt == "json":
+        click.echo(json.dumps(thread_json(found_post, source, comments), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{source or ''} · {found_post.author or 'anonymous'} · {found_post.url}")
+    print_thread((found_post, comments), width=None if full else 70)
