@@ -91,24 +91,27 @@ def check(
     result = CheckResult(at)
     sessions = session_factory(engine)
     for rule in rules:
-        with engine.connect() as conn:
+        with sessions.begin() as s:
+            in_spike = store.rule_state(s, rule.name).in_spike
+        reasons = None
+        with engine.connect() as conn:  # reads only, then the writes in a transaction of their own
             verdict, current, before = judge_rule(conn, rule, at)
-            with sessions.begin() as s:
-                state = store.rule_state(s, rule.name)
-                outcome = RuleResult(rule, verdict, ongoing=verdict.spike and state.in_spike)
-                if verdict.spike and not state.in_spike:
-                    reasons = build_reasons(conn, rule, verdict, current, before, at - rule.window, at)
-                    values = dict(
-                        rule=rule.name, fired_at=utcnow(), window_start=at - rule.window, window_end=at,
-                        count=verdict.count, expected=verdict.expected, upper=verdict.upper,
-                        p_value=verdict.p_value, reasons=reasons,
-                    )  # fmt: skip
-                    outcome.alert_id = store.record_alert(s, values, delivery.channels()).id
-                    result.alerts.append(reasons)
-                    logger.info(
-                        "alert %r: %d mentions, expected up to %d", rule.name, verdict.count, verdict.upper
-                    )
-                store.note_check(s, rule.name, at, verdict.count, verdict.spike)
+            if verdict.spike and not in_spike:
+                reasons = build_reasons(conn, rule, verdict, current, before, at - rule.window, at)
+        outcome = RuleResult(rule, verdict, ongoing=verdict.spike and in_spike)
+        with sessions.begin() as s:
+            if reasons is not None:
+                values = dict(
+                    rule=rule.name, fired_at=utcnow(), window_start=at - rule.window, window_end=at,
+                    count=verdict.count, expected=verdict.expected, upper=verdict.upper,
+                    p_value=verdict.p_value, reasons=reasons,
+                )  # fmt: skip
+                outcome.alert_id = store.record_alert(s, values, delivery.channels()).id
+                result.alerts.append(reasons)
+                logger.info(
+                    "alert %r: %d mentions, expected up to %d", rule.name, verdict.count, verdict.upper
+                )
+            store.note_check(s, rule.name, at, verdict.count, verdict.spike)
         result.rules.append(outcome)
     result.deliveries = deliver_pending(engine, delivery)
     return result
@@ -118,12 +121,13 @@ def deliver_pending(engine: Engine, settings: DeliverySettings) -> list[Sent]:
     sessions = session_factory(engine)
     with sessions.begin() as s:
         pending = [
-            (d.id, d.channel, d.target, a.id, a.rule, a.reasons)
+            (d.id, d.attempts, d.channel, d.target, a.id, a.rule, a.reasons)
             for d, a in store.pending_deliveries(s, settings.max_attempts)
         ]
     out = []
-    for delivery_id, channel, target, alert_id, rule, reasons in pending:
-        tries, error = attempt(sender(settings, channel), reasons, settings)
+    for delivery_id, before, channel, target, alert_id, rule, reasons in pending:
+        budget = min(settings.retries, settings.max_attempts - before)
+        tries, error = attempt(sender(settings, channel), reasons, settings, budget)
         with sessions.begin() as s:
             store.note_delivery(s, delivery_id, utcnow(), tries, error, settings.max_attempts)
         out.append(Sent(alert_id, rule, channel, target, error))

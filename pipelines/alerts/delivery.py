@@ -114,17 +114,17 @@ def sender(settings: DeliverySettings, channel: str) -> Callable[[dict[str, Any]
 
 
 def attempt(
-    send: Callable[[dict[str, Any]], None], reasons: dict[str, Any], settings: DeliverySettings
+    send: Callable[[dict[str, Any]], None], reasons: dict[str, Any], settings: DeliverySettings, budget: int
 ) -> tuple[int, str | None]:
-    """Up to ``settings.retries`` tries, waiting retry_seconds, then twice as long...; (tries, last error)."""
+    """Up to ``budget`` tries, waiting retry_seconds, then twice as long...; (tries, last error)."""
     error: str | None = None
-    for tries in range(1, settings.retries + 1):
+    for tries in range(1, budget + 1):
         try:
             send(reasons)
             return tries, None
         except DeliveryError as exc:
             error = str(exc)
-            logger.warning("alert %r: %s (try %d of %d)", reasons.get("rule"), error, tries, settings.retries)
-        if tries < settings.retries:
+            logger.warning("alert %r: %s (try %d of %d)", reasons.get("rule"), error, tries, budget)
+        if tries < budget:
             time.sleep(settings.retry_seconds * 2 ** (tries - 1))
-    return settings.retries, error
+    return budget, error

@@ -13,7 +13,7 @@ def _pairs(rows: list[Any]) -> str:
 def subject(reasons: dict[str, Any]) -> str:
     low, high = reasons["expected_range"]
     return (
-        f"Spike: {reasons['rule']} — {reasons['count']} mentions in {reasons['window']['length']} "
+        f"Spike: {reasons['rule']} — {reasons['count']} posts and comments in {reasons['window']['length']} "
         f"(expected {low}–{high})"
     )
 
@@ -48,7 +48,8 @@ def lines(reasons: dict[str, Any]) -> list[str]:
 def _sample_line(sample: dict[str, Any]) -> str:
     who = sample["author"] or "anonymous"
     where = sample["source"] or ""
-    return f"{sample['kind']} by {who} on {where} ({sample['published_at'] or 'undated'}): {sample['url']}"
+    when = (sample["published_at"] or "undated")[:16].replace("T", " ")
+    return f"{sample['kind']} by {who} on {where} ({when}): {sample['url']}"
 
 
 def text(reasons: dict[str, Any]) -> str:

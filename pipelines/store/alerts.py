@@ -54,7 +54,7 @@ def pending_deliveries(session: Session, max_attempts: int) -> list[tuple[AlertD
         .where(AlertDelivery.status == FAILED, AlertDelivery.attempts < max_attempts)
         .order_by(AlertDelivery.id)
     )
-    return [(d, a) for d, a in session.execute(query).tuples()]
+    return [(d, a) for d, a in session.execute(query)]
 
 
 def note_delivery(
