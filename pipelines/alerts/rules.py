@@ -13,7 +13,6 @@ keyword = "Omnipod"             # one of: keyword (a keyword_matches.keyword), g
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,8 +25,6 @@ SENSITIVITY = {"low": 0.001, "medium": 0.01, "high": 0.05}
 DEFAULTS: dict[str, Any] = {"window": "1d", "baseline": "28d", "sensitivity": "medium", "min_count": 5}
 _KINDS = ("keyword", "group", "query")
 _KEYS = {"name", *_KINDS, *DEFAULTS}
-_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
-_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 MIN_BASELINE_WINDOWS = 3
 
 
@@ -47,10 +44,13 @@ class AlertRule:
 
 
 def parse_duration(value: Any, where: str) -> timedelta:
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    if match is None or int(match.group(1)) == 0:
-        raise AlertRulesError(f"{where}: {value!r} is not a duration such as 30m, 6h, 1d or 7d")
-    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
+    from pipelines.analyst.filters import AnalystError
+    from pipelines.analyst.filters import parse_duration as duration
+
+    try:
+        return duration(value, where)
+    except AnalystError as exc:
+        raise AlertRulesError(str(exc)) from None
 
 
 def parse_sensitivity(value: Any, where: str) -> float:
