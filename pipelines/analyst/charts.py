@@ -115,9 +115,15 @@ def draw(report: Report, path: str, fmt: str, f: Filters, by: str | None, chart:
     if chart == "auto":
         chart = "lines" if len(values) <= LINES_UP_TO else "multiples"
     draw_chart = {"lines": _lines, "multiples": _multiples, "heatmap": _heatmap}[chart]
-    fig = draw_chart(plt, bucket, axis, values)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text (searchable, smaller)
+        _save(
+            plt, draw_chart(plt, bucket, axis, values), path, fmt, title(bucket, axis, f, len(values), chart)
+        )
+
+
+def _save(plt: Any, fig: Any, path: str, fmt: str, heading: str) -> None:
     try:
-        fig.suptitle(title(bucket, axis, f, len(values), chart), fontsize=11)
+        fig.suptitle(heading, fontsize=11)
         fig.tight_layout()
         fig.savefig(path, format=fmt)
     except OSError as exc:
