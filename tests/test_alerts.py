@@ -79,6 +79,21 @@ def count(url: str, model: type) -> int:
         engine.dispose()
 
 
+def checks_go_on(engine: object, rounds: int = 3, timeout: float = 120) -> None:
+    """Wait until ``rounds`` more checks of the Omnipod rule have been recorded (a safety-net timeout)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    with Session(engine) as s:  # type: ignore[call-overload]
+        seen = s.get_one(AlertState, "Omnipod").checked_at
+        for _ in range(rounds):
+            while s.get_one(AlertState, "Omnipod", populate_existing=True).checked_at == seen:
+                assert time.monotonic() < deadline, "the checks stopped"
+                s.rollback()
+                threading.Event().wait(0.05)
+            seen = s.get_one(AlertState, "Omnipod").checked_at
+
+
 # ------------------------------------------------------------------------------------ the statistics
 
 
@@ -324,13 +339,7 @@ def test_the_scheduler_checks_alerts_and_survives_a_broken_file(sqlite_url: str,
             thread.start()
             try:
                 assert received.got.wait(120), "the scheduler delivered the alert"
-                with Session(engine) as s:  # a few more rounds, each a check: no second alert
-                    seen = s.get_one(AlertState, "Omnipod").checked_at
-                    for _ in range(3):
-                        while (s.get_one(AlertState, "Omnipod", populate_existing=True).checked_at) == seen:
-                            s.rollback()
-                            stop.wait(0.05)
-                        seen = s.get_one(AlertState, "Omnipod").checked_at
+                checks_go_on(engine)  # a few more rounds, each a check: no second alert
             finally:
                 stop.set()
                 thread.join(60)
@@ -338,3 +347,46 @@ def test_the_scheduler_checks_alerts_and_survives_a_broken_file(sqlite_url: str,
     finally:
         engine.dispose()
     assert count(sqlite_url, Alert) == 1
+
+
+def test_doclisten_run_checks_alerts_in_its_reactor(sqlite_url: str, tmp_path: Path) -> None:
+    """``doclisten run`` (one process): the alert check runs beside the reconciler, in a thread, and delivers
+    one alert for a burst of the last hours; SIGTERM still stops it cleanly."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, migrated
+
+    migrated(sqlite_url)
+    inject(sqlite_url, burst_posts(datetime.now(UTC)))
+    received = Received()
+    log_path = tmp_path / "run.log"
+    with webhook(received) as hook, open(log_path, "w") as log:
+        env = dict(
+            os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_ALERTS_FILE=str(rules_file(tmp_path, BURST_RULES)),
+            DOCLISTEN_ALERTS_WEBHOOK_URL=hook, DOCLISTEN_ALERTS_CHECK_SECONDS="0", DOCLISTEN_ALERTS_RETRY_SECONDS="0",
+        )  # fmt: skip
+        env.pop("DOCLISTEN_REDIS_URL", None)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "doclisten.cli.main", "run", "--processes", "1", "--every", "0.2"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            assert received.got.wait(120), log_path.read_text()
+            engine = open_database(sqlite_url)
+            try:
+                checks_go_on(engine)  # more checks come and go: the spike stays one alert
+            finally:
+                engine.dispose()
+            # SIGTERM once its handlers are in (it says so); before that Python's default would kill it
+            for _ in range(2400):
+                if "Ctrl-C to stop" in log_path.read_text() or proc.poll() is not None:
+                    break
+                received.got.wait(0.05)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(120)
+    assert code == 0, log_path.read_text()
+    assert len(received.posts) == 1 and count(sqlite_url, Alert) == 1
