@@ -255,6 +255,28 @@ def test_a_spike_that_ends_can_alert_again(db_url: str) -> None:
     assert fired == [True, False, False, True, False]
 
 
+def test_a_dip_inside_the_window_is_still_the_same_spike(sqlite_url: str) -> None:
+    """A check that found the count back in range (here: the state cleared by hand) does not make a window
+    overlapping the last alert's a new spike."""
+    from sqlalchemy import update
+
+    from tests.conftest import migrated
+
+    migrated(sqlite_url)
+    rules = parse_alert_rules({"alert": [{"name": "Omnipod", "keyword": "Omnipod"}]}, "test")
+    inject(sqlite_url, burst_posts(AT))
+    engine = open_database(sqlite_url)
+    try:
+        assert check(engine, rules, quick(), AT).rules[0].alert_id is not None
+        with Session(engine) as s, s.begin():
+            s.execute(update(AlertState).values(in_spike=False))
+        again = check(engine, rules, quick(), AT + timedelta(hours=2)).rules[0]
+    finally:
+        engine.dispose()
+    assert again.verdict.spike and again.alert_id is None and again.ongoing
+    assert count(sqlite_url, Alert) == 1
+
+
 def test_zero_to_two_sends_nothing(db_url: str, tmp_path: Path) -> None:
     from tests.conftest import migrated
 

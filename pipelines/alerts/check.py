@@ -1,5 +1,6 @@
 """One alert check: each rule's window judged against its baseline; a rule entering a spike gets one alert
-(a rule stays in its spike, without new alerts, until a check finds its count back in the expected range);
+(a rule stays in its spike, without new alerts, until a check finds its count back in the expected range,
+and a window that overlaps the last alert's window never alerts again);
 then every delivery not sent yet is tried (new ones, and those that failed at earlier checks).
 
 ``doclisten alerts check`` runs one; ``doclisten run`` and ``doclisten scheduler`` run one after a reconcile
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 
 from crawler.exceptions import one_line
+from crawler.extract.dates import to_utc
 from pipelines.alerts.delivery import DeliverySettings, attempt, sender
 from pipelines.alerts.reasons import build_reasons
 from pipelines.alerts.rules import AlertRule, load_alert_rules
@@ -93,12 +95,17 @@ def check(
     for rule in rules:
         with sessions.begin() as s:
             in_spike = store.rule_state(s, rule.name).in_spike
+            last = store.alerts_of(s, rule.name, 1)
+            # a window that overlaps the last alert's is the same spike, even if a check in between dipped
+            overlaps = bool(last) and to_utc(last[0].window_end) > at - rule.window
         reasons = None
         with engine.connect() as conn:  # reads only, then the writes in a transaction of their own
             verdict, current, before = judge_rule(conn, rule, at)
-            if verdict.spike and not in_spike:
+            if verdict.spike and not in_spike and not overlaps:
                 reasons = build_reasons(conn, rule, verdict, current, before, at - rule.window, at)
-        outcome = RuleResult(rule, verdict, ongoing=verdict.spike and in_spike)
+        # a spike lasts while the count stays above the expected range (not only while it is significant)
+        elevated = verdict.spike or (in_spike and verdict.count > verdict.upper)
+        outcome = RuleResult(rule, verdict, ongoing=elevated and reasons is None)
         with sessions.begin() as s:
             if reasons is not None:
                 values = dict(
@@ -111,7 +118,7 @@ def check(
                 logger.info(
                     "alert %r: %d mentions, expected up to %d", rule.name, verdict.count, verdict.upper
                 )
-            store.note_check(s, rule.name, at, verdict.count, verdict.spike)
+            store.note_check(s, rule.name, at, verdict.count, elevated)
         result.rules.append(outcome)
     result.deliveries = deliver_pending(engine, delivery)
     return result

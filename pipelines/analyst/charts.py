@@ -196,10 +196,12 @@ def _heatmap(plt: Any, bucket: str, axis: list[date], values: dict[str, list[int
         range(0, len(axis), step), [label(p, bucket) for p in axis[::step]], rotation=45, ha="right"
     )
     if len(axis) <= 40:
+        top = max(max(c) for c in values.values())
         for row, counts in enumerate(values.values()):
             for col, value in enumerate(counts):
                 if value:
-                    ax.text(col, row, str(value), ha="center", va="center", fontsize=7)
+                    ink = "white" if value > 0.6 * top else "black"  # readable on the darkest cells
+                    ax.text(col, row, str(value), ha="center", va="center", fontsize=7, color=ink)
     ax.set_xlabel(f"{bucket} (UTC; blank: none)")
     fig.colorbar(image, ax=ax, label="mentions", fraction=0.03, pad=0.01)
     return fig
