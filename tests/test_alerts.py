@@ -212,7 +212,7 @@ def test_a_burst_gives_one_alert_with_its_reasons_delivered(
     body = payload["blocks"][1]["text"]["text"]
     assert "keyword Omnipod: 12 posts and comments" in body
     assert "Top authors: podder" in body and "Also named: Insulet (" in body
-    assert "occlusion alarm recall (12)" in body and "Sentiment: mean -0.60" in body
+    assert "Rising terms: occlusion alarm recall (12)" in body and "Sentiment: mean -0.60" in body
     assert payload["blocks"][2]["text"]["text"].count("http://injected.test/") == 3
     assert mail["Subject"] == payload["text"] and mail["To"] == "analyst@example.org, lead@example.org"
     text = mail.get_body().get_content()  # type: ignore[union-attr]

@@ -35,12 +35,12 @@ def lines(reasons: dict[str, Any]) -> list[str]:
     low, high = reasons["expected_range"]
     return [
         f"{reasons['what']}: {reasons['count']} posts and comments from {window['start']} to {window['end']}; "
-        f"expected {low}–{high} (mean {reasons['expected']}) from the {reasons['baseline']['windows']} windows "
+        f"expected {low}–{high} (mean {reasons['expected']:.2g}) from the {reasons['baseline']['windows']} windows "
         f"of {window['length']} before; p = {reasons['p_value']:.2g} ({reasons['model']})",
         f"Top sources: {_pairs(reasons['top_sources'])}",
         f"Top authors: {_pairs(reasons['top_authors'])}",
         f"Also named: {_pairs(reasons['cooccurring_keywords'])}",
-        f"Top terms: {_pairs(reasons['top_terms'])}",
+        f"Rising terms: {_pairs(reasons['top_terms'])}",
         f"Sentiment: {_sentiment(reasons)}",
     ]
 

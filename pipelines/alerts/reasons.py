@@ -13,11 +13,12 @@ from sqlalchemy import Connection
 from pipelines.alerts.rules import AlertRule
 from pipelines.alerts.spikes import Verdict
 from pipelines.analyst.mentions import Detail, Mention, cooccurring_keywords, details
-from pipelines.analyst.terms import find_snippet, tokens, top_terms
+from pipelines.analyst.terms import distinctive_terms, find_snippet, tokens
 from pipelines.keywords.matcher import snippet
 
 TOP = 3
 SAMPLES = 3
+BASELINE_TEXTS = 2000  # the newest baseline texts the terms are compared with
 
 
 def duration(delta: timedelta) -> str:
@@ -81,7 +82,11 @@ def build_reasons(
         "top_sources": Counter(d.source or "?" for d in found).most_common(TOP),
         "top_authors": Counter(d.author for d in found if d.author).most_common(TOP),
         "cooccurring_keywords": cooccurring_keywords(conn, [m.key for m in window], excluded)[:5],
-        "top_terms": top_terms(((d.text, d.language) for d in found), excluded + _query_words(rule))[:5],
+        "top_terms": distinctive_terms(
+            [(d.text, d.language) for d in found],
+            [(d.text, d.language) for d in details(conn, [m.key for m in baseline[-BASELINE_TEXTS:]])],
+            excluded + _query_words(rule),
+        ),
         "sentiment": {
             "window": now,
             "baseline": before,

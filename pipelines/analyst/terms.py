@@ -141,3 +141,20 @@ def top_terms(
         if len(out) == top:
             break
     return out
+
+
+def distinctive_terms(
+    window: list[tuple[str, str | None]],
+    baseline: list[tuple[str, str | None]],
+    exclude: Iterable[str],
+    top: int = 5,
+) -> list[tuple[str, int]]:
+    """The window's terms that rose most against the baseline's texts (log-odds, at least two texts), with
+    their window counts; the most used terms when nothing rose (an empty or tiny baseline)."""
+    skip = {w for e in exclude for w in tokens(e)}
+    counts, _ = document_frequencies(window)
+    before, _ = document_frequencies(baseline)
+    ranked = [
+        (r.term, r.window) for r in log_odds(counts, before, min_count=2) if not set(r.term.split()) <= skip
+    ]
+    return ranked[:top] if ranked else top_terms(window, exclude, top)
