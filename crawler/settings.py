@@ -104,6 +104,22 @@ DOCLISTEN_PSEUDONYMIZE_AUTHORS = None  # DOCLISTEN_PSEUDONYMIZE_AUTHORS=1: autho
 DOCLISTEN_PSEUDONYM_KEY = None  # DOCLISTEN_PSEUDONYM_KEY: the secret key; only ever from the environment
 DOCLISTEN_LANGUAGES: list[str] = []  # restrict language detection to these ISO 639-1 codes (empty: all)
 
+# Alerts (pipelines/alerts/; docs/alerts.md): rules in DOCLISTEN_ALERTS_FILE, checked by `doclisten alerts
+# check` and, at most this often, after a reconcile round of `doclisten run` / `doclisten scheduler`
+DOCLISTEN_ALERTS_FILE = None  # DOCLISTEN_ALERTS_FILE: alerts.toml; None: no alerts
+DOCLISTEN_ALERTS_CHECK_SECONDS = 300.0
+DOCLISTEN_ALERTS_WEBHOOK_URL = None  # DOCLISTEN_ALERTS_WEBHOOK_URL: Slack-compatible incoming webhook
+DOCLISTEN_SMTP_HOST = None  # DOCLISTEN_SMTP_HOST: e-mail alerts through this SMTP server
+DOCLISTEN_SMTP_PORT = 25
+DOCLISTEN_SMTP_USER = None
+DOCLISTEN_SMTP_PASSWORD = None  # DOCLISTEN_SMTP_PASSWORD: a secret, only ever from the environment
+DOCLISTEN_SMTP_STARTTLS = False
+DOCLISTEN_ALERTS_EMAIL_FROM = "doclisten@localhost"
+DOCLISTEN_ALERTS_EMAIL_TO = ""  # comma-separated recipients
+DOCLISTEN_ALERTS_RETRIES = 3  # tries per check, waiting DOCLISTEN_ALERTS_RETRY_SECONDS, then twice as long...
+DOCLISTEN_ALERTS_RETRY_SECONDS = 2.0
+DOCLISTEN_ALERTS_MAX_ATTEMPTS = 12  # tries in all (over later checks) before a delivery is abandoned
+
 # Database outages: items wait (retried with backoff) this long, then go to the spool directory,
 # which the next crawl or worker start stores first.
 DOCLISTEN_DB_RETRY_SECONDS = 60.0

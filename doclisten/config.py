@@ -20,6 +20,22 @@ ENV_KEYWORDS_FILE = "DOCLISTEN_KEYWORDS_FILE"
 ENV_PSEUDONYMIZE = "DOCLISTEN_PSEUDONYMIZE_AUTHORS"
 ENV_PSEUDONYM_KEY = "DOCLISTEN_PSEUDONYM_KEY"  # a secret: only ever from the environment
 ENV_DEBUG = "DOCLISTEN_DEBUG"
+# alerts (docs/alerts.md): every one of these is passed on as the Scrapy setting of the same name
+ALERT_ENV = (
+    "DOCLISTEN_ALERTS_FILE",
+    "DOCLISTEN_ALERTS_CHECK_SECONDS",
+    "DOCLISTEN_ALERTS_WEBHOOK_URL",
+    "DOCLISTEN_SMTP_HOST",
+    "DOCLISTEN_SMTP_PORT",
+    "DOCLISTEN_SMTP_USER",
+    "DOCLISTEN_SMTP_PASSWORD",  # a secret: only ever from the environment
+    "DOCLISTEN_SMTP_STARTTLS",
+    "DOCLISTEN_ALERTS_EMAIL_FROM",
+    "DOCLISTEN_ALERTS_EMAIL_TO",
+    "DOCLISTEN_ALERTS_RETRIES",
+    "DOCLISTEN_ALERTS_RETRY_SECONDS",
+    "DOCLISTEN_ALERTS_MAX_ATTEMPTS",
+)
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -37,6 +53,7 @@ class Config:
     # as given: pipelines.pseudonym.from_settings validates them (one-line errors for bad values)
     pseudonymize_authors: str | None = None
     pseudonym_key: str | None = field(default=None, repr=False)
+    alerts: dict[str, str] = field(default_factory=dict, repr=False)  # the ALERT_ENV variables that are set
     debug: bool = (
         False  # set (to anything): unexpected errors show their traceback (doclisten.cli.common.guard)
     )
@@ -51,6 +68,7 @@ class Config:
             keywords_file=env.get(ENV_KEYWORDS_FILE) or None,
             pseudonymize_authors=env.get(ENV_PSEUDONYMIZE),
             pseudonym_key=env.get(ENV_PSEUDONYM_KEY),
+            alerts={name: env[name] for name in ALERT_ENV if env.get(name)},
             debug=bool(env.get(ENV_DEBUG)),
         )
 
@@ -63,4 +81,5 @@ class Config:
             "DOCLISTEN_KEYWORDS_FILE": self.keywords_file,
             ENV_PSEUDONYMIZE: self.pseudonymize_authors,
             ENV_PSEUDONYM_KEY: self.pseudonym_key,
+            **self.alerts,
         }

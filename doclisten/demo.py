@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from rich.table import Table
-from rich.tree import Tree
 from sqlalchemy.engine import make_url
 
 from crawler.extract.disqus import VIA as DISQUS_VIA
@@ -18,10 +17,11 @@ from doclisten.demo_site import DemoSite
 from doclisten.demo_site.disqus import DisqusBlog
 from doclisten.demo_site.forum import DiscourseSite
 from doclisten.output import summary as output
+from doclisten.output.thread import print_thread
 from doclisten.runner import Session, run
 from pipelines.exceptions import SourceError
 from pipelines.store.db import is_in_memory, mask_url, open_database, session_factory
-from pipelines.store.models import Comment, Post
+from pipelines.store.models import Post
 from pipelines.store.status import busiest_thread, home_urls, newest_posts, totals
 
 DEMO_OVERRIDES: dict[str, object] = {
@@ -135,18 +135,3 @@ def print_sample_posts(rows: list[tuple[Post, str | None]]) -> None:
             textwrap.shorten(post.content_text, 90),
         )
     output.console.print(table)
-
-
-def print_thread(thread: tuple[Post, list[Comment]] | None, kind: str | None = None) -> None:
-    if thread is None:
-        return
-    post, comments = thread
-    tree = Tree((f"{kind}: " if kind else "") + f"[b]{post.title}[/b] — {post.comment_count} comments")
-    nodes: dict[int | None, Tree] = {}
-    for c in comments:
-        parent = nodes.get(c.parent_id, tree)
-        label = (
-            f"[b]{c.author or 'anonymous'}[/b] {c.published_at:%Y-%m-%d %H:%M}: " if c.published_at else ""
-        )
-        nodes[c.id] = parent.add(label + textwrap.shorten(c.content_text, 70), highlight=False)
-    output.console.print(tree)

@@ -170,19 +170,21 @@ class Session:
     async def work(self, reconcile_every: float | None = None) -> None:
         """Run as a long-lived worker: claim due sources until stopped (SIGINT/SIGTERM)."""
         from scheduler.claimer import open_claimer
-        from scheduler.service import periodic_reconcile
+        from scheduler.service import periodic_alerts, periodic_reconcile
 
         claimer = open_claimer(self.settings, self.engine, self.sessions)
         reconciler = (
             periodic_reconcile(claimer.queue, self.sessions, reconcile_every) if reconcile_every else None
         )
+        alerts = periodic_alerts(self.settings, self.engine, reconcile_every) if reconcile_every else None
         settings = self.settings.copy()
         settings.set("DOCLISTEN_WORKER", True, priority=CRAWLER_PRIORITY)
         try:
             await self.process.crawl(Crawler(BlogSpider, settings), jobs=[], claimer=claimer)
         finally:
-            if reconciler is not None and reconciler.running:
-                reconciler.stop()
+            for loop in (reconciler, alerts):
+                if loop is not None and loop.running:
+                    loop.stop()
             claimer.queue.close()
 
     def close(self) -> None:

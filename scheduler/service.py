@@ -1,5 +1,6 @@
 """The reconciler's loops: ``doclisten scheduler`` runs rounds in the foreground until stopped,
-``doclisten run`` runs them in its reactor beside the worker. (A worker's loop is its spider's
+``doclisten run`` runs them in its reactor beside the worker; both check the alert rules after a round
+(``pipelines.alerts.check.AlertChecker``: when a check is due). (A worker's loop is its spider's
 ``start()``, in ``crawler.spiders.base``, fed by ``scheduler.claimer``.)"""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from twisted.internet import task
 
+from pipelines.alerts.check import AlertChecker
 from pipelines.store.db import session_factory
 from scheduler.backends import open_queue
 from scheduler.queue import DueQueue
@@ -28,6 +30,21 @@ def periodic_reconcile(queue: DueQueue, sessions: Any, every: float) -> task.Loo
     return loop
 
 
+def periodic_alerts(settings: Any, engine: Any, every: float) -> task.LoopingCall | None:
+    """Inside a reactor (``doclisten run``): an alert check after each reconcile round (``every`` seconds),
+    when one is due, in a thread (it reads the database and delivers); None without alert rules."""
+    from twisted.internet.threads import deferToThread
+
+    checker = AlertChecker.from_settings(settings, engine)
+    if checker is None:
+        return None
+    loop = task.LoopingCall(lambda: deferToThread(checker.round))
+    loop.start(every, now=False).addErrback(
+        lambda f: logger.error("alert checks stopped: %s", f.getErrorMessage())
+    )
+    return loop
+
+
 def run_scheduler(
     settings: Any,
     engine: Any,
@@ -40,12 +57,15 @@ def run_scheduler(
     ``on_ready`` is called once the queue is open, before the first round."""
     sessions = session_factory(engine)
     queue = open_queue(settings.get("DOCLISTEN_REDIS_URL"), engine, settings.get("DOCLISTEN_REDIS_PREFIX"))
+    checker = AlertChecker.from_settings(settings, engine)
     rounds = 0
     try:
         if on_ready is not None:
             on_ready()
         while not stop.is_set():
             reconcile_round(queue, sessions)
+            if checker is not None:
+                checker.round()  # when due; never raises
             rounds += 1
             stop.wait(every)
     finally:

@@ -107,6 +107,8 @@ XDIST_GROUPS = {
         "test_analyst_report.py",
         "test_analyst_search.py",
         "test_cli_extract.py",
+        "test_emerging.py",
+        "test_report_charts.py",
         "test_crawl_e2e.py",
         "test_keywords_e2e.py",
         "test_progress.py",
@@ -114,6 +116,8 @@ XDIST_GROUPS = {
     # the multi-process crawls (about 90 s of subprocesses): beside the group above, on a worker of their own,
     # which crawls the sample site once per backend for them (a few seconds) rather than queueing behind it
     "crawl_processes": ["test_crawl_processes.py"],
+    # alerts on the sample crawls (a few minutes of checks and deliveries): beside the group above
+    "alerts": ["test_alerts.py"],
     # a crawl in a module fixture: once
     "faults": ["test_faults.py"],
     "source_health": ["test_source_health.py"],

@@ -207,21 +207,111 @@ def search(obj: Context, query: str, fmt: str, limit: int) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also draw the volume as a chart: FILE.png, FILE.svg or FILE.pdf.",
 )
+@click.option(
+    "--chart",
+    type=click.Choice(["auto", "lines", "multiples", "heatmap"]),
+    default="auto",
+    show_default=True,
+    help="With --plot: one line per keyword, small multiples (a panel per keyword) or a keyword × period "
+    "heatmap (auto: lines for up to 3 keywords, else small multiples).",
+)
+@click.option(
+    "--emerging",
+    is_flag=True,
+    help="Instead: the words and phrases whose use rose most in the window against the baseline, per language.",
+)
+@click.option(
+    "--window",
+    default="7d",
+    show_default=True,
+    metavar="DURATION",
+    help="With --emerging: the window, ending at --until (default: the newest post or comment).",
+)
+@click.option(
+    "--baseline",
+    default="90d",
+    show_default=True,
+    metavar="DURATION",
+    help="With --emerging: the time before the window it is compared with.",
+)
 @database_option
 @click.pass_obj
-def report(obj: Context, by: str, top: int, plot: Path | None, **filters: Any) -> None:
-    """Mention volume over time, share of voice, top authors and mean sentiment of keywords."""
-    from doclisten.output.report import print_report
-    from pipelines.analyst.filters import Filters
+@click.pass_context
+def report(
+    ctx: click.Context,
+    obj: Context,
+    by: str,
+    top: int,
+    plot: Path | None,
+    chart: str,
+    emerging: bool,
+    window: str,
+    baseline: str,
+    **filters: Any,
+) -> None:
+    """Mention volume over time, share of voice, unique authors, top authors (by mentions and by replies
+    received) and mean sentiment of keywords; or, with --emerging, the terms on the rise."""
+    from doclisten.output.report import print_emerging, print_report
+    from pipelines.analyst.filters import Filters, parse_duration
     from pipelines.analyst.report import build_report, plot_format
     from pipelines.analyst.report import plot as draw
 
     f = guarded(Filters.from_options, **filters)
+    if emerging:
+        from pipelines.analyst.emerging import emerging_terms
+
+        spans = guarded(parse_duration, window, "--window"), guarded(parse_duration, baseline, "--baseline")
+        with connection(obj) as conn:
+            print_emerging(guarded(emerging_terms, conn, f, *spans, top))
+        return
+    explicit_by = ctx.get_parameter_source("by") not in (
+        click.core.ParameterSource.DEFAULT,
+        click.core.ParameterSource.DEFAULT_MAP,
+    )
     if plot is not None:
         guarded(plot_format, str(plot))
     with connection(obj) as conn:
         result = guarded(build_report, conn, f, by, top)
     print_report(result)
     if plot is not None:
-        guarded(draw, result, str(plot))
+        guarded(draw, result, str(plot), f, by if explicit_by else None, chart)
         click.echo(f"chart written to {plot}", err=True)
+
+
+@click.command()
+@click.argument("post", metavar="POST_URL_OR_ID")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A comment tree, or JSON (the post with nested replies) for scripts.",
+)
+@click.option("--full", is_flag=True, help="Comments in full (the tree shortens them to a line).")
+@database_option
+@click.pass_obj
+def thread(obj: Context, post: str, fmt: str, full: bool) -> None:
+    """A post with its comment tree: by its id or its URL."""
+    import json
+
+    from doclisten.output.thread import print_thread, thread_json
+    from pipelines.store.status import thread_of
+
+    def load(conn: Any) -> Any:
+        from sqlalchemy.orm import Session
+
+        with Session(bind=conn) as s:
+            found = thread_of(s, post)
+            if found is None:
+                raise CommandError(f"no post {post!r} in the database (give a post id or its URL)")
+            s.expunge_all()
+            return found
+
+    with connection(obj) as conn:
+        found_post, source, comments = guarded(load, conn)
+    if fmt == "json":
+        click.echo(json.dumps(thread_json(found_post, source, comments), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{source or ''} · {found_post.author or 'anonymous'} · {found_post.url}")
+    print_thread((found_post, comments), width=None if full else 70)

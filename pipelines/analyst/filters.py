@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +17,18 @@ from pipelines.store.sources import resolve_sources
 
 class AnalystError(DoclistenError):
     """A filter, query or output option the analyst commands cannot use."""
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$")
+_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_duration(value: object, where: str) -> timedelta:
+    """``30m``, ``6h``, ``1d``, ``7d``, ``2w`` as a timedelta; ``where`` names it in the error."""
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if match is None or int(match.group(1)) == 0:
+        raise AnalystError(f"{where}: {value!r} is not a duration such as 30m, 6h, 1d or 7d")
+    return timedelta(seconds=int(match.group(1)) * _UNITS[match.group(2)])
 
 
 def parse_when(value: str | None, *, end: bool = False) -> datetime | None:

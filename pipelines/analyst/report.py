@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import Connection, case, desc, func, select
+from sqlalchemy import Connection, and_, case, desc, func, or_, select
+from sqlalchemy.orm import aliased
 
 from pipelines.analyst.filters import AnalystError, Filters, match_time
 from pipelines.store.models import Comment, KeywordMatch, Post
@@ -25,6 +26,12 @@ class Report:
     share: list[tuple[str, str, int, float]] = field(default_factory=list)  # group, keyword, mentions, share
     authors: list[tuple[str, int, int]] = field(default_factory=list)  # author, mentions, matches
     sentiment: list[tuple[str, int, float | None]] = field(default_factory=list)  # keyword, matches, mean
+    # unique authors: keyword -> period -> distinct authors of the mentions; keyword -> over the whole range
+    unique_authors: dict[str, dict[str, int]] = field(default_factory=dict)
+    unique_total: dict[str, int] = field(default_factory=dict)
+    # authors by replies received to their mentioning posts and comments: author, replies, repliers, items
+    replied: list[tuple[str, int, int, int]] = field(default_factory=list)
+    daily: dict[str, dict[str, int]] = field(default_factory=dict)  # keyword -> day -> mentions (charts)
 
     @property
     def total(self) -> int:
@@ -85,6 +92,7 @@ def build_report(conn: Connection, f: Filters, by: str = "week", top: int = 10) 
             .limit(top)
         ).all()
     ]
+    _authors(conn, f, report, by, author, top)
     report.sentiment = [
         (k, n, float(s) if s is not None else None)
         for k, n, s in conn.execute(
@@ -95,6 +103,53 @@ def build_report(conn: Connection, f: Filters, by: str = "week", top: int = 10) 
         ).all()
     ]
     return report
+
+
+def _authors(conn: Connection, f: Filters, report: Report, by: str, author: Any, top: int) -> None:
+    """Unique authors per keyword (and period), the authors whose mentions drew the most replies, and the
+    daily volume the charts re-bucket."""
+    kw, dialect = KeywordMatch.keyword, conn.dialect.name
+    period = bucket(dialect, by, match_time()).label("period")
+    unique = func.count(func.distinct(author)).label("authors")
+    top_kw = kw.in_(report.keywords)
+    for p, k, n in conn.execute(_base(f, period, kw, unique).where(top_kw).group_by(period, kw)):
+        report.unique_authors.setdefault(k, {})[p] = n
+    report.unique_total = {k: n for k, n in conn.execute(_base(f, kw, unique).where(top_kw).group_by(kw))}
+    day = bucket(dialect, "day", match_time()).label("day")
+    mentions = func.sum(KeywordMatch.count)
+    for d, k, m in conn.execute(_base(f, day, kw, mentions).where(top_kw).group_by(day, kw)):
+        report.daily.setdefault(k, {})[d] = m
+    report.replied = replies_received(conn, f, author, top)
+
+
+def replies_received(conn: Connection, f: Filters, author: Any, top: int) -> list[tuple[str, int, int, int]]:
+    """Per author of mentioning posts and comments: the replies they drew (top-level comments on such a post,
+    replies to such a comment; their own replies not counted), the distinct repliers, the items."""
+    items = (
+        _base(f, KeywordMatch.post_id, KeywordMatch.comment_id, author.label("author"))
+        .where(author.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    reply = aliased(Comment)
+    on_posts = and_(items.c.comment_id.is_(None), reply.post_id == items.c.post_id, reply.parent_id.is_(None))
+    on_comments = and_(items.c.comment_id.is_not(None), reply.parent_id == items.c.comment_id)
+    replies: dict[str, int] = defaultdict(int)
+    repliers: dict[str, set[str | None]] = defaultdict(set)
+    for on in (on_posts, on_comments):
+        rows = conn.execute(
+            select(items.c.author, reply.author, func.count())
+            .select_from(items)
+            .join(reply, on)
+            .where(or_(reply.author.is_(None), reply.author != items.c.author))
+            .group_by(items.c.author, reply.author)
+        )
+        for who, replier, n in rows:
+            replies[who] += n
+            repliers[who].add(replier)
+    written = {a: n for a, n in conn.execute(select(items.c.author, func.count()).group_by(items.c.author))}
+    ranked = sorted(replies, key=lambda a: (-replies[a], -len(repliers[a]), a))[:top]
+    return [(a, replies[a], len(repliers[a]), written.get(a, 0)) for a in ranked]
 
 
 def all_periods(first: str, last: str, by: str) -> list[str]:
@@ -119,45 +174,13 @@ def plot_format(path: str) -> str:
     return fmt
 
 
-def plot(report: Report, path: str) -> None:
-    """A line chart of mention volume over time, one line per keyword (matplotlib, Agg backend)."""
+def plot(
+    report: Report, path: str, filters: Filters | None = None, by: str | None = None, chart: str = "auto"
+) -> None:
+    """The volume as a chart (``pipelines.analyst.charts``): the bucket fitted to the data unless ``by``."""
+    from pipelines.analyst.charts import draw
+
     fmt = plot_format(path)
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from datetime import date
-
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
-
-    if not report.periods:
+    if not report.daily:
         raise AnalystError("nothing to plot: no keyword mentions match these filters")
-    periods = all_periods(report.periods[0], report.periods[-1], report.by)
-    x = [date.fromisoformat(p) for p in periods]
-    marker = "o" if len(periods) <= 60 else None
-    fig, ax = plt.subplots(figsize=(10, 5.5), dpi=100)
-    try:
-        for keyword in report.keywords:
-            series = report.volume.get(keyword, {})
-            ax.plot(
-                x,  # type: ignore[arg-type]
-                [series.get(p, 0) for p in periods],
-                marker=marker,
-                markersize=4,
-                linewidth=1.6,
-                label=keyword,
-            )
-        ax.set_title(f"Mentions per {report.by}")
-        ax.set_xlabel(f"{report.by} (UTC)")
-        ax.set_ylabel("mentions")
-        ax.set_ylim(bottom=0)
-        ax.grid(True, alpha=0.3)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(mdates.AutoDateLocator()))
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="keyword")
-        fig.autofmt_xdate()
-        fig.tight_layout()
-        fig.savefig(path, format=fmt)
-    except OSError as exc:
-        raise AnalystError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        plt.close(fig)
+    draw(report, path, fmt, filters or Filters(), by, chart)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -233,3 +234,53 @@ class NearDupBand(Base):
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True)
     band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     hash: Mapped[int] = mapped_column(BigInteger)
+
+
+class AlertState(Base):
+    """Per alert rule (its name in alerts.toml): whether it is in a spike, so a spike gives one alert."""
+
+    __tablename__ = "alert_state"
+
+    rule: Mapped[str] = mapped_column(String(256), primary_key=True)
+    in_spike: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    spike_alert_id: Mapped[int | None] = mapped_column(BigId)
+    checked_at: Mapped[datetime | None] = mapped_column(TS)
+    last_count: Mapped[int | None] = mapped_column(Integer)
+
+
+class Alert(Base):
+    """One spike of one rule, with the reasons the alert gives (JSON, see pipelines/alerts/reasons.py)."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_rule_fired", "rule", "fired_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    rule: Mapped[str] = mapped_column(String(256))
+    fired_at: Mapped[datetime] = mapped_column(TS)
+    window_start: Mapped[datetime] = mapped_column(TS)
+    window_end: Mapped[datetime] = mapped_column(TS)
+    count: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[float] = mapped_column(Float)
+    upper: Mapped[int] = mapped_column(Integer)
+    p_value: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class AlertDelivery(Base):
+    """One channel's delivery of an alert: ``sent``, or ``failed`` (retried by later checks) / ``abandoned``."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "channel", "target", name="uq_alert_deliveries"),
+        Index("ix_alert_deliveries_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))  # webhook | email
+    target: Mapped[str] = mapped_column(String(2048))  # the URL (credentials masked) or the recipients
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(TS)
+    sent_at: Mapped[datetime | None] = mapped_column(TS)

@@ -5,6 +5,7 @@ Each takes a Session and never commits: the caller owns the transaction.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -140,6 +141,27 @@ def busiest_thread(
         return None
     comments = select(Comment).where(Comment.post_id == post.id).order_by(Comment.published_at)
     return post, list(session.execute(comments).scalars())
+
+
+def thread_of(session: Session, ref: str) -> tuple[Post, str | None, list[Comment]] | None:
+    """A post (by id, or by URL: as given or canonical, a ``#comment-…`` fragment ignored), its source's
+    title and its comments, oldest first (parents before their replies); None when there is no such post."""
+    from crawler.urls import canonical_url
+
+    post = None
+    if ref.strip().isdigit():
+        post = session.get(Post, int(ref))
+    else:
+        url = ref.strip().split("#", 1)[0]
+        candidates = {url}
+        with contextlib.suppress(ValueError):
+            candidates.add(canonical_url(url))
+        post = session.execute(select(Post).where(Post.url.in_(candidates)).limit(1)).scalar()
+    if post is None:
+        return None
+    title = session.execute(select(Source.title).where(Source.id == post.source_id)).scalar()
+    comments = select(Comment).where(Comment.post_id == post.id).order_by(Comment.published_at, Comment.id)
+    return post, title, list(session.execute(comments).scalars())
 
 
 def home_urls(session: Session) -> list[str]:
