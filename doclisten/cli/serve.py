@@ -29,8 +29,7 @@ def serve(obj: Context, database: Path | None, host: str, port: int) -> None:
     DATABASE is a SQLite file (default: the --database-url one). For PostgreSQL, serve a snapshot made by
     `doclisten export --format sqlite FILE.db`.
     """
-    from doclisten.commands.serve import is_loopback
-    from doclisten.commands.serve import database_file
+    from doclisten.commands.serve import database_file, is_loopback
     from doclisten.commands.serve import serve as run
 
     with guard():

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import JSON, Connection, Table, Text, cast, column, select
+from sqlalchemy import table as sql_table
+from sqlalchemy.engine import make_url
 
-from pipelines.exceptions import DatabaseError
 from pipelines.store import search_index
 from pipelines.store.db import create_db_engine, open_database
 from pipelines.store.locking import lock_file_of
@@ -28,29 +31,43 @@ logger = logging.getLogger(__name__)
 BATCH = 1000
 
 
+def _as_stored(table: Table) -> tuple[Any, list[Any]]:
+    """``table`` for the copy, and what to select from it: JSON columns as their text (SQL NULL stays
+    NULL, not the JSON ``null`` that the JSON type would write for None)."""
+    columns = [column(c.name, Text if isinstance(c.type, JSON) else c.type) for c in table.columns]
+    selected = [cast(c, Text).label(c.name) if isinstance(c.type, JSON) else c for c in table.columns]
+    return sql_table(table.name, *columns), selected
+
+
 def _copy_table(src: Connection, dst: Connection, table: Table, progress: Callable[[str, int], None]) -> int:
     order = list(table.primary_key.columns) or list(table.columns)
-    result = src.execution_options(yield_per=BATCH).execute(select(table).order_by(*order))
+    target, selected = _as_stored(table)
+    result = src.execution_options(yield_per=BATCH).execute(select(*selected).order_by(*order))
     n = 0
     for rows in result.partitions():
-        dst.execute(table.insert(), [row._asdict() for row in rows])
+        dst.execute(target.insert(), [row._asdict() for row in rows])
         n += len(rows)
         progress(table.name, n)
     return n
 
 
+def is_same_file(url: str, target: Path) -> bool:
+    """Whether ``target`` is the SQLite file of the database URL ``url``."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or not target.exists():
+        return False
+    return target.resolve() == Path(parsed.database).resolve()
+
+
 def snapshot(
     src: Connection, target: Path, progress: Callable[[str, int], None] | None = None
 ) -> dict[str, int]:
-    """Copy the database of ``src`` into a new SQLite file ``target`` (replaced when it exists);
-    returns the rows copied per table."""
+    """Copy the database of ``src`` into a new SQLite file ``target`` (replaced when it exists: the
+    caller checks it is not the database itself, :func:`is_same_file`); returns the rows copied per table."""
     target = Path(target)
     tmp = target.with_name(f".{target.name}.partial")
     for stale in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
         stale.unlink(missing_ok=True)
-    if src.dialect.name == "sqlite" and src.engine.url.database and target.exists():
-        if target.resolve() == Path(src.engine.url.database).resolve():
-            raise DatabaseError(f"{target} is the database being exported: choose another file")
     url = f"sqlite:///{tmp}"
     try:
         open_database(url).dispose()  # the schema, views and search index, at the latest revision
@@ -62,10 +79,13 @@ def snapshot(
                 for table in Base.metadata.sorted_tables:
                     counts[table.name] = _copy_table(src, dst, table, progress or (lambda _t, _n: None))
                 search_index.reindex_all(dst)
-            with engine.connect() as conn:  # one self-contained file: no -wal beside it
-                conn.exec_driver_sql("PRAGMA journal_mode = DELETE")
         finally:
             engine.dispose()
+        conn = sqlite3.connect(tmp)  # one self-contained file: no -wal beside it
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            conn.close()
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
