@@ -80,6 +80,12 @@ def build(path: Path) -> Any:
 
     if not pm.is_registered(serve_plugin):
         pm.register(serve_plugin, name="doclisten-serve")
+    # Datasette prints every error, a mistyped query's 400 included, as a rich traceback with its local
+    # variables (values of rows among them): keep only the plain traceback of a real error (a 500). Imported
+    # after datasette.app, which registers it as a plugin (importing it first would register it half-made).
+    import datasette.handle_exception
+
+    datasette.handle_exception.rich = None  # type: ignore[attr-defined]
     names = table_names(path)
     ds = Datasette(
         metadata=metadata(names),

@@ -145,14 +145,17 @@ def table_metadata(name: str, doc: TableDoc | None) -> dict[str, Any]:
 
 def dashboard() -> dict[str, Any]:
     """The datasette-dashboards configuration: mentions over time, with the canned queries' filters."""
-    where = (
-        "WHERE TRUE [[ AND keyword = :keyword ]] [[ AND keyword_group = :group ]] "
-        "[[ AND week >= :since ]] [[ AND week <= :until ]]"
-    )
+
+    def where(period: str) -> str:
+        return (
+            "WHERE TRUE [[ AND keyword = :keyword ]] [[ AND keyword_group = :group ]] "
+            f"[[ AND {period} >= :since ]] [[ AND {period} <= :until ]]"
+        )
+
     return {
         "mentions": {
             "title": "Mentions over time",
-            "description": "Weekly mentions of each keyword (weeks start on Monday, UTC).",
+            "description": "Mentions per month and the keywords mentioned most (days and months in UTC).",
             "layout": [["volume", "keywords"]],
             "filters": {
                 "keyword": {
@@ -172,23 +175,29 @@ def dashboard() -> dict[str, Any]:
             },
             "charts": {
                 "volume": {
-                    "title": "Mentions per week",
+                    "title": "Mentions per month, by keyword group",
                     "db": DATABASE,
-                    "query": f"SELECT week, keyword, mentions FROM mentions_per_week {where} ORDER BY week",
+                    "query": "SELECT substr(day, 1, 7) || '-01' AS month, keyword_group, sum(mentions) AS mentions "
+                    f"FROM mentions_per_day {where('day')} GROUP BY 1, 2 ORDER BY 1, 2",
                     "library": "vega-lite",
                     "display": {
-                        "mark": {"type": "line", "point": True, "tooltip": True},
+                        "mark": {"type": "bar", "tooltip": True},
                         "encoding": {
-                            "x": {"field": "week", "type": "temporal", "title": "week"},
-                            "y": {"field": "mentions", "type": "quantitative", "aggregate": "sum"},
-                            "color": {"field": "keyword", "type": "nominal"},
+                            "x": {
+                                "field": "month",
+                                "type": "temporal",
+                                "timeUnit": "yearmonth",
+                                "title": "month",
+                            },
+                            "y": {"field": "mentions", "type": "quantitative", "stack": "zero"},
+                            "color": {"field": "keyword_group", "type": "nominal", "title": "group"},
                         },
                     },
                 },
                 "keywords": {
                     "title": "Mentions per keyword",
                     "db": DATABASE,
-                    "query": f"SELECT keyword, sum(mentions) AS mentions FROM mentions_per_week {where} "
+                    "query": f"SELECT keyword, sum(mentions) AS mentions FROM mentions_per_week {where('week')} "
                     "GROUP BY keyword ORDER BY mentions DESC LIMIT 20",
                     "library": "vega-lite",
                     "display": {
