@@ -11,11 +11,8 @@ is registered in-process.
 from __future__ import annotations
 
 import ipaddress
-import sqlite3
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy.engine import make_url
 
 from doclisten.exceptions import CommandError
 
@@ -30,20 +27,15 @@ SNAPSHOT_HINT = (
 def database_file(url: str, path: Path | None) -> Path:
     """The SQLite file to serve: ``path`` when given, else the one of ``url``; checked to be an existing
     doclisten database at the latest revision (a one-line error otherwise)."""
-    from pipelines.store.db import open_existing, sqlite_file_uri
+    from pipelines.store.sqlite_files import check_doclisten_file, sqlite_path
 
     if path is None:
-        parsed = make_url(url)
-        if parsed.get_backend_name() != "sqlite":
+        path = sqlite_path(url)
+        if path is None:
             raise CommandError(SNAPSHOT_HINT)
-        path = Path(parsed.database or "")
     if not path.name or not path.is_file():
         raise CommandError(f"no doclisten database at {path}: crawl one (`doclisten demo`) or pass its file")
-    try:
-        sqlite3.connect(sqlite_file_uri(str(path)), uri=True).execute("SELECT 1 FROM sqlite_master").close()
-    except sqlite3.DatabaseError as exc:
-        raise CommandError(f"{path} is not a doclisten database (not SQLite: {exc})") from None
-    open_existing(f"sqlite:///{path.resolve()}").dispose()  # "not a doclisten database", "run migrate"
+    check_doclisten_file(path)
     return path
 
 
@@ -56,20 +48,6 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def table_names(path: Path) -> dict[str, str]:
-    """Name -> ``table`` or ``view`` of everything in the file."""
-    from pipelines.store.db import sqlite_file_uri
-
-    conn = sqlite3.connect(sqlite_file_uri(str(path)), uri=True)
-    try:
-        rows = conn.execute(
-            "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"
-        )
-        return {name: kind for name, kind in rows}
-    finally:
-        conn.close()
-
-
 def build(path: Path) -> Any:
     """A Datasette instance on ``path`` (read-only), with doclisten's metadata and plugin."""
     from datasette.app import Datasette
@@ -77,6 +55,7 @@ def build(path: Path) -> Any:
 
     from doclisten.commands import serve_plugin
     from pipelines.analyst.serve_metadata import DATABASE, metadata
+    from pipelines.store.sqlite_files import schema_objects
 
     if not pm.is_registered(serve_plugin):
         pm.register(serve_plugin, name="doclisten-serve")
@@ -85,8 +64,8 @@ def build(path: Path) -> Any:
     # after datasette.app, which registers it as a plugin (importing it first would register it half-made).
     import datasette.handle_exception
 
-    datasette.handle_exception.rich = None  # type: ignore[attr-defined]
-    names = table_names(path)
+    datasette.handle_exception.rich = None
+    names = schema_objects(path)
     ds = Datasette(
         metadata=metadata(names),
         settings={"sql_time_limit_ms": 5000, "allow_download": False, "allow_csv_stream": True},

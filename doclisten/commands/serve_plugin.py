@@ -29,7 +29,7 @@ class WriteRefused(PermissionError):
     pass
 
 
-class ReadOnlyDatabase(Database):  # type: ignore[misc]
+class ReadOnlyDatabase(Database):
     """A Datasette database whose file can only be read."""
 
     def __init__(self, ds: Any, path: Path, views: frozenset[str] = frozenset()) -> None:

@@ -222,12 +222,16 @@ def contents_html(tables: dict[str, str], docs: dict[str, TableDoc]) -> str:
             for label, href, text in items
         )
 
-    queries = [(q["title"], f"/{DATABASE}/{n}", html.escape(q["description"])) for n, q in QUERIES.items()]
+    queries = [
+        (q["title"], f"/{DATABASE}/{n}", html.escape(q["description"].replace(" " + PARAM_HELP, "")))
+        for n, q in QUERIES.items()
+    ]
     parts = [
         "<p>Posts, comments and keyword mentions of the blogs doclisten crawls, <strong>read-only</strong>. "
         f'Charts: <a href="/-/dashboards/mentions">mentions over time</a>. Search: '
         f'<a href="/{DATABASE}/posts">posts</a> and <a href="/{DATABASE}/comments">comments</a>.</p>',
-        f'<h2>Queries</h2><dl class="doclisten-queries">{entries(queries)}</dl>',
+        f"<h2>Queries</h2><p>{html.escape(PARAM_HELP)}</p>"
+        f'<dl class="doclisten-queries">{entries(queries)}</dl>',
     ]
     for kind, heading in (("view", "Views"), ("table", "Tables")):
         items = [
