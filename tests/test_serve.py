@@ -120,3 +120,21 @@ def test_postgresql_is_served_through_a_snapshot(pg_url: str) -> None:
 )  # fmt: skip
 def test_only_loopback_is_quiet(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])
+def test_exposing_it_prints_a_warning(
+    host: str, sample_crawl_sqlite: SampleCrawl, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What serve binds to (the server itself is not started here: the browser tests run it)."""
+    import doclisten.commands.serve as body
+
+    started: list[tuple[Path, str, int]] = []
+    monkeypatch.setattr(body, "serve", lambda path, h, port: started.append((path, h, port)))
+    args = ["serve", "--port", "8123"] + (["--host", host] if host != "127.0.0.1" else [])
+    result = run_cli(*args, db=sample_crawl_sqlite.db)
+    database = Path(make_url(sample_crawl_sqlite.db).database or "")
+    assert started == [(database, host, 8123)]
+    warned = "warning: listening on 0.0.0.0: anyone who can reach this machine can read the whole database"
+    assert (warned in result.stderr) is (host == "0.0.0.0")
+    assert f"serving {database} read-only at http://{host}:8123/" in result.stderr

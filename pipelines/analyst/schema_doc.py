@@ -59,7 +59,7 @@ def parse(markdown: str) -> dict[str, TableDoc]:
 
 def to_json(docs: dict[str, TableDoc]) -> str:
     data = {t: {"description": d.description, "columns": d.columns} for t, d in docs.items()}
-    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"  # in the order of schema.md
 
 
 def load() -> dict[str, TableDoc]:

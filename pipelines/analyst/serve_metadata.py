@@ -234,10 +234,10 @@ def contents_html(tables: dict[str, str], docs: dict[str, TableDoc]) -> str:
         f'<dl class="doclisten-queries">{entries(queries)}</dl>',
     ]
     for kind, heading in (("view", "Views"), ("table", "Tables")):
-        items = [
-            (name, f"/{DATABASE}/{name}", description_html(docs[name].description))
-            for name, k in tables.items()
-            if k == kind and name in docs and name not in HIDDEN
+        items = [  # in the order of schema.md
+            (name, f"/{DATABASE}/{name}", description_html(doc.description))
+            for name, doc in docs.items()
+            if tables.get(name) == kind and name not in HIDDEN
         ]
         parts.append(f'<h2>{heading}</h2><dl class="doclisten-{kind}s">{entries(items)}</dl>')
     return "".join(parts)
