@@ -123,3 +123,48 @@ def test_memory_does_not_grow_with_rows(sqlite_url: str, tmp_path: Path) -> None
     assert counts["posts"] == n
     assert sqlite3.connect(target).execute("SELECT count(*) FROM search_posts").fetchone()[0] == n
     assert peak < 8_000_000, peak
+
+
+def test_the_snapshot_is_one_moment_of_a_database_being_written(db_url: str, tmp_path: Path) -> None:
+    """A crawl that stores a post and its comment while the export runs: the snapshot has neither (it reads
+    one snapshot of the database), rather than the comment without its post."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from pipelines.store.models import Comment, Post
+    from tests.analyst_data import fill
+
+    fill(db_url)
+    reader, writer = open_existing(db_url), open_database(db_url)
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    written: list[str] = []
+
+    def crawl_meanwhile(table: str, _n: int) -> None:  # called between the batches of the copy
+        if written:
+            return
+        written.append(table)
+        with writer.begin() as conn:
+            conn.execute(insert(Post).values(id=900, source_id=1, url="http://blog1.test/new", title="new",
+                                             content_hash="new", first_seen_at=now, last_seen_at=now,
+                                             last_changed_at=now))  # fmt: skip
+            conn.execute(insert(Comment).values(id=900, post_id=900, dedup_key="new", content_text="new",
+                                                content_hash="new", via="html", first_seen_at=now,
+                                                last_seen_at=now))  # fmt: skip
+
+    target = tmp_path / "snapshot.db"
+    try:
+        with reader.connect() as conn:
+            before = {
+                t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in ("posts", "comments")
+            }
+            counts = snapshot_module.snapshot(conn, target, crawl_meanwhile)
+    finally:
+        reader.dispose()
+        writer.dispose()
+    assert written == ["sources"]  # the crawl committed before posts and comments were copied
+    assert {t: counts[t] for t in before} == before
+    copied = sqlite3.connect(target)
+    assert copied.execute("SELECT count(*) FROM posts WHERE id = 900").fetchone() == (0,)
+    assert copied.execute("SELECT count(*) FROM comments WHERE id = 900").fetchone() == (0,)
+    copied.close()

@@ -51,6 +51,20 @@ def _copy_table(src: Connection, dst: Connection, table: Table, progress: Callab
     return n
 
 
+def _one_snapshot(src: Connection) -> None:
+    """Make every table of ``src`` read from one snapshot of the database, even while a crawl writes to
+    it (else a comment could be copied without its post). The copy reads in a transaction of its own: one
+    already open on ``src`` is committed first."""
+    if src.in_transaction():
+        src.commit()
+    if src.dialect.name == "sqlite":
+        src.exec_driver_sql("SELECT 1")  # SQLAlchemy's own begin, if the engine has one
+        if not src.connection.driver_connection.in_transaction:  # type: ignore[union-attr]
+            src.exec_driver_sql("BEGIN")  # pysqlite begins none before a SELECT; WAL: a read snapshot
+    elif src.dialect.name == "postgresql":
+        src.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
 def is_same_file(url: str, target: Path) -> bool:
     """Whether ``target`` is the SQLite file of the database URL ``url``."""
     parsed = make_url(url)
@@ -71,6 +85,7 @@ def snapshot(
     url = f"sqlite:///{tmp}"
     try:
         open_database(url).dispose()  # the schema, views and search index, at the latest revision
+        _one_snapshot(src)
         engine = create_db_engine(url)
         counts: dict[str, int] = {}
         try:
