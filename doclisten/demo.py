@@ -107,6 +107,10 @@ def print_report(config: Config) -> None:
     output.console.print(
         f"\nexplore with SQL, e.g.:\n  {hint}", highlight=False, markup=False, soft_wrap=True
     )
+    if (browse := browse_hint(config.database_url)) is not None:
+        output.console.print(
+            f"or in your browser (read-only):\n  {browse}", highlight=False, markup=False, soft_wrap=True
+        )
 
 
 EXAMPLE_QUERY = (
@@ -119,6 +123,16 @@ def explore_hint(database_url: str) -> str:
     """A command that queries the database the demo used (its password masked)."""
     where = "" if database_url == DEFAULT_DATABASE_URL else f"--database-url '{mask_url(database_url)}' "
     return f'doclisten {where}sql "{EXAMPLE_QUERY}"'
+
+
+def browse_hint(database_url: str) -> str | None:
+    """``doclisten serve`` on the demo's SQLite file (None for another database: serve reads SQLite only)."""
+    from pipelines.store.sqlite_files import sqlite_path
+
+    path = sqlite_path(database_url)
+    if path is None:
+        return None
+    return "doclisten serve" if database_url == DEFAULT_DATABASE_URL else f"doclisten serve '{path}'"
 
 
 def print_sample_posts(rows: list[tuple[Post, str | None]]) -> None:

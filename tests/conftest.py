@@ -110,8 +110,11 @@ XDIST_GROUPS = {
         "test_emerging.py",
         "test_report_charts.py",
         "test_crawl_e2e.py",
+        "test_export_sqlite.py",
         "test_keywords_e2e.py",
         "test_progress.py",
+        "test_serve.py",
+        "test_serve_browser.py",
     ],
     # the multi-process crawls (about 90 s of subprocesses): beside the group above, on a worker of their own,
     # which crawls the sample site once per backend for them (a few seconds) rather than queueing behind it

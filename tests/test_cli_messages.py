@@ -140,6 +140,7 @@ def test_demo_hint_names_the_database_it_used(tmp_path, capsys) -> None:  # type
     out = demo_hint(f"sqlite:///{tmp_path / 'other.db'}", capsys)
     hint = out[out.index("explore with SQL") :]
     assert "other.db" in hint and "doclisten.db" not in hint
+    assert f"or in your browser (read-only):\n  doclisten serve '{tmp_path / 'other.db'}'" in hint
 
 
 def test_demo_hint_masks_the_password(pg_url: str, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -147,6 +148,7 @@ def test_demo_hint_masks_the_password(pg_url: str, capsys) -> None:  # type: ign
     out = demo_hint(url, capsys)
     hint = out[out.index("explore with SQL") :]
     assert "s3cret" not in out and "***" in hint and str(make_url(pg_url).database) in hint
+    assert "doclisten serve" not in out  # serve reads SQLite only
 
 
 def test_added_line_shows_the_platform_and_text_as_is(capsys) -> None:  # type: ignore[no-untyped-def]

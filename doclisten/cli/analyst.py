@@ -63,17 +63,20 @@ def output_file(path: Path | None, binary: bool = False) -> Iterator[IO[Any] | N
         yield out
 
 
+KINDS = ("posts", "comments", "mentions")
+
+
 @click.command()
-@click.argument("kind", type=click.Choice(["posts", "comments", "mentions"]))
+@click.argument("what", metavar="posts|comments|mentions|FILE.db")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "jsonl", "parquet"]),
+    type=click.Choice(["csv", "jsonl", "parquet", "sqlite"]),
     default="csv",
     show_default=True,
     envvar="DOCLISTEN_EXPORT_FORMAT",
     show_envvar=True,
-    help="Output format (parquet needs -o).",
+    help="Output format (parquet needs -o); sqlite: a snapshot of the whole database into FILE.db.",
 )
 @filter_options
 @click.option(
@@ -81,8 +84,13 @@ def output_file(path: Path | None, binary: bool = False) -> Iterator[IO[Any] | N
 )
 @database_option
 @click.pass_obj
-def export(obj: Context, kind: str, fmt: str, output: Path | None, **filters: Any) -> None:
-    """Export every post, comment or keyword mention (streamed, no row limit)."""
+def export(obj: Context, what: str, fmt: str, output: Path | None, **filters: Any) -> None:
+    """Export every post, comment or keyword mention (streamed, no row limit), or with --format sqlite
+    a snapshot of the whole database (SQLite or PostgreSQL) into a SQLite file for `doclisten serve`."""
+    if fmt == "sqlite":
+        return export_sqlite(obj, output or Path(what), filters)
+    if what not in KINDS:
+        raise click.BadParameter(f"{what!r} is not one of {', '.join(KINDS)}", param_hint="KIND")
     from pipelines.analyst.export import export as run_export
     from pipelines.analyst.filters import Filters
 
@@ -90,10 +98,25 @@ def export(obj: Context, kind: str, fmt: str, output: Path | None, **filters: An
         f = Filters.from_options(**filters)
         with connection(obj) as conn, output_file(output, binary=fmt == "parquet") as out:
             if fmt == "parquet":
-                n = run_export(conn, kind, fmt, f, None, out)
+                n = run_export(conn, what, fmt, f, None, out)
             else:
-                n = run_export(conn, kind, fmt, f, out, None)
-    click.echo(f"exported {n} {kind}" + (f" to {output}" if output else ""), err=True)
+                n = run_export(conn, what, fmt, f, out, None)
+    click.echo(f"exported {n} {what}" + (f" to {output}" if output else ""), err=True)
+    return None
+
+
+def export_sqlite(obj: Context, target: Path, filters: dict[str, Any]) -> None:
+    from pipelines.store.snapshot import is_same_file, snapshot
+
+    if any(filters.values()):
+        raise click.UsageError("--format sqlite copies the whole database: it takes no filters")
+    with guard():
+        if is_same_file(obj.config.database_url, target):
+            raise CommandError(f"{target} is the database being exported: choose another file")
+        with connection(obj) as conn:
+            counts = snapshot(conn, target)
+    rows = ", ".join(f"{counts[t]} {t}" for t in ("posts", "comments", "keyword_matches"))
+    click.echo(f"exported the database to {target} ({rows}): doclisten serve {target}", err=True)
 
 
 TABLE_FORMAT = click.option(

@@ -1,7 +1,7 @@
 """The ``doclisten`` command: the root group and the one list of its commands.
 
 Each command group lives in its own module of ``doclisten/cli/`` (sources, crawl, schedule, keywords,
-extract, analyst) and exposes its click commands; they are added here, and only here.
+extract, analyst, serve) and exposes its click commands; they are added here, and only here.
 ``python -m doclisten`` and ``python -m doclisten.cli.main`` run it too.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from doclisten.cli import alerts, analyst, crawl, extract, keywords, schedule, sources
+from doclisten.cli import alerts, analyst, crawl, extract, keywords, schedule, serve, sources
 from doclisten.cli.common import Context, database_option, private_networks_option
 from doclisten.config import ENV_ALLOW_PRIVATE, ENV_DATABASE_URL
 
@@ -46,6 +46,7 @@ COMMANDS: list[click.Command] = [
     analyst.report,
     analyst.thread,
     alerts.alerts,  # check, list
+    serve.serve,
 ]
 for command in COMMANDS:
     main.add_command(command)
