@@ -65,6 +65,7 @@ def _only_bumps(sql: str) -> bool:
     assert assignments is not None
     columns = set(re.findall(r"(\w+)\s*=", re.sub(r"\(.*?\)", "", assignments.group(1), flags=re.S)))
     allowed = {"last_seen_at", "comments_checked_at", "comment_count", "last_comment_at"}
+    allowed |= {"deleted_at"}  # seen again: not deleted upstream (docs/privacy.md)
     allowed |= {"guid", "external_id", "entry_hash", "author", "published_at", "updated_at"}  # unchanged
     return columns <= allowed
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from doclisten.cli import analyst, crawl, extract, keywords, schedule, sources
+from doclisten.cli import analyst, crawl, extract, keywords, privacy, schedule, sources
 from doclisten.cli.common import Context, database_option, private_networks_option
 from doclisten.config import ENV_ALLOW_PRIVATE, ENV_DATABASE_URL
 
@@ -44,6 +44,8 @@ COMMANDS: list[click.Command] = [
     analyst.sql,
     analyst.search,
     analyst.report,
+    privacy.erase_cmd,
+    privacy.purge_cmd,
 ]
 for command in COMMANDS:
     main.add_command(command)
