@@ -165,7 +165,7 @@ def test_erase_holds_across_two_recrawls_and_reaches_the_spool(demo_site: Any, t
         ],
     )
     spool.put(spooled, RuntimeError("database down"))
-    wanted = needles(demo_site, db) + [erased_post.paragraphs[0][:40].encode()]
+    wanted = needles(demo_site, db) + [erased_post.text[:40].encode()]
     assert present(db, wanted) == wanted
 
     run_cli("erase", "--author", ERASED, db=db)
