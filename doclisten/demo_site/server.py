@@ -284,7 +284,11 @@ class DemoSite:
         with self._lock:
             answer = self._answers.get((blog_key, parts.path or "/"))
             if answer is not None:
-                status, out_headers, body = answer, {"Content-Type": "text/html; charset=UTF-8"}, b"<h1>Gone</h1>"
+                status, out_headers, body = (
+                    answer,
+                    {"Content-Type": "text/html; charset=UTF-8"},
+                    b"<h1>Gone</h1>",
+                )
             else:
                 res = self._renderers[blog_key].resolve(parts.path or "/", parse_query(parts.query))
                 status, out_headers, body = _finish(res, headers)
