@@ -412,3 +412,56 @@ def test_noindex_and_noarchive_pages_of_the_sample_site(sample_crawl: Any) -> No
     assert sum(r.noindex + r.noarchive for r in rows.values()) == 2
     listed = run_cli("sources", "list", db=db).stdout
     assert "(noindex)" in listed and "(noarchive)" in listed
+
+
+def test_erase_finds_a_pseudonymized_author_by_name(db_url: str) -> None:
+    """With DOCLISTEN_PSEUDONYMIZE_AUTHORS=1 the database holds only the keyed hash: `erase --author NAME`
+    finds the person by it, and masks the clear name where others wrote it."""
+    from doclisten.commands import privacy as commands
+    from pipelines.pseudonym import Pseudonymizer
+
+    key = "a-secret-of-at-least-16-chars"
+    masker = Pseudonymizer(key)
+    config = Config(database_url=migrated(db_url), pseudonymize_authors="1", pseudonym_key=key)
+    engine = open_database(config.database_url)
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    with session_factory(engine).begin() as s:
+        s.add(Source(id=1, home_url="https://blog.example/", platform="generic", added_at=now))
+    with session_factory(engine).begin() as s:
+        post, _ = upsert_post(s, _item("https://blog.example/p1", now), now)
+        upsert_comments(
+            s,
+            post,
+            [
+                ExtractedComment(
+                    "My A1c finally dropped.",
+                    masker.name("Rosa Linde"),
+                    masker.url("https://rosa.example/"),
+                    now,
+                    external_id="1",
+                ),
+                ExtractedComment(
+                    "Congrats Rosa Linde, well done!",
+                    masker.name("Sam"),
+                    None,
+                    now,
+                    external_id="2",
+                    parent_external_id="1",
+                ),
+            ],
+            now,
+        )
+    dry = commands.erase(config, "author", "rosa  LINDE", None, dry_run=True)
+    assert (dry.tombstones, dry.masked) == (1, 1)
+    done = commands.erase(config, "author", "Rosa Linde", "request 9", dry_run=False)
+    assert done.tombstones == 1
+    with session_factory(engine).begin() as s:
+        rows = {c.external_id: c for c in s.execute(select(Comment)).scalars()}
+        assert rows["1"].author is None and rows["1"].content_text == "" and rows["1"].author_url is None
+        assert (
+            rows["2"].content_text == "Congrats [removed], well done!" and rows["2"].parent_id == rows["1"].id
+        )
+        assert s.execute(select(Erasure.selector_hash)).scalar_one() == privacy.author_key(
+            masker.name("Rosa Linde") or ""
+        )
+    engine.dispose()

@@ -373,7 +373,7 @@ def _mask_names(session: Session, found: Erased) -> None:
     pattern = _name_pattern(found.names)
     if pattern is None:
         return
-    likes = [f"%{n.strip().lower()}%" for n in found.names if n.strip()]
+    likes = [f"%{' '.join(n.split()).lower()}%" for n in found.names if n.strip()]
     skip_posts, skip_comments = set(found.post_ids), set(found.comment_ids)
 
     def has(column: Any) -> Any:
