@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from crawler.consent import header_rules, meta_rules, page_consent
 from crawler.extract.model import ExtractedComment
-from crawler.items import CommentsItem, PostItem
+from crawler.items import CommentsItem, PostGoneItem, PostItem
 from crawler.urls import canonical_url
 from doclisten.commands.sources import list_sources
 from doclisten.config import Config
@@ -32,6 +32,7 @@ from pipelines.store.posts import upsert_post
 from pipelines.store.search_index import folded_words
 from pipelines.store.spool import Spool
 from tests.conftest import FAST, copy_of_sample_crawl, migrated, run_cli
+from tests.spider_harness import OfflineSite, SpiderHarness, job_for, next_round
 
 ERASED = "Jess Alvarado"
 HER_URL = "sugarcoatedjess.example.org"
@@ -465,3 +466,56 @@ def test_erase_finds_a_pseudonymized_author_by_name(db_url: str) -> None:
             masker.name("Rosa Linde") or ""
         )
     engine.dispose()
+
+
+# ------------------------------------------------------------------ what the spider says is gone (no reactor)
+
+BIG_POST = "notes-from-the-roche-social-media-summit"  # wp-classic, more than ten comments
+
+
+def test_only_a_complete_listing_and_a_404_or_410_say_deleted() -> None:
+    site = OfflineSite().start()
+    job = job_for(site, "wp-classic")
+    job = next_round(job, SpiderHarness(site, [job]).crawl().items)
+    job.validators = {}  # pages fetched unconditionally (a 304 says nothing about the thread)
+    harness = SpiderHarness(site, [job])
+    urls = {
+        p.slug: canonical_url(site.post_url("wp-classic", p.slug))
+        for p in site.blogs["wp-classic"].content.posts
+    }
+    # a page whose own count matches the comments on it (no comment pages) is the whole thread
+    (page,) = harness.spider.post_request(job, urls[BIG_POST], "recheck")
+    (post,) = harness.answer(page).of(PostItem)
+    assert post.comments and post.comments_complete
+    # REST: one page is the whole thread; one of several pages is not
+    harness.spider.seen[job.source_id].clear()
+    (rest,) = harness.spider.comment_requests(job, urls[BIG_POST], post.external_id, None)
+    (whole,) = harness.answer(rest).of(CommentsItem)
+    assert whole.complete
+    for n in range(101):
+        site.add_comment("wp-classic", BIG_POST, f"Reader {n}", f"Comment number {n}.")
+    harness.spider.seen[job.source_id].clear()
+    (rest,) = harness.spider.comment_requests(job, urls[BIG_POST], post.external_id, None)
+    first = harness.answer(rest)
+    (more,) = first.requests
+    assert not first.of(CommentsItem)[0].complete and not harness.answer(more).of(CommentsItem)[0].complete
+    # a comment feed never is (WordPress lists the newest ten)
+    feed = next(
+        iter(
+            harness.spider.comment_requests(job, urls[BIG_POST], None, None, hinted=urls[BIG_POST] + "feed/")
+        )
+    )
+    assert not harness.answer(feed).of(CommentsItem)[0].complete
+    # 410 and 404 on a known post: gone; 503: a soft failure, nothing
+    slugs = [p.slug for p in site.blogs["wp-classic"].content.posts if p.slug != BIG_POST][:3]
+    site.delete_post("wp-classic", slugs[0], status=410)
+    site.delete_post("wp-classic", slugs[1], status=404)
+    site.fail_post("wp-classic", slugs[2], status=503)
+    said: dict[str, list[Any]] = {}
+    for slug in slugs:
+        harness.spider.seen[job.source_id].clear()
+        (request,) = harness.spider.post_request(job, urls[slug], "recheck")
+        said[slug] = harness.answer(request).of(PostGoneItem)
+    assert [(g.why, g.status) for g in said[slugs[0]]] == [("gone", 410)]
+    assert [(g.why, g.status) for g in said[slugs[1]]] == [("gone", 404)]
+    assert said[slugs[2]] == []
