@@ -513,11 +513,22 @@ def mark_post_deleted(session: Session, url: str, now: datetime) -> bool:
     return bool(getattr(result, "rowcount", 0))
 
 
+# the channels a complete listing of the blog itself covers: a comment kept elsewhere (Disqus, Substack's JSON,
+# a forum's) is never said gone by the blog's page or REST API
+SITE_CHANNELS = ("html", "rest", "feed")
+
+
 def mark_comments_deleted(session: Session, comment_ids: Sequence[int], now: datetime) -> None:
+    """Stored comments a complete listing of their thread lacks: deleted upstream (purged after the grace)."""
     for ids in _chunks(comment_ids):
         session.execute(
             update(Comment)
-            .where(Comment.id.in_(ids), Comment.deleted_at.is_(None), Comment.erased_at.is_(None))
+            .where(
+                Comment.id.in_(ids),
+                Comment.deleted_at.is_(None),
+                Comment.erased_at.is_(None),
+                Comment.via.in_(SITE_CHANNELS),
+            )
             .values(deleted_at=now)
         )
 
