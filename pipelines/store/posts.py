@@ -17,7 +17,7 @@ from crawler.extract.dates import to_utc
 from crawler.items import PostItem
 from pipelines.store.db import insert_for
 from pipelines.store.keys import text_hash
-from pipelines.store.models import Post
+from pipelines.store.models import KeywordMatch, Post
 
 # filled in on a known post only when the item has a value (a page without them keeps the stored ones)
 POSTS: Table = Post.__table__  # type: ignore[assignment]
@@ -132,14 +132,23 @@ def set_text_facts(session: Session, facts: Sequence[dict[str, Any]]) -> None:
         session.execute(update(Post), list(facts))
 
 
+def count_matches(session: Session, post_ids: Sequence[int]) -> int:
+    """Keyword matches of these posts and their comments."""
+    if not post_ids:
+        return 0
+    return session.execute(
+        select(func.count(KeywordMatch.id)).where(KeywordMatch.post_id.in_(list(post_ids)))
+    ).scalar_one()
+
+
 def count_posts(session: Session) -> int:
     return session.execute(select(func.count(Post.id))).scalar_one()
 
 
-def posts_after(session: Session, after_id: int, limit: int) -> Sequence[Row[int, str | None, str]]:
-    """Up to ``limit`` posts with id > ``after_id``, by id: ``(id, title, content_text)`` rows."""
+def posts_after(session: Session, after_id: int, limit: int) -> Sequence[Row[int, str | None, str, bool]]:
+    """Up to ``limit`` posts with id > ``after_id``, by id: ``(id, title, content_text, text_withheld)`` rows."""
     return session.execute(
-        select(Post.id, Post.title, Post.content_text)
+        select(Post.id, Post.title, Post.content_text, Post.text_withheld)
         .where(Post.id > after_id)
         .order_by(Post.id)
         .limit(limit)
