@@ -33,8 +33,24 @@ class PostItem:
     # validators of the page, stored in the same transaction as the post
     etag: str | None = None
     last_modified: str | None = None
+    # the page said noarchive (meta robots / X-Robots-Tag): metadata and keyword counts only, no text
+    noarchive: bool = False
+    # ``comments`` are the whole thread (the page's count matches, no comment pages): a stored comment
+    # missing from them was deleted upstream
+    comments_complete: bool = False
     # what the processing pipelines found (pipelines.annotations.ItemAnnotations); None until they run
     annotations: Any = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class PostGoneItem:
+    """A post the store must not keep: its page answered 404/410 (``why`` "gone": deleted upstream, purged
+    after the grace period) or asked not to be indexed (``why`` "noindex": never stored, removed at once)."""
+
+    source_id: int
+    url: str
+    why: str
+    status: int | None = None
 
 
 @dataclass
@@ -48,6 +64,7 @@ class CommentsItem:
     fetched_url: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    complete: bool = False  # the whole thread (a single-page REST answer): missing comments were deleted
     # what the processing pipelines found (pipelines.annotations.ItemAnnotations); None until they run
     annotations: Any = field(default=None, repr=False, compare=False)
 

@@ -130,6 +130,10 @@ def site_comments_unconditional(polls: int, every: int) -> bool:
     return every > 0 and (polls + 1) % every == 0
 
 
+# A known post whose page answers these was deleted upstream (marked, purged after the grace period); a
+# soft failure (5xx, 429, a timeout, robots.txt) never is.
+POST_GONE_STATUSES = (404, 410)
+
 # An optional endpoint that answered 401/403/404 (a closed REST API, a missing site comment feed)
 ENDPOINT_CLOSED_STATUSES = (401, 403, 404, 410)
 ENDPOINT_RETRY_AFTER = timedelta(days=7)  # is asked again a week later

@@ -29,6 +29,11 @@ SOURCE_STATS: dict[str, str] = {
     "cache_max_age": "the feed's Cache-Control max-age, in seconds, the largest seen (spider)",
     "listing_read": "1 once the crawl's entry point (posts feed, or a feedless blog's homepage) was read "
     "(spider); a crawl without it failed, whatever its single pages did",
+    "suppressed": "posts not stored: erased (the suppression list) or older than DOCLISTEN_RETENTION_DAYS "
+    "(storage pipeline)",
+    "noindex_skipped": "post pages not stored because they asked not to be indexed (storage pipeline)",
+    "noarchive_textless": "post pages stored without text because they said noarchive (storage pipeline)",
+    "deleted_upstream": "known posts marked deleted: their page answered 404/410 (storage pipeline)",
 }
 
 TOTAL_STATS: dict[str, str] = {

@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
+
+from crawler.exceptions import DoclistenError
 
 DEFAULT_DATABASE_URL = "sqlite:///doclisten.db"
 
@@ -36,6 +39,9 @@ ALERT_ENV = (
     "DOCLISTEN_ALERTS_RETRY_SECONDS",
     "DOCLISTEN_ALERTS_MAX_ATTEMPTS",
 )
+ENV_RETENTION_DAYS = "DOCLISTEN_RETENTION_DAYS"  # unset: keep everything
+ENV_DELETION_GRACE_HOURS = "DOCLISTEN_DELETION_GRACE_HOURS"
+DEFAULT_DELETION_GRACE_HOURS = 24.0
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -57,6 +63,8 @@ class Config:
     debug: bool = (
         False  # set (to anything): unexpected errors show their traceback (doclisten.cli.common.guard)
     )
+    retention_days: str | None = None  # as given: :meth:`retention` validates it
+    deletion_grace_hours: str | None = None  # as given: :meth:`deletion_grace` validates it
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -70,6 +78,24 @@ class Config:
             pseudonym_key=env.get(ENV_PSEUDONYM_KEY),
             alerts={name: env[name] for name in ALERT_ENV if env.get(name)},
             debug=bool(env.get(ENV_DEBUG)),
+            retention_days=env.get(ENV_RETENTION_DAYS) or None,
+            deletion_grace_hours=env.get(ENV_DELETION_GRACE_HOURS) or None,
+        )
+
+    def retention(self) -> timedelta | None:
+        """``DOCLISTEN_RETENTION_DAYS`` as a period (None: keep everything)."""
+        if self.retention_days is None:
+            return None
+        return timedelta(days=_positive(ENV_RETENTION_DAYS, self.retention_days, "a number of days"))
+
+    def deletion_grace(self) -> timedelta:
+        """``DOCLISTEN_DELETION_GRACE_HOURS``: how long an item deleted upstream is kept (marked) first."""
+        if self.deletion_grace_hours is None:
+            return timedelta(hours=DEFAULT_DELETION_GRACE_HOURS)
+        return timedelta(
+            hours=_positive(
+                ENV_DELETION_GRACE_HOURS, self.deletion_grace_hours, "a number of hours", zero=True
+            )
         )
 
     def settings(self) -> dict[str, Any]:
@@ -82,4 +108,19 @@ class Config:
             ENV_PSEUDONYMIZE: self.pseudonymize_authors,
             ENV_PSEUDONYM_KEY: self.pseudonym_key,
             **self.alerts,
+            ENV_RETENTION_DAYS: self.retention_days,
         }
+
+
+class ConfigError(DoclistenError):
+    """A setting of the environment has a value doclisten cannot use."""
+
+
+def _positive(name: str, raw: str, what: str, zero: bool = False) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0 or (value == 0 and not zero) or value != value:
+        raise ConfigError(f"{name}={raw!r}: expected {what} (greater than 0)")
+    return value

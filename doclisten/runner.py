@@ -25,6 +25,7 @@ from crawler.spiders.discover import DiscoveredItem, DiscoverSpider
 from crawler.spiders.fetch import FetchedPage, FetchSpider
 from doclisten.config import Config
 from doclisten.processes import StopLine
+from pipelines.store import privacy
 from pipelines.store.crawls import start_crawl
 from pipelines.store.db import open_database, session_factory, utcnow
 from pipelines.store.jobs import load_jobs
@@ -32,6 +33,10 @@ from pipelines.store.models import Source
 from pipelines.store.sources import add_source, find_sources
 
 logger = logging.getLogger(__name__)
+
+# `doclisten run` purges what is due (deleted upstream past the grace period, past the retention period)
+# at its start and then this often (docs/privacy.md)
+PURGE_EVERY_SECONDS = 3600.0
 
 # Per-crawler settings must beat the process settings that Scrapy merges into each crawler.
 CRAWLER_PRIORITY = 50
@@ -47,6 +52,7 @@ def counting(say: StopLine) -> OnStop:
 
 
 def build_settings(config: Config, overrides: dict[str, Any] | None = None) -> Settings:
+    config.retention()  # a bad DOCLISTEN_RETENTION_DAYS fails here, in one line
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     for key, value in {**config.settings(), **(overrides or {})}.items():
@@ -177,15 +183,38 @@ class Session:
             periodic_reconcile(claimer.queue, self.sessions, reconcile_every) if reconcile_every else None
         )
         alerts = periodic_alerts(self.settings, self.engine, reconcile_every) if reconcile_every else None
+        purger = self.periodic_purge() if reconcile_every else None  # (one process of `run` purges)
         settings = self.settings.copy()
         settings.set("DOCLISTEN_WORKER", True, priority=CRAWLER_PRIORITY)
         try:
             await self.process.crawl(Crawler(BlogSpider, settings), jobs=[], claimer=claimer)
         finally:
-            for loop in (reconciler, alerts):
+            for loop in (reconciler, alerts, purger):
                 if loop is not None and loop.running:
                     loop.stop()
             claimer.queue.close()
+
+    def periodic_purge(self, every: float = PURGE_EVERY_SECONDS) -> Any:
+        """Purge now and every ``every`` seconds, in a thread (the reactor keeps crawling)."""
+        from twisted.internet import task, threads
+
+        loop = task.LoopingCall(lambda: threads.deferToThread(self.purge_once))
+        loop.start(every, now=True).addErrback(
+            lambda f: logger.error("purge stopped: %s", f.getErrorMessage())
+        )
+        return loop
+
+    def purge_once(self) -> None:
+        """One purge; a failure (the database busy) is logged and the next round tries again."""
+        try:
+            with self.sessions.begin() as s:
+                done = privacy.purge(s, utcnow(), self.config.deletion_grace(), self.config.retention())
+            counts = {k: (p.posts, p.comments) for k, p in done.items() if p.posts or p.comments}
+            if counts:
+                logger.info("purged (posts, comments): %s", counts)
+                privacy.forget_sqlite(self.engine)
+        except Exception as exc:
+            logger.warning("purge failed, retried in an hour: %s", exc)
 
     def close(self) -> None:
         if self._engine is not None:

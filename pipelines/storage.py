@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from scrapy import signals
@@ -30,6 +30,7 @@ from crawler.exceptions import one_line
 from crawler.items import (
     CommentsItem,
     FetchErrorItem,
+    PostGoneItem,
     PostItem,
     RobotsItem,
     SourceDoneItem,
@@ -38,8 +39,9 @@ from crawler.items import (
 )
 from crawler.stats import SPOOLED, stat_key, total_key
 from pipelines import pseudonym
-from pipelines.store import analysis, comments, crawls, posts, robots, search_index
+from pipelines.store import analysis, comments, crawls, posts, privacy, robots, search_index
 from pipelines.store.db import open_database, session_factory, utcnow
+from pipelines.store.keys import text_hash
 from pipelines.store.sources import mark_backfilled, mask_title, record_source_error
 from pipelines.store.spool import Spool
 from pipelines.store.validators import save_validator
@@ -80,6 +82,7 @@ class StoragePipeline:
         self.spool = Spool("doclisten-spool")
         self.close_reason = "finished"
         self.pseudonymizer: pseudonym.Pseudonymizer | None = None
+        self.retention: timedelta | None = None  # DOCLISTEN_RETENTION_DAYS: older items are not stored
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoragePipeline:
@@ -93,6 +96,8 @@ class StoragePipeline:
         pipe.batch_seconds = s.getfloat("DOCLISTEN_WRITE_BATCH_SECONDS", 0.2)
         pipe.spool = Spool(s.get("DOCLISTEN_SPOOL_DIR") or "doclisten-spool")
         pipe.pseudonymizer = pseudonym.from_settings(crawler.settings)
+        days = s.get("DOCLISTEN_RETENTION_DAYS")
+        pipe.retention = timedelta(days=float(days)) if days not in (None, "") else None
         crawler.signals.connect(pipe.spider_closed, signal=signals.spider_closed)
         return pipe
 
@@ -226,6 +231,8 @@ class StoragePipeline:
         elif isinstance(work, FetchErrorItem):
             crawls.add_fetch_error(s, self.crawl_id, work, now)
             record_source_error(s, work, now)
+        elif isinstance(work, PostGoneItem):
+            self._post_gone(s, work, now, counts)
         elif isinstance(work, RobotsItem):
             robots.save_robots(s, work.host, work.status, work.body, work.fetched_at, work.expires_at)
         return counts
@@ -242,15 +249,46 @@ class StoragePipeline:
             self.crawler.stats.inc_value(stat_key(source_id, name), value)
             self.crawler.stats.inc_value(total_key(name), value)
 
+    def _post_gone(self, s: Any, item: PostGoneItem, now: datetime, counts: Counts) -> None:
+        """404/410 on a known post: marked deleted (purged after the grace period); noindex: removed now."""
+        if item.why == privacy.NOINDEX:
+            privacy.record_noindex(s, item.source_id, item.url, now)
+            counts[item.source_id, "noindex_skipped"] += 1
+        elif privacy.mark_post_deleted(s, item.url, now):
+            counts[item.source_id, "deleted_upstream"] += 1
+
     def _store_post(self, s: Any, item: PostItem, now: datetime, counts: Counts) -> None:
-        saved = posts.save_post(s, item, now)
+        if privacy.too_old(item.published_at, now, self.retention):
+            counts[item.source_id, "suppressed"] += 1  # older than the retention period
+            return
+        blocked = privacy.blocked(s, item.url, item.author, item.comments, text_hash, with_post=True)
+        if blocked.post:  # erased: the suppression list keeps it out
+            counts[item.source_id, "suppressed"] += 1
+            return
+        keep_text = not item.noarchive
+        if item.noarchive:
+            _withhold_snippets(item.annotations)
+            counts[item.source_id, "noarchive_textless"] += 1
+        skip = blocked.comments | self._old_comments(item.comments, now)
+        saved = posts.save_post(s, item, now, withhold=not keep_text)
         status = {"new": "new_posts", "updated": "updated_posts"}.get(saved.status, "unchanged_posts")
         counts[item.source_id, status] += 1
-        stored = comments.merge_comments(s, saved.id, item.comments, now, new_post=saved.status == "new")
+        stored = comments.merge_comments(
+            s,
+            saved.id,
+            item.comments,
+            now,
+            new_post=saved.status == "new",
+            skip=skip,
+            keep_text=keep_text,
+            complete=item.comments_complete,
+        )
         counts[item.source_id, "new_comments"] += stored.new
+        if item.comments_complete and stored.unseen:  # gone from the thread upstream
+            privacy.mark_comments_deleted(s, stored.unseen, now)
         changes = {**saved.changes, "comments_checked_at": now, **comments.stats_values()}
         if saved.status != "unchanged":  # an unchanged post keeps its index entry and annotations
-            search_index.index_post(s, saved.id, item.title, item.content_text)
+            search_index.index_post(s, saved.id, item.title, item.content_text if keep_text else "")
             analysis.store_post_annotations(
                 s, saved.id, item.annotations, changes, new_post=saved.status == "new"
             )
@@ -261,18 +299,37 @@ class StoragePipeline:
         self._mask_source_title(s, item.source_id, [item.author, *(c.author for c in item.comments)])
 
     def _store_comments(self, s: Any, item: CommentsItem, now: datetime, counts: Counts) -> None:
-        post_id = posts.post_id_for_url(s, item.post_url)
+        post_id, withheld = posts.post_state_for_url(s, item.post_url)
         if post_id is None:
             logger.info("comments for unknown post %s skipped", item.post_url)
             return
-        stored = comments.merge_comments(s, post_id, item.comments, now)
+        blocked = privacy.blocked(s, item.post_url, None, item.comments, text_hash, with_post=False)
+        if withheld:
+            _withhold_snippets(item.annotations)
+        stored = comments.merge_comments(
+            s,
+            post_id,
+            item.comments,
+            now,
+            skip=blocked.comments | self._old_comments(item.comments, now),
+            keep_text=not withheld,
+            complete=item.complete,
+        )
         counts[item.source_id, "new_comments"] += stored.new
+        if item.complete and stored.unseen:  # gone from the thread upstream
+            privacy.mark_comments_deleted(s, stored.unseen, now)
         posts.update_post(s, post_id, {"comments_checked_at": now, **comments.stats_values()})
         search_index.index_comments(s, post_id, stored.written)
         analysis.store_comment_annotations(s, post_id, stored.annotate, item.annotations)
         if item.fetched_url:
             save_validator(s, item.fetched_url, item.source_id, item.etag, item.last_modified, now)
         self._mask_source_title(s, item.source_id, [c.author for c in item.comments])
+
+    def _old_comments(self, found: list[Any], now: datetime) -> set[int]:
+        """Indices of comments published before the retention period (not stored)."""
+        if self.retention is None:
+            return set()
+        return {i for i, c in enumerate(found) if privacy.too_old(c.published_at, now, self.retention)}
 
     def _mask_source_title(self, s: Any, source_id: int, authors: list[str | None]) -> None:
         """Pseudonymized: the names of the authors stored for a source are masked in its title."""
@@ -304,3 +361,12 @@ class StoragePipeline:
     def _write_summary(s: Any, crawl_id: int | None, source_id: int, counts: dict[str, int]) -> None:
         if crawl_id is not None:
             crawls.write_summary(s, crawl_id, source_id, counts)
+
+
+def _withhold_snippets(notes: Any) -> None:
+    """noarchive: keyword matches keep their counts, not the text around them."""
+    if notes is None:
+        return
+    for facts in [notes.post, *notes.comments]:
+        for match in facts.matches or ():
+            match.snippet = ""

@@ -8,6 +8,7 @@ from datetime import UTC
 
 from sqlalchemy import select
 
+from crawler.consent import page_consent
 from crawler.urls import canonical_url
 from pipelines.store.models import Comment, Post
 
@@ -53,11 +54,27 @@ def rows(engine, model):  # type: ignore[no-untyped-def]
         return conn.execute(select(model)).all()
 
 
+def noindex(post) -> bool:  # type: ignore[no-untyped-def]
+    """A sample post whose page asks not to be indexed (robots meta or X-Robots-Tag): never stored."""
+    return page_consent([("robots", post.robots)] if post.robots else [], [post.x_robots or ""]).noindex
+
+
+def noarchive(post) -> bool:  # type: ignore[no-untyped-def]
+    """A sample post whose page says noarchive: stored without its text (nor its comments' texts)."""
+    return page_consent([("robots", post.robots)] if post.robots else [], [post.x_robots or ""]).noarchive
+
+
+def stored_posts(blog) -> list:  # type: ignore[no-untyped-def]
+    """The posts of a sample blog that a crawl stores (the noindex ones are not)."""
+    return [p for p in blog.content.posts if not noindex(p)]
+
+
 def check_posts(engine, site) -> None:  # type: ignore[no-untyped-def]
-    """Every post of the sample site stored once, with its metadata and a clean body."""
+    """Every post of the sample site stored once, with its metadata and a clean body (no body when the
+    page said noarchive; never a noindex page)."""
     stored = {r.url: r for r in rows(engine, Post)}
     expected = {
-        site.post_url(key, post.slug): post for key, blog in site.blogs.items() for post in blog.content.posts
+        site.post_url(key, post.slug): post for key, blog in site.blogs.items() for post in stored_posts(blog)
     }
     assert set(stored) == {canonical_url(u) for u in expected}  # older posts too (pagination, sitemaps)
     for url, post in expected.items():
@@ -65,6 +82,9 @@ def check_posts(engine, site) -> None:  # type: ignore[no-untyped-def]
         assert row.title == post.title
         assert row.author == post.author
         assert row.published_at.replace(tzinfo=UTC) == post.published.replace(microsecond=0), url
+        if noarchive(post):
+            assert row.content_text == "" and row.text_withheld, url
+            continue
         f1 = token_f1(row.content_text, post.text)
         assert f1 >= 0.95, (url, f1, row.content_text[:300])
         for phrase in BOILERPLATE:
@@ -81,6 +101,7 @@ def check_comments(engine, site) -> None:  # type: ignore[no-untyped-def]
         (canonical_url(site.post_url(key, post.slug)), post, c)
         for key, blog in site.blogs.items()
         for post, c in blog.content.all_comments()
+        if not noindex(post)
     ]
     pings = {
         (canonical_url(site.post_url(key, post.slug)), str(ping.id))
@@ -95,7 +116,10 @@ def check_comments(engine, site) -> None:  # type: ignore[no-untyped-def]
         assert row.published_at.replace(tzinfo=UTC) == comment.published.replace(second=0, microsecond=0) or (
             row.published_at.replace(tzinfo=UTC) == comment.published.replace(microsecond=0)
         ), (url, comment.id, row.published_at, comment.published)
-        assert token_f1(row.content_text, comment.text) >= 0.95, (url, comment.id, row.content_text)
+        if noarchive(_post):
+            assert row.content_text == "", (url, comment.id)
+        else:
+            assert token_f1(row.content_text, comment.text) >= 0.95, (url, comment.id, row.content_text)
         if comment.author_url:
             assert row.author_url == comment.author_url
         parent = ids.get(row.parent_id)

@@ -152,7 +152,8 @@ def test_sitemaps_list_every_post(site):
     posts = locs(get(child)[2])
     assert len(posts) == 12 == len(classic.content.posts)
     assert set(posts) == {site.post_url("wp-classic", p.slug) for p in classic.content.posts}
-    assert len(locs(get(site.blogs["wp-block"].base_url + "wp-sitemap-posts-post-1.xml")[2])) == 6
+    # (8: with the two consent-signal posts of issue 16, a noindex one and a noarchive one)
+    assert len(locs(get(site.blogs["wp-block"].base_url + "wp-sitemap-posts-post-1.xml")[2])) == 8
     for key, count in (("wpcom", 6), ("blogger", 8), ("generic", 4)):
         found = [
             u
@@ -336,7 +337,7 @@ def test_wp_block_markup(site):
     ):
         assert needle in page, needle
     items = ET.fromstring(get(blog.feed_url)[2]).findall("./channel/item")
-    assert len(items) == len(blog.content.posts) == 6
+    assert len(items) == len(blog.content.posts) == 8  # (with the two consent-signal posts)
     assert get(blog.base_url + "wp-sitemap.xml")[0] == 200
 
 
@@ -678,4 +679,20 @@ def test_content_requirements():
             assert p.published.tzinfo is not None and p.published < cutoff
             assert 150 <= len(p.text.split()) <= 600, p.slug
             assert all(p.published <= c.published < cutoff for c in p.comments)
-    assert [len(b.posts) for b in blogs.values()] == [12, 6, 6, 8, 4]
+    assert [len(b.posts) for b in blogs.values()] == [12, 8, 6, 8, 4]  # wp-block: + 2 consent-signal posts
+
+
+def test_consent_signal_pages() -> None:
+    """The sample site's consent signals (docs/privacy.md): a post with Yoast's per-post robots meta tag
+    and one served with a bot-specific X-Robots-Tag header."""
+    with DemoSite() as site:
+        blog = site.blogs["wp-block"]
+        hidden = blog.content.post_by_slug("a-hard-week-not-for-search-engines")
+        withheld = blog.content.post_by_slug("school-nurse-meeting-notes")
+        assert hidden is not None and withheld is not None
+        status, headers, body = get(site.post_url("wp-block", hidden.slug))
+        assert status == 200 and '<meta name="robots" content="noindex, follow" />' in body.decode()
+        assert "X-Robots-Tag" not in headers
+        status, headers, body = get(site.post_url("wp-block", withheld.slug))
+        assert status == 200 and headers["X-Robots-Tag"] == "otherbot: noindex, doclisten: noarchive"
+        assert 'name="robots"' not in body.decode()

@@ -65,6 +65,7 @@ def _only_bumps(sql: str) -> bool:
     assert assignments is not None
     columns = set(re.findall(r"(\w+)\s*=", re.sub(r"\(.*?\)", "", assignments.group(1), flags=re.S)))
     allowed = {"last_seen_at", "comments_checked_at", "comment_count", "last_comment_at"}
+    allowed |= {"deleted_at"}  # seen again: not deleted upstream (docs/privacy.md)
     allowed |= {"guid", "external_id", "entry_hash", "author", "published_at", "updated_at"}  # unchanged
     return columns <= allowed
 
@@ -147,7 +148,7 @@ def test_statements_per_post_do_not_grow_with_its_comments(store: Store, db_url:
     }
     assert len(first[50].statements) == len(first[10].statements) <= len(first[0].statements) + 8, sizes
     assert len(again[50].statements) == len(again[10].statements) <= len(again[0].statements) + 2, sizes
-    assert len(again[50].statements) <= 6, sizes
+    assert len(again[50].statements) <= 7, sizes  # (one is the suppression list check, docs/privacy.md)
     assert len(edited[50].statements) == len(edited[10].statements), sizes
     for n in first:
         assert again[n].writes() == [], again[n].writes()
@@ -166,7 +167,7 @@ def test_an_unchanged_comment_feed_writes_nothing(store: Store) -> None:
     feed = CommentsItem(1, post(10).url, "feed", comments(10))
     store.count(feed)
     again = store.count(CommentsItem(1, post(10).url, "feed", comments(10)))
-    assert again.writes() == [] and len(again.statements) <= 5, again.statements
+    assert again.writes() == [] and len(again.statements) <= 6, again.statements  # (+ suppression check)
 
 
 def test_matches_of_unchanged_text_are_left_alone_and_edits_replace_them(store: Store) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from crawler import plan
 from crawler.connectors.base import Connector, Output
 from crawler.connectors.registry import Recognition
+from crawler.consent import page_consent
 from crawler.extract import extract_links, extract_page
 from crawler.extract.model import BLOGGER, GENERIC, WORDPRESS, WORDPRESS_COM
 from crawler.extract.tree import Doc
@@ -31,6 +32,7 @@ from crawler.feeds import (
 from crawler.http import max_age
 from crawler.items import (
     CommentsItem,
+    PostGoneItem,
     PostItem,
     SourceUpdateItem,
     ValidatorItem,
@@ -326,8 +328,17 @@ class BlogConnector(Connector):
         if not post.content_text.strip():
             yield self.fail(job, response.url, "no post content found on the page", response.status)
             return
+        headers = [v.decode("latin-1") for v in response.headers.getlist(b"X-Robots-Tag")]
+        consent = page_consent(post.robots_meta, headers)
+        if consent.noindex:  # the site asked not to index it: not stored (and removed if it was)
+            logger.debug("%s: %s; not stored", response.url, consent.why)
+            yield PostGoneItem(job.source_id, url, "noindex")
+            return
         etag, modified = response_validators(response)
         external_id = post.wp_post_id or post.blogger_post_id
+        complete_page = plan.page_comments_complete(
+            post.shown_comment_count, len(post.comments), bool(post.next_comments_url), len(post.ping_ids)
+        )
         yield PostItem(
             source_id=job.source_id,
             url=url,
@@ -346,6 +357,8 @@ class BlogConnector(Connector):
             comments=post.comments,
             etag=etag,
             last_modified=modified,
+            noarchive=consent.noarchive,
+            comments_complete=page_thread_complete(post, complete_page),
         )
         count = getattr(entry, "comment_count", None)
         wanted = bool(post.comments) or bool(count) or (count is None and response.meta.get("want_comments"))
@@ -402,9 +415,13 @@ class BlogConnector(Connector):
             yield self.fail(job, response.url, f"REST comments unreadable: {exc}", response.status)
             return
         post_url = response.meta["post_url"]
-        yield CommentsItem(job.source_id, post_url, "rest", comments, fetched_url=response.url)
+        pages = int(response.headers.get(b"X-WP-TotalPages", b"1") or 1)
+        # one page holding the whole thread: a stored comment missing from it was deleted upstream
+        whole = response.meta.get("page") == 1 and pages == 1 and b"X-WP-Total" in response.headers
+        yield CommentsItem(
+            job.source_id, post_url, "rest", comments, fetched_url=response.url, complete=whole
+        )
         if response.meta.get("page") == 1:
-            pages = int(response.headers.get(b"X-WP-TotalPages", b"1") or 1)
             wp_id = response.url.split("post=")[1].split("&")[0] if "post=" in response.url else None
             for page in range(2, min(pages, 100) + 1):
                 url = rest_comments_url(job.rest_root or "", wp_id or "", page=page)
@@ -448,3 +465,10 @@ class BlogConnector(Connector):
 def _content_type(response: Any) -> str | None:
     value = response.headers.get(b"Content-Type")
     return value.decode("latin-1") if value else None
+
+
+def page_thread_complete(post: Any, complete_page: bool) -> bool:
+    """Whether a post page's comments are the whole thread, so that a stored comment missing from them was
+    deleted upstream: the page itself states a count that matches (not the feed's), there is no further
+    comment page, and the thread is not kept elsewhere (a Disqus embed's first page is never all of it)."""
+    return complete_page and post.disqus_thread_url is None and not post.topic_message

@@ -71,3 +71,6 @@ class ExtractedPost:
     topic_message: ExtractedComment | None = None  # a forum page's first message, made the body (forums.py)
     # ids of the pingbacks/trackbacks in the comment list: a comment feed's items with these ids are pings
     ping_ids: list[str] = field(default_factory=list)
+    robots_meta: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (name, content) of <meta> tags (consent)

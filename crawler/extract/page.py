@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from types import ModuleType
 
+from crawler import consent
 from crawler.extract import blogger, disqus, forums, generic, threads, wordpress, wpcom
 from crawler.extract.body import choose_body, doubtful, lead_before, page_score, score
 from crawler.extract.boilerplate import strip_boilerplate
@@ -126,6 +127,11 @@ def extract_page(
     post.disqus_thread_url = embed.thread_url() if embed else None
     post.disqus_forum = embed.shortname if embed else None
     post.ping_ids = ping_ids(doc)
+    post.robots_meta = [  # the robots meta tags doclisten obeys (crawler.consent)
+        (name, el.get("content") or "")
+        for el in doc.select("meta")
+        if (name := (el.get("name") or "").strip().lower()) in consent.OBEYED
+    ]
     thread_next = forums.next_page(doc, url)
     strip_boilerplate(doc, adapter.BOILERPLATE)
     post.comments, is_thread = _find_comments(doc, adapter, url, post.published_at, fetched_at)

@@ -26,6 +26,7 @@ from crawler.connectors.substack import SubstackConnector
 from crawler.extract.model import DISCOURSE
 from crawler.items import (
     FetchErrorItem,
+    PostGoneItem,
     RobotsItem,
     SourceUpdateItem,
 )
@@ -210,6 +211,9 @@ class BlogSpider(BlogConnector, DiscourseConnector, SubstackConnector, DisqusCon
             retry_at, message = failure.value.until, error_message(failure)
         else:
             message = error_message(failure)
+        key_url = request.meta.get("key_url", request.url)
+        if kind == "post" and status in plan.POST_GONE_STATUSES and key_url in job.known_posts:
+            yield PostGoneItem(job.source_id, key_url, "gone", status)  # deleted upstream (a 5xx never is)
         closed = status in plan.ENDPOINT_CLOSED_STATUSES and kind in ("rest", "comments-feed")
         if closed and status is not None:  # (optional: remembered, not an error)
             yield from self.endpoint_closed(job, "rest" if kind == "rest" else "comments-feed", status)

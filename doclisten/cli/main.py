@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from doclisten.cli import alerts, analyst, crawl, extract, keywords, schedule, serve, sources
+from doclisten.cli import alerts, analyst, crawl, extract, keywords, privacy, schedule, serve, sources
 from doclisten.cli.common import Context, database_option, private_networks_option
 from doclisten.config import ENV_ALLOW_PRIVATE, ENV_DATABASE_URL
 
@@ -47,6 +47,8 @@ COMMANDS: list[click.Command] = [
     analyst.thread,
     alerts.alerts,  # check, list
     serve.serve,
+    privacy.erase_cmd,
+    privacy.purge_cmd,
 ]
 for command in COMMANDS:
     main.add_command(command)

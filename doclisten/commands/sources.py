@@ -12,6 +12,7 @@ from crawler.spiders.discover import DiscoveredItem
 from crawler.urls import InvalidURL, web_url
 from doclisten.config import Config
 from doclisten.runner import Session, run
+from pipelines.store import privacy
 from pipelines.store.db import open_database, session_factory
 from pipelines.store.models import Source
 from pipelines.store.sources import list_sources as _list_sources
@@ -55,6 +56,8 @@ class SourceRow:
     source: Source
     posts: int
     comments: int
+    noindex: int = 0  # post pages not stored: they asked not to be indexed (consent, docs/privacy.md)
+    noarchive: int = 0  # posts kept without text: their pages said noarchive
 
 
 def list_sources(config: Config) -> list[SourceRow]:
@@ -62,7 +65,17 @@ def list_sources(config: Config) -> list[SourceRow]:
     try:
         with session_factory(engine).begin() as s:
             posts, comments = volumes(s)
-            return [SourceRow(src, posts.get(src.id, 0), comments.get(src.id, 0)) for src in _list_sources(s)]
+            noindex, noarchive = privacy.consent_counts(s)
+            return [
+                SourceRow(
+                    src,
+                    posts.get(src.id, 0),
+                    comments.get(src.id, 0),
+                    noindex.get(src.id, 0),
+                    noarchive.get(src.id, 0),
+                )
+                for src in _list_sources(s)
+            ]
     finally:
         engine.dispose()
 

@@ -53,6 +53,10 @@ class Post:
     # pingbacks/trackbacks: shown in the comment list and the comment feeds (as WordPress does), never
     # reader comments (tests.expect.check_comments does not expect them)
     pings: list[Comment] = field(default_factory=list)
+    # consent signals of the post page (docs/privacy.md): the content of its <meta name="robots"> (None: the
+    # theme's default) and an X-Robots-Tag header (None: none)
+    robots: str | None = None
+    x_robots: str | None = None
 
     @property
     def text(self) -> str:
@@ -177,6 +181,8 @@ class P:
     pings: list[C] = field(
         default_factory=list
     )  # pingbacks (WordPress blogs): author = the linking page's title
+    robots: str | None = None  # the post page's <meta name="robots"> content (Yoast's per-post "noindex")
+    x_robots: str | None = None  # the post page's X-Robots-Tag header
 
 
 def build_blog(key: str, platform: str, title: str, tagline: str, posts: list[P], **extra) -> Blog:
@@ -218,6 +224,8 @@ def build_blog(key: str, platform: str, title: str, tagline: str, posts: list[P]
                 tags=list(data.tags),
                 comments=comments,
                 pings=pings,
+                robots=data.robots,
+                x_robots=data.x_robots,
             )
         )
     blog.sort_posts()

@@ -536,6 +536,53 @@ def wp_block() -> Blog:
             ],
             pings=[PING_BLOCK],
         ),
+        # Two pages with consent signals (docs/privacy.md). A post its author set to "noindex" in Yoast SEO:
+        # the page says <meta name="robots" content="noindex, follow" />; doclisten never stores it.
+        P(
+            "a-hard-week-not-for-search-engines",
+            "A hard week (not for search engines)",
+            ANA,
+            "2015-11-20 22:10",
+            [
+                "This one is for the people who already read this blog, not for anyone searching Zosia's name. I have turned off indexing for it on purpose.",
+                "She was in the PICU for two nights with DKA after a stomach bug. The Dexcom showed the climb before we understood what was happening, and I keep replaying the hours between the first vomiting and the call to the endo on-call line.",
+                "She is home now, eating crackers and complaining about the hospital Wi-Fi. I am writing this down so I remember the ketone strips live in the car too, now.",
+                "What I want to remember, mostly for myself: the blood ketone meter would have told us hours earlier than the urine strips did, and we owned one. It was in the bathroom drawer with a dead battery. The night nurse showed me how the insulin drip and the dextrose drip work together, which is the first time anyone explained to me that you can need sugar and insulin at the same time without it being a contradiction.",
+                "The endo called the next morning and said the thing every parent needs to hear after a night like that: this happens to careful families too. Then she gave me homework. New sick-day plan, written down, on the fridge. Check ketones every two hours whenever she vomits, whatever the glucose says. Call early. I am printing it twice, one for the fridge and one for the glove box.",
+            ],
+            ["DKA", "Dexcom"],
+            [
+                C(
+                    "Harriet Quill",
+                    "2015-11-21 07:45",
+                    "Sending love. Our son had DKA with the flu last winter; the sick-day rules card on our fridge came from that week.",
+                ),
+            ],
+            robots="noindex, follow",
+        ),
+        # A post served with "X-Robots-Tag: otherbot: noindex, doclisten: noarchive" (a server rule): another
+        # crawler is told not to index it, doclisten not to keep its text (metadata and keyword counts only).
+        P(
+            "school-nurse-meeting-notes",
+            "School nurse meeting notes",
+            ANA,
+            "2015-08-25 16:40",
+            [
+                "We met the new school nurse today to go over Zosia's 504 plan. She had never seen an Omnipod before and asked good questions about what to do if a Pod fails during recess.",
+                "We left her a glucagon kit, a spare Pod, and a laminated page about treating lows with fifteen grams and rechecking the Dexcom after fifteen minutes.",
+                "The plan itself is four pages, which sounds like a lot until you try to write down everything a seven-year-old with type 1 needs during a school day. Who can give insulin, and how the PDM works. What counts as a low, what counts as a high, and when to call me rather than the main office. Whether she may keep juice boxes in her desk (yes), whether she may check her glucose in class without asking (also yes, we fought for that one).",
+                "The nurse asked to keep the meeting notes on file, so I am posting my version here for the other parents at our school who asked me how the process went. Bring the endo's orders signed and dated, bring snacks you are happy to lose to the classroom, and ask who covers when the nurse is at the other campus on Thursdays. Nobody had an answer to that last question, so we have a second meeting next week.",
+            ],
+            ["school", "Omnipod", "glucagon"],
+            [
+                C(
+                    "Oren Vale",
+                    "2015-08-25 19:05",
+                    "Laminated pages are the best. Our nurse keeps ours taped inside the Dexcom receiver drawer.",
+                ),
+            ],
+            x_robots="otherbot: noindex, doclisten: noarchive",
+        ),
     ]
     return build_blog(
         "wp-block",

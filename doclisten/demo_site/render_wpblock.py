@@ -9,6 +9,13 @@ from .wordpress import WordPressBase, tag_slug
 _LAYOUT = "has-global-padding is-layout-constrained wp-block-group-is-layout-constrained"
 
 
+def robots_meta(post: Post | None) -> str:
+    """A post's own robots meta tag, as Yoast SEO prints it for a post set to "noindex" (Advanced tab)."""
+    if post is None or not post.robots:
+        return ""
+    return f'<meta name="robots" content="{esc(post.robots)}" />\n'
+
+
 class BlockWordPress(WordPressBase):
     feed_items = 10
     rest_enabled = False
@@ -30,7 +37,7 @@ class BlockWordPress(WordPressBase):
         return (
             '<!DOCTYPE html>\n<html lang="en-US">\n<head>\n<meta charset="UTF-8" />\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
-            f"<title>{title}</title>\n{self.feed_links(post)}"
+            f"<title>{title}</title>\n{robots_meta(post)}{self.feed_links(post)}"
             f"<link rel='stylesheet' id='wp-block-library-css' href='{self.url('wp-includes/css/dist/block-library/style.min.css?ver=6.5.2')}' media='all' />\n"
             f'<meta name="generator" content="{self.generator}" />\n{links}</head>\n'
             f'<body class="{body_class} wp-embed-responsive">\n<div class="wp-site-blocks">\n'

@@ -119,6 +119,7 @@ class DemoSite:
         self._servers: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
         self._renderers: dict[str, Renderer] = {}
         self._stamp = max(p.last_activity for b in self._content.values() for p in b.posts)
+        self._answers: dict[tuple[str, str], int] = {}  # (blog key, path) -> status (delete_post, fail_post)
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> DemoSite:
@@ -248,6 +249,32 @@ class DemoSite:
             post.updated = self._next_stamp()
             return post
 
+    def delete_post(self, blog_key: str, post_slug: str, status: int = 410) -> None:
+        """The author deleted the post: it leaves the feeds and sitemaps, its page answers ``status`` (410
+        Gone, as a redirection/410 plugin sends; 404 is what WordPress itself answers)."""
+        with self._lock:
+            path = urlsplit(self.post_url(blog_key, post_slug)).path
+            blog = self._content[blog_key]
+            blog.posts.remove(self._post(blog_key, post_slug))
+            if status != 404:
+                self._answers[(blog_key, path)] = status
+
+    def fail_post(self, blog_key: str, post_slug: str, status: int = 503) -> None:
+        """The post's page answers ``status`` (a soft failure: the server is overloaded) until restored."""
+        with self._lock:
+            self._answers[(blog_key, urlsplit(self.post_url(blog_key, post_slug)).path)] = status
+
+    def remove_comment(self, blog_key: str, post_slug: str, comment_id: int) -> None:
+        """The comment was deleted upstream: its replies move up to its parent (as wp_delete_comment does)."""
+        with self._lock:
+            post = self._post(blog_key, post_slug)
+            removed = next(c for c in post.comments if c.id == comment_id)
+            post.comments = [c for c in post.comments if c.id != comment_id]
+            for c in post.comments:
+                if c.parent_id == comment_id:
+                    c.parent_id = removed.parent_id
+            post.updated = self._next_stamp()
+
     # ------------------------------------------------------------------ serving
     def respond(
         self, blog_key: str, method: str, target: str, headers: dict[str, str]
@@ -255,8 +282,16 @@ class DemoSite:
         """Answer one request (also usable without sockets); records it in ``requests``."""
         parts = urlsplit(target)
         with self._lock:
-            res = self._renderers[blog_key].resolve(parts.path or "/", parse_query(parts.query))
-            status, out_headers, body = _finish(res, headers)
+            answer = self._answers.get((blog_key, parts.path or "/"))
+            if answer is not None:
+                status, out_headers, body = (
+                    answer,
+                    {"Content-Type": "text/html; charset=UTF-8"},
+                    b"<h1>Gone</h1>",
+                )
+            else:
+                res = self._renderers[blog_key].resolve(parts.path or "/", parse_query(parts.query))
+                status, out_headers, body = _finish(res, headers)
             self.requests.append(RequestRecord(blog_key, method, target, status, dict(headers)))
         return status, out_headers, body
 

@@ -106,7 +106,8 @@ class WordPressBase(Renderer):
             return None
         if is_feed:
             return feeds.wp_comments_rss(self, post, self.feed_generator)
-        return text_resource(self.post_html(post), last_modified=post.last_activity)
+        headers = {"X-Robots-Tag": post.x_robots} if post.x_robots else {}
+        return text_resource(self.post_html(post), last_modified=post.last_activity, headers=headers)
 
     def home(self, page: int) -> Resource | None:
         pages = max(1, -(-len(self.blog.posts) // self.per_page))

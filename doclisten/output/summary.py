@@ -104,7 +104,10 @@ def print_sources(rows: Sequence[Any]) -> None:
             str(row.comments),
             s.last_crawled_at.strftime("%Y-%m-%d %H:%M") if s.last_crawled_at else "never",
             "\n".join(
-                filter(None, [("[disabled] " if s.disabled else "") + (s.last_error or ""), closed(s)])
+                filter(
+                    None,
+                    [("[disabled] " if s.disabled else "") + (s.last_error or ""), closed(s), consent(row)],
+                )
             ),
         )
     console.print(table)
@@ -113,6 +116,16 @@ def print_sources(rows: Sequence[Any]) -> None:
 def connectors(platform: str, facts: Any) -> str:
     """The connectors that read a source: ``wordpress``, ``wordpress + disqus``, ``discourse`` …"""
     return " + ".join(connectors_of(platform, facts if isinstance(facts, dict) else None))
+
+
+def consent(row: Any) -> str:
+    """What the source's pages asked (robots meta / X-Robots-Tag): posts not stored, posts kept without text."""
+    notes = []
+    if getattr(row, "noindex", 0):
+        notes.append(f"{row.noindex} posts not stored (noindex)")
+    if getattr(row, "noarchive", 0):
+        notes.append(f"{row.noarchive} kept without text (noarchive)")
+    return "consent: " + ", ".join(notes) if notes else ""
 
 
 ENDPOINT_NAMES = {"rest": "REST API", "comments-feed": "site comment feed"}

@@ -34,7 +34,7 @@ def posts_query(f: Filters) -> Any:
             Post.content_text,
         )
         .join(Source, Source.id == Post.source_id)
-        .where(*f.window(Post.published_at), *f.source_clause(Post.source_id))
+        .where(*f.window(Post.published_at), *f.source_clause(Post.source_id), Post.deleted_at.is_(None))
         .order_by(Post.id)
     )  # fmt: skip
     if f.has_match_filter:
@@ -53,7 +53,10 @@ def comments_query(f: Filters) -> Any:
             Comment.author_url, Comment.published_at, Comment.language, Comment.sentiment, Comment.content_text,
         )
         .join(Post, Post.id == Comment.post_id)
-        .where(*f.window(Comment.published_at), *f.source_clause(Post.source_id))
+        .where(
+            *f.window(Comment.published_at), *f.source_clause(Post.source_id), Post.deleted_at.is_(None),
+            Comment.deleted_at.is_(None), Comment.erased_at.is_(None),
+        )
         .order_by(Comment.id)
     )  # fmt: skip
     if f.has_match_filter:
@@ -71,7 +74,10 @@ def mentions_query(f: Filters) -> Any:
         )
         .join(Post, Post.id == KeywordMatch.post_id)
         .outerjoin(Comment, Comment.id == KeywordMatch.comment_id)
-        .where(*f.window(when), *f.source_clause(Post.source_id), *f.match_clause())
+        .where(
+            *f.window(when), *f.source_clause(Post.source_id), *f.match_clause(), Post.deleted_at.is_(None),
+            Comment.deleted_at.is_(None),
+        )
         .order_by(KeywordMatch.id)
     )  # fmt: skip
 

@@ -51,6 +51,11 @@ def bucket(dialect: str, by: str, when: Any) -> Any:
     return func.to_char(func.date_trunc(by, func.timezone("UTC", when)), "YYYY-MM-DD")
 
 
+def live() -> list[Any]:
+    """Deleted posts and comments (deleted upstream, in their grace period) are left out (docs/privacy.md)."""
+    return [Post.deleted_at.is_(None), Comment.deleted_at.is_(None)]
+
+
 def _base(f: Filters, *columns: Any) -> Any:
     when = match_time()
     return (
@@ -58,7 +63,7 @@ def _base(f: Filters, *columns: Any) -> Any:
         .select_from(KeywordMatch)
         .join(Post, Post.id == KeywordMatch.post_id)
         .outerjoin(Comment, Comment.id == KeywordMatch.comment_id)
-        .where(*f.window(when), *f.source_clause(Post.source_id), *f.match_clause())
+        .where(*f.window(when), *f.source_clause(Post.source_id), *f.match_clause(), *live())
     )
 
 

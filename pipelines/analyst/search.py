@@ -44,13 +44,13 @@ POSTS_SQL = """
 SELECT 'post' AS kind, p.id AS post_id, NULL AS comment_id, p.published_at, s.title AS source, p.author,
        p.title, p.url, p.content_text
 FROM posts p JOIN sources s ON s.id = p.source_id {index}
-WHERE 1 = 1 {where}
+WHERE p.deleted_at IS NULL {where}
 ORDER BY p.published_at DESC, p.id DESC"""
 COMMENTS_SQL = """
 SELECT 'comment' AS kind, p.id AS post_id, c.id AS comment_id, c.published_at, s.title AS source, c.author,
        p.title, p.url, c.content_text
 FROM comments c JOIN posts p ON p.id = c.post_id JOIN sources s ON s.id = p.source_id {index}
-WHERE 1 = 1 {where}
+WHERE p.deleted_at IS NULL AND c.deleted_at IS NULL AND c.erased_at IS NULL {where}
 ORDER BY c.published_at DESC, c.id DESC"""
 
 

@@ -47,9 +47,14 @@ class Retagger:
 
     def retag_batch(self, session: Session, after_id: int, limit: int, progress: RetagProgress) -> int | None:
         """Retag up to ``limit`` posts with id > ``after_id``. Returns the last id, None when done."""
-        posts = post_rows.posts_after(session, after_id, limit)
-        if not posts:
+        found = post_rows.posts_after(session, after_id, limit)
+        if not found:
             return None
+        last = found[-1].id
+        # a post kept without text (its page said noarchive) keeps the matches counted when it was crawled
+        withheld = [p.id for p in found if getattr(p, "text_withheld", False)]
+        progress.matches += post_rows.count_matches(session, withheld)
+        posts = [p for p in found if p.id not in set(withheld)]
         ids = [p.id for p in posts]
         delete_matches_of_posts(session, ids)
         rows = []
@@ -61,10 +66,10 @@ class Retagger:
         insert_matches(session, rows)
         if self.text_facts:
             self._refresh_text_facts(session, posts, comments)
-        progress.posts += len(posts)
+        progress.posts += len(found)
         progress.comments += len(comments)
         progress.matches += len(rows)
-        return ids[-1]
+        return last
 
     def _refresh_text_facts(self, session: Session, posts: Sequence[Any], comments: Sequence[Any]) -> None:
         post_rows.set_text_facts(session, [self._text_facts(p.id, p.content_text) for p in posts])

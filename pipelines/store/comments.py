@@ -9,7 +9,7 @@ a constant number of statements whatever the number of comments.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -57,12 +57,14 @@ class StoredComments:
     new: int = 0
     written: dict[int, str] = field(default_factory=dict)
     annotate: list[int | None] = field(default_factory=list)
+    unseen: list[int] = field(default_factory=list)  # stored rows of the post this store did not see
 
 
 class _Merge:
     """Today's merge rules, applied to the post's rows in memory, comment by comment."""
 
-    def __init__(self, rows: Sequence[Any]):
+    def __init__(self, rows: Sequence[Any], keep_text: bool = True):
+        self.keep_text = keep_text
         self.rows: list[_Row] = []
         self.by_key: dict[str, _Row] = {}
         self.by_hash: dict[str, list[_Row]] = {}
@@ -97,19 +99,20 @@ class _Merge:
                 self.by_key[external_id] = row
 
     def add(self, comment: ExtractedComment, key: str, digest: str) -> _Row:
-        row = _Row(_values(comment, key, digest), dirty=True, text_written=True, seen=True)
+        row = _Row(_values(comment, key, digest, self.keep_text), dirty=True, text_written=True, seen=True)
         self._add(row)
         return row
 
     def merge(self, row: _Row, comment: ExtractedComment, digest: str) -> None:
         before = row.values["content_hash"]
-        merge_into(row, comment.text, digest, comment.via, _values(comment, row.key, digest))
+        values = _values(comment, row.key, digest, self.keep_text)
+        merge_into(row, values["content_text"], digest, comment.via, values)
         if row.values["content_hash"] != before:  # its text was replaced: found under the new hash
             self.by_hash[before].remove(row)
             self.by_hash.setdefault(row.values["content_hash"], []).append(row)
 
 
-def _values(comment: ExtractedComment, key: str, digest: str) -> dict[str, Any]:
+def _values(comment: ExtractedComment, key: str, digest: str, keep_text: bool = True) -> dict[str, Any]:
     return {
         "dedup_key": key,
         "external_id": comment.external_id,
@@ -117,14 +120,15 @@ def _values(comment: ExtractedComment, key: str, digest: str) -> dict[str, Any]:
         "author": comment.author,
         "author_url": comment.author_url,
         "published_at": comment.published_at,
-        "content_text": comment.text,
+        "content_text": comment.text if keep_text else "",  # noarchive: the hash only
         "content_hash": digest,
         "via": comment.via,
     }
 
 
 def merge_into(row: _Row, text: str, digest: str, via: str, values: dict[str, Any]) -> None:
-    """What a known row takes from another sighting of its comment."""
+    """What a known row takes from another sighting of its comment (``text`` empty: withheld, the hash
+    tells an edit)."""
     row.seen = True
     for column in FILLED_IN:
         if row.values[column] is None and values[column] is not None:
@@ -133,9 +137,8 @@ def merge_into(row: _Row, text: str, digest: str, via: str, values: dict[str, An
     if via == "rest" and values["parent_external_id"] is None and row.values["parent_external_id"]:
         row.values["parent_external_id"] = None  # REST is authoritative about threading
         row.dirty = True
-    if (
-        VIA_PRIORITY.get(via, 0) >= VIA_PRIORITY.get(row.values["via"], 0)
-        and row.values["content_text"] != text
+    if VIA_PRIORITY.get(via, 0) >= VIA_PRIORITY.get(row.values["via"], 0) and (
+        row.values["content_text"] != text if text else row.values["content_hash"] != digest
     ):
         row.values.update(content_text=text, content_hash=digest, via=via)
         row.dirty = row.text_written = True
@@ -145,12 +148,23 @@ def merge_into(row: _Row, text: str, digest: str, via: str, values: dict[str, An
 _ROWS = select(TABLE.c.id, *(TABLE.c[c] for c in COLUMNS)).where(TABLE.c.post_id == bindparam("post_id"))
 _ROWS_BY_KEY = _ROWS.where(TABLE.c.dedup_key.in_(bindparam("keys", expanding=True))).order_by(TABLE.c.id)
 _ROWS = _ROWS.order_by(TABLE.c.id)
-_SEEN_ALL = update(TABLE).where(TABLE.c.post_id == bindparam("of_post")).values(last_seen_at=bindparam("now"))
+# a row seen again is not deleted upstream (a partial fetch that missed it, a comment restored)
+_SEEN_ALL = (
+    update(TABLE)
+    .where(TABLE.c.post_id == bindparam("of_post"))
+    .values(last_seen_at=bindparam("now"), deleted_at=None)
+)
 _SEEN = _SEEN_ALL.where(TABLE.c.id.in_(bindparam("ids", expanding=True)))
 _UPDATE = (
     update(TABLE)
     .where(TABLE.c.id == bindparam("row_id"))
-    .values({c: bindparam(f"v_{c}") for c in (*COLUMNS, "last_seen_at")})
+    .values(
+        {
+            **{c: bindparam(f"v_{c}") for c in (*COLUMNS, "last_seen_at")},
+            "deleted_at": None,
+            "erased_at": None,
+        }
+    )
 )
 
 
@@ -194,13 +208,18 @@ def merge_comments(
     now: datetime,
     *,
     new_post: bool = False,
+    skip: Collection[int] = (),
+    keep_text: bool = True,
+    complete: bool = False,
 ) -> StoredComments:
     """Merge comments seen through HTML, feeds or REST into one row each (``new_post``: the post was
-    inserted in this transaction, so it has no rows yet to read)."""
-    merge = _Merge(() if new_post or not comments else _load(session, post_id))
+    inserted in this transaction, so it has no rows yet to read). ``skip``: indices of comments the
+    suppression list keeps out; ``keep_text`` False: the page said noarchive (hashes, no text);
+    ``complete``: ``comments`` are the whole thread, so ``unseen`` lists the stored rows it lacks."""
+    merge = _Merge(() if new_post or not (comments or complete) else _load(session, post_id), keep_text)
     loaded = len(merge.rows)
-    for comment in comments:
-        if not comment.text.strip():
+    for index, comment in enumerate(comments):
+        if not comment.text.strip() or index in skip:
             continue
         digest = text_hash(comment.text)
         key = merge.key_for(comment, digest)
@@ -220,6 +239,9 @@ def merge_comments(
         link_parents(session, post_id)
     result.written.update({r.id: r.values["content_text"] for r in merge.rows if r.text_written and r.id})
     result.annotate = _annotated_ids(merge, comments)
+    if skip:
+        result.annotate = [None if i in skip else row for i, row in enumerate(result.annotate)]
+    result.unseen = [r.id for r in known if not r.seen and r.id is not None]
     return result
 
 

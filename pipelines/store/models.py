@@ -115,6 +115,10 @@ class Post(Base):
     first_seen_at: Mapped[datetime] = mapped_column(TS)
     last_seen_at: Mapped[datetime] = mapped_column(TS)
     last_changed_at: Mapped[datetime] = mapped_column(TS)
+    # gone upstream (404/410): purged after DOCLISTEN_DELETION_GRACE_HOURS (docs/privacy.md)
+    deleted_at: Mapped[datetime | None] = mapped_column(TS, index=True)
+    # the page said noarchive: metadata and keyword counts only, no text
+    text_withheld: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Comment(Base):
@@ -138,6 +142,10 @@ class Comment(Base):
     via: Mapped[str] = mapped_column(String(32))  # where the stored text came from: rest | html | feed
     first_seen_at: Mapped[datetime] = mapped_column(TS)
     last_seen_at: Mapped[datetime] = mapped_column(TS)
+    # missing from a complete fetch of its thread: made a tombstone after the grace period
+    deleted_at: Mapped[datetime | None] = mapped_column(TS, index=True)
+    # a tombstone: text and identity removed (erased, purged), the row keeps its place in the thread
+    erased_at: Mapped[datetime | None] = mapped_column(TS)
 
 
 class KeywordMatch(Base):
@@ -284,3 +292,34 @@ class AlertDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_attempt_at: Mapped[datetime | None] = mapped_column(TS)
     sent_at: Mapped[datetime | None] = mapped_column(TS)
+class Erasure(Base):
+    """One erasure (``doclisten erase``) or purge (upstream deletions, retention): what kind of selector,
+    a hash of its value, why and how many rows went. Never the content nor the name."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(TS)
+    # author | author_url | pseudonym | post_url | source | deleted_upstream | retention
+    selector: Mapped[str] = mapped_column(String(32))
+    selector_hash: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    posts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    comments: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    matches: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sources: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    spooled: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class Suppression(Base):
+    """A keyed hash (:mod:`pipelines.store.privacy`) later crawls must not store again (``kind``: post,
+    comment, author, author_url, source), or a post URL its site asked not to index (``noindex``)."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (Index("ix_suppressions_source_kind", "source_id", "kind"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"))
+    erasure_id: Mapped[int | None] = mapped_column(ForeignKey("erasures.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(TS)

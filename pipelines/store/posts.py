@@ -17,11 +17,11 @@ from crawler.extract.dates import to_utc
 from crawler.items import PostItem
 from pipelines.store.db import insert_for
 from pipelines.store.keys import text_hash
-from pipelines.store.models import Post
+from pipelines.store.models import KeywordMatch, Post
 
 # filled in on a known post only when the item has a value (a page without them keeps the stored ones)
 POSTS: Table = Post.__table__  # type: ignore[assignment]
-_FIND = select(Post.id, Post.content_hash, Post.published_at, Post.updated_at).where(
+_FIND = select(Post.id, Post.content_hash, Post.published_at, Post.updated_at, Post.text_withheld).where(
     Post.url == bindparam("url")
 )
 _KEEP_WHEN_MISSING = ("guid", "external_id", "entry_hash", "author", "published_at", "updated_at")
@@ -38,9 +38,11 @@ class SavedPost:
     changes: dict[str, Any]
 
 
-def save_post(session: Session, item: PostItem, now: datetime) -> SavedPost:
-    """Find the post by canonical URL, or insert it (a new post is written complete)."""
+def save_post(session: Session, item: PostItem, now: datetime, withhold: bool = False) -> SavedPost:
+    """Find the post by canonical URL, or insert it (a new post is written complete). ``withhold``: the
+    page said noarchive, so its text is not kept (its hash is, to tell edits)."""
     digest = text_hash(item.title, item.content_text)
+    body = "" if withhold else item.content_text
     values = {
         "source_id": item.source_id,
         "url": item.url,
@@ -51,8 +53,9 @@ def save_post(session: Session, item: PostItem, now: datetime) -> SavedPost:
         "author": item.author,
         "published_at": item.published_at,
         "updated_at": item.updated_at,
-        "content_text": item.content_text,
+        "content_text": body,
         "content_hash": digest,
+        "text_withheld": withhold,
         "comment_count": 0,
         "first_seen_at": now,
         "last_seen_at": now,
@@ -65,7 +68,7 @@ def save_post(session: Session, item: PostItem, now: datetime) -> SavedPost:
         if new_id is not None:
             return SavedPost(new_id, "new", {})
         row = session.execute(_FIND, {"url": item.url}).one()  # another writer inserted it meanwhile
-    changes: dict[str, Any] = {"last_seen_at": now}
+    changes: dict[str, Any] = {"last_seen_at": now, "deleted_at": None}  # its page answered: not deleted
     for column in _KEEP_WHEN_MISSING:
         if values[column] is not None:
             changes[column] = values[column]
@@ -73,9 +76,13 @@ def save_post(session: Session, item: PostItem, now: datetime) -> SavedPost:
         if column in changes and coarser(changes[column], getattr(row, column)):
             del changes[column]
     status = "unchanged"
-    if row.content_hash != digest:
+    if row.content_hash != digest or bool(row.text_withheld) != withhold:
         changes.update(
-            title=item.title, content_text=item.content_text, content_hash=digest, last_changed_at=now
+            title=item.title,
+            content_text=body,
+            content_hash=digest,
+            text_withheld=withhold,
+            last_changed_at=now,
         )
         status = "updated"
     return SavedPost(row.id, status, changes)
@@ -113,20 +120,35 @@ def post_id_for_url(session: Session, url: str) -> int | None:
     return session.execute(select(Post.id).where(Post.url == url)).scalar()
 
 
+def post_state_for_url(session: Session, url: str) -> tuple[int | None, bool]:
+    """(id, text withheld?) of the post at ``url``; (None, False) when unknown."""
+    row = session.execute(select(Post.id, Post.text_withheld).where(Post.url == url)).one_or_none()
+    return (row.id, bool(row.text_withheld)) if row is not None else (None, False)
+
+
 def set_text_facts(session: Session, facts: Sequence[dict[str, Any]]) -> None:
     """Language and sentiment of several posts: ``{"id", "language", "sentiment"}`` each."""
     if facts:  # ORM bulk UPDATE by primary key
         session.execute(update(Post), list(facts))
 
 
+def count_matches(session: Session, post_ids: Sequence[int]) -> int:
+    """Keyword matches of these posts and their comments."""
+    if not post_ids:
+        return 0
+    return session.execute(
+        select(func.count(KeywordMatch.id)).where(KeywordMatch.post_id.in_(list(post_ids)))
+    ).scalar_one()
+
+
 def count_posts(session: Session) -> int:
     return session.execute(select(func.count(Post.id))).scalar_one()
 
 
-def posts_after(session: Session, after_id: int, limit: int) -> Sequence[Row[int, str | None, str]]:
-    """Up to ``limit`` posts with id > ``after_id``, by id: ``(id, title, content_text)`` rows."""
+def posts_after(session: Session, after_id: int, limit: int) -> Sequence[Row[int, str | None, str, bool]]:
+    """Up to ``limit`` posts with id > ``after_id``, by id: ``(id, title, content_text, text_withheld)`` rows."""
     return session.execute(
-        select(Post.id, Post.title, Post.content_text)
+        select(Post.id, Post.title, Post.content_text, Post.text_withheld)
         .where(Post.id > after_id)
         .order_by(Post.id)
         .limit(limit)

@@ -71,3 +71,28 @@ class Spool:
             taken.unlink()
             done += 1
         return done
+
+    def rewrite(self, change: Callable[[Any], Any]) -> int:
+        """Apply ``change`` to every spooled item (``doclisten erase``): it returns the item (changed in
+        place or not) or None to drop it. Returns how many items were dropped or changed."""
+        touched = 0
+        for path in self.pending():
+            try:
+                raw = path.read_bytes()
+            except FileNotFoundError:  # replayed meanwhile
+                continue
+            item = pickle.loads(raw)
+            kept = change(item)
+            if kept is None:
+                path.write_bytes(b"\0" * len(raw))  # the text is not left in the file's old blocks
+                path.unlink(missing_ok=True)
+                touched += 1
+                continue
+            again = pickle.dumps(kept)
+            if again != raw:
+                tmp = path.with_suffix(".tmp")
+                tmp.write_bytes(again)
+                path.write_bytes(b"\0" * len(raw))
+                tmp.replace(path)
+                touched += 1
+        return touched
