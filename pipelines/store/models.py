@@ -292,6 +292,8 @@ class AlertDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     last_attempt_at: Mapped[datetime | None] = mapped_column(TS)
     sent_at: Mapped[datetime | None] = mapped_column(TS)
+
+
 class Erasure(Base):
     """One erasure (``doclisten erase``) or purge (upstream deletions, retention): what kind of selector,
     a hash of its value, why and how many rows went. Never the content nor the name."""
