@@ -113,6 +113,7 @@ XDIST_GROUPS = {
         "test_export_sqlite.py",
         "test_keywords_e2e.py",
         "test_progress.py",
+        "test_privacy.py",
         "test_serve.py",
         "test_serve_browser.py",
     ],
