@@ -13,13 +13,13 @@ keyword = "Omnipod"             # one of: keyword (a keyword_matches.keyword), g
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from pipelines.alerts.errors import AlertRulesError
+from pipelines.tomlfile import read_toml_file
 
 SENSITIVITY = {"low": 0.001, "medium": 0.01, "high": 0.05}
 DEFAULTS: dict[str, Any] = {"window": "1d", "baseline": "28d", "sensitivity": "medium", "min_count": 5}
@@ -122,14 +122,5 @@ def parse_alert_rules(data: dict[str, Any], where: str) -> list[AlertRule]:
 
 def load_alert_rules(path: str | Path) -> list[AlertRule]:
     file = Path(path).expanduser()
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AlertRulesError(f"alerts file not found: {file} (see DOCLISTEN_ALERTS_FILE)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AlertRulesError(f"cannot read alerts file {file}: {exc}") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise AlertRulesError(f"{file}: not valid TOML: {exc}") from None
+    data = read_toml_file(file, "alerts file", "DOCLISTEN_ALERTS_FILE", AlertRulesError)
     return parse_alert_rules(data, str(file))

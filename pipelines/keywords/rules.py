@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 from pipelines.keywords.errors import QueryError, RulesError
 from pipelines.keywords.parse import parse_query
 from pipelines.keywords.query import Group, Node, Restrict, Term, term_forms
+from pipelines.tomlfile import read_toml_file, read_toml_text
 
 logger = logging.getLogger(__name__)
 
@@ -114,16 +114,9 @@ def _parse_rule(group: str, entry: dict[str, Any], where: str) -> Rule:
         raise RulesError(f"{where}: {exc}") from None
 
 
-def _read_toml(text: str, where: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{where}: not valid TOML: {exc}") from None
-
-
 def bundled_rules() -> RuleSet:
     text = resources.files("pipelines.keywords").joinpath(BUNDLED).read_text(encoding="utf-8")
-    return RuleSet(parse_rules(_read_toml(text, BUNDLED_LABEL), BUNDLED_LABEL), BUNDLED_LABEL)
+    return RuleSet(parse_rules(read_toml_text(text, BUNDLED_LABEL, RulesError), BUNDLED_LABEL), BUNDLED_LABEL)
 
 
 def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
@@ -131,13 +124,7 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
     if not path:
         return bundled_rules()
     file = Path(path).expanduser()
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RulesError(f"keywords file not found: {file} (see {ENV_KEYWORDS_FILE})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulesError(f"cannot read keywords file {file}: {exc}") from None
-    data = _read_toml(text, str(file))
+    data = read_toml_file(file, "keywords file", ENV_KEYWORDS_FILE, RulesError)
     include = data.get("include_default", False)
     if not isinstance(include, bool):
         raise RulesError(f"{file}: 'include_default' must be true or false")
