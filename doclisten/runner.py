@@ -196,13 +196,9 @@ class Session:
 
     def periodic_purge(self, every: float = PURGE_EVERY_SECONDS) -> Any:
         """Purge now and every ``every`` seconds, in a thread (the reactor keeps crawling)."""
-        from twisted.internet import task, threads
+        from scheduler.service import periodic
 
-        loop = task.LoopingCall(lambda: threads.deferToThread(self.purge_once))
-        loop.start(every, now=True).addErrback(
-            lambda f: logger.error("purge stopped: %s", f.getErrorMessage())
-        )
-        return loop
+        return periodic(self.purge_once, every, "purge", now=True, in_thread=True)
 
     def purge_once(self) -> None:
         """One purge; a failure (the database busy) is logged and the next round tries again."""

@@ -21,28 +21,33 @@ from scheduler.reconciler import reconcile_round
 logger = logging.getLogger(__name__)
 
 
+def periodic(
+    work: Callable[[], Any], every: float, what: str, *, now: bool, in_thread: bool = False
+) -> task.LoopingCall:
+    """Inside a reactor: ``work`` every ``every`` seconds (first at once when ``now``), in a thread when
+    ``in_thread`` (the reactor keeps crawling); the loop ending on an error is logged as "WHAT stopped"."""
+    if in_thread:
+        from twisted.internet.threads import deferToThread
+
+        loop = task.LoopingCall(deferToThread, work)
+    else:
+        loop = task.LoopingCall(work)
+    loop.start(every, now=now).addErrback(lambda f: logger.error("%s stopped: %s", what, f.getErrorMessage()))
+    return loop
+
+
 def periodic_reconcile(queue: DueQueue, sessions: Any, every: float) -> task.LoopingCall:
     """Inside a reactor (``doclisten run``): reconcile now and every ``every`` seconds."""
-    loop = task.LoopingCall(reconcile_round, queue, sessions)
-    loop.start(every, now=True).addErrback(
-        lambda f: logger.error("reconciler stopped: %s", f.getErrorMessage())
-    )
-    return loop
+    return periodic(lambda: reconcile_round(queue, sessions), every, "reconciler", now=True)
 
 
 def periodic_alerts(settings: Any, engine: Any, every: float) -> task.LoopingCall | None:
     """Inside a reactor (``doclisten run``): an alert check after each reconcile round (``every`` seconds),
     when one is due, in a thread (it reads the database and delivers); None without alert rules."""
-    from twisted.internet.threads import deferToThread
-
     checker = AlertChecker.from_settings(settings, engine)
     if checker is None:
         return None
-    loop = task.LoopingCall(lambda: deferToThread(checker.round))
-    loop.start(every, now=False).addErrback(
-        lambda f: logger.error("alert checks stopped: %s", f.getErrorMessage())
-    )
-    return loop
+    return periodic(checker.round, every, "alert checks", now=False, in_thread=True)
 
 
 def run_scheduler(
