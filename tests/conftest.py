@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -324,6 +324,26 @@ def run_cli(
             f"doclisten {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
         )
     return proc
+
+
+def launch(
+    *args: str, env: Mapping[str, str], out: Path, err: Path | None = None
+) -> forked_cli.Started | subprocess.Popen[bytes]:
+    """Start ``doclisten ARGS`` in a process of its own for a test to watch, signal or kill: stdout to the
+    file ``out``, stderr to ``err`` (else to ``out`` too), exactly ``env`` as the environment. A forked
+    child of the pre-imported interpreter (``tests/forked_cli.py``), or with
+    DOCLISTEN_TEST_FRESH_INTERPRETERS=1 a fresh ``python -m doclisten.cli.main``; either way what the test
+    holds has ``pid``, ``poll``, ``wait``, ``send_signal``, ``kill`` and ``returncode``."""
+    if not FRESH_INTERPRETERS:
+        return forked_cli.start(args, env, ROOT, PROG, out, err)
+    with open(out, "wb") as stdout, open(err or os.devnull, "wb") as stderr:
+        return subprocess.Popen(
+            [sys.executable, "-m", "doclisten.cli.main", *args],
+            cwd=ROOT,
+            env=dict(env),
+            stdout=stdout,
+            stderr=stderr if err else subprocess.STDOUT,
+        )
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -50,12 +51,16 @@ def _context() -> Any:
 
 
 def _command(args: Sequence[str], env: Mapping[str, str], cwd: str, out: str, err: str, prog: str) -> None:
-    """The child: become the process ``python -m doclisten.cli.main ARGS`` would be, run it, exit."""
+    """The child: become the process ``python -m doclisten.cli.main ARGS`` would be, run it, exit. Its
+    stdout and stderr go to the files ``out`` and ``err`` (made by the parent; the same path: one file)."""
     os.environ.clear()
     os.environ.update(env)
     os.chdir(cwd)
     for fd, path in ((1, out), (2, err)):
-        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        if fd == 2 and err == out:
+            os.dup2(1, 2)
+            continue
+        target = os.open(path, os.O_WRONLY | os.O_APPEND)
         os.dup2(target, fd)
         os.close(target)
     sys.argv = [prog, *args]
@@ -88,19 +93,61 @@ def run(
     """Like ``subprocess.run([python, -m, doclisten.cli.main, *args], capture_output=True, text=True)``."""
     with tempfile.TemporaryDirectory(prefix="doclisten-cli-") as folder:
         out, err = Path(folder) / "stdout", Path(folder) / "stderr"
-        process = _context().Process(
-            target=_command, args=(list(args), dict(env), str(cwd), str(out), str(err), prog)
-        )
-        process.start()
-        process.join(timeout)
-        if process.is_alive():
+        process = start(args, env, cwd, prog, out, err)
+        try:
+            code = process.wait(timeout)
+        except subprocess.TimeoutExpired:
             process.kill()
-            process.join()
-            raise subprocess.TimeoutExpired([prog, *args], timeout, out.read_text(), err.read_text())
-        code = process.exitcode
-        process.close()
+            process.wait()
+            raise subprocess.TimeoutExpired(
+                [prog, *args], timeout, out.read_text(), err.read_text()
+            ) from None
+        return subprocess.CompletedProcess([prog, *args], code, out.read_text(), err.read_text())
 
-        def read(path: Path) -> str:
-            return path.read_text() if path.exists() else ""
 
-        return subprocess.CompletedProcess([prog, *args], code, read(out), read(err))
+class Started:
+    """A command started with ``start``: what a test uses of ``subprocess.Popen`` (pid, poll, wait,
+    send_signal, kill, returncode; a negative code is the signal that ended it)."""
+
+    def __init__(self, process: Any, args: list[str]):
+        self.process, self.args = process, args
+
+    @property
+    def pid(self) -> int:
+        return int(self.process.pid)
+
+    @property
+    def returncode(self) -> int | None:
+        return self.poll()
+
+    def poll(self) -> int | None:
+        code = self.process.exitcode
+        return None if code is None else int(code)
+
+    def wait(self, timeout: float | None = None) -> int:
+        self.process.join(timeout)
+        code = self.poll()
+        if code is None:
+            raise subprocess.TimeoutExpired(self.args, timeout or 0)
+        return code
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def start(
+    args: Sequence[str], env: Mapping[str, str], cwd: Path, prog: str, out: Path, err: Path | None = None
+) -> Started:
+    """Like ``subprocess.Popen([python, -m, doclisten.cli.main, *args], stdout=out, stderr=err)``, with the
+    files ``out`` and ``err`` (emptied first; no ``err``: stderr goes to ``out`` too)."""
+    for path in {out, err or out}:
+        path.write_bytes(b"")
+    process = _context().Process(
+        target=_command, args=(list(args), dict(env), str(cwd), str(out), str(err or out), prog)
+    )
+    process.start()
+    return Started(process, [prog, *args])

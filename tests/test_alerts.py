@@ -21,7 +21,7 @@ from pipelines.alerts.spikes import judge
 from pipelines.store.db import open_database
 from pipelines.store.models import Alert, AlertDelivery, AlertState, Comment, Post
 from tests.alert_data import Received, burst_posts, inject, smtp_server, webhook
-from tests.conftest import SampleCrawl, run_cli
+from tests.conftest import SampleCrawl, launch, run_cli
 
 AT = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)  # the day after the sample site's newest post
 RULES = """
@@ -376,25 +376,20 @@ def test_doclisten_run_checks_alerts_in_its_reactor(sqlite_url: str, tmp_path: P
     one alert for a burst of the last hours; SIGTERM still stops it cleanly."""
     import os
     import signal
-    import subprocess
-    import sys
 
-    from tests.conftest import ROOT, migrated
+    from tests.conftest import migrated
 
     migrated(sqlite_url)
     inject(sqlite_url, burst_posts(datetime.now(UTC)))
     received = Received()
     log_path = tmp_path / "run.log"
-    with webhook(received) as hook, open(log_path, "w") as log:
+    with webhook(received) as hook:
         env = dict(
             os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_ALERTS_FILE=str(rules_file(tmp_path, BURST_RULES)),
             DOCLISTEN_ALERTS_WEBHOOK_URL=hook, DOCLISTEN_ALERTS_CHECK_SECONDS="0", DOCLISTEN_ALERTS_RETRY_SECONDS="0",
         )  # fmt: skip
         env.pop("DOCLISTEN_REDIS_URL", None)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "doclisten.cli.main", "run", "--processes", "1", "--every", "0.2"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        proc = launch("run", "--processes", "1", "--every", "0.2", env=env, out=log_path)
         try:
             assert received.got.wait(120), log_path.read_text()
             engine = open_database(sqlite_url)

@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from sqlalchemy import Engine, create_engine, func, select
 
 from doclisten.processes import auto_processes, site_of, sites_of, split
 from pipelines.store.models import Comment, Crawl, Post, Source, SourceCrawl
-from tests.conftest import FAST, ROOT, SampleCrawl, run_cli
+from tests.conftest import FAST, SampleCrawl, launch, run_cli
 from tests.expect import check_comments, check_posts, stored_posts
 from tests.faults import FaultSite, hanging_feeds
 from tests.test_recurring import wait_for
@@ -147,21 +146,14 @@ def test_two_crawls_started_at_once_on_a_fresh_sqlite_file(sample_site, tmp_path
     env.pop("DOCLISTEN_REDIS_URL", None)
 
     def at_once(*commands: list[str]) -> list[subprocess.CompletedProcess[str]]:
+        logs = [(tmp_path / f"{i}.out", tmp_path / f"{i}.err") for i in range(len(commands))]
         procs = [
-            subprocess.Popen(
-                [sys.executable, "-m", "doclisten.cli.main", *args],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for args in commands
+            launch(*args, env=env, out=out, err=err) for args, (out, err) in zip(commands, logs, strict=True)
         ]
         done = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=600)
-            done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+        for args, proc, (out, err) in zip(commands, procs, logs, strict=True):
+            code = proc.wait(timeout=600)
+            done.append(subprocess.CompletedProcess(args, code, out.read_text(), err.read_text()))
         return done
 
     # the file does not exist yet: both create and migrate it at once
@@ -196,14 +188,7 @@ def test_ctrl_c_stops_every_process_and_says_so_once(hanging_site, sqlite_url: s
     hold.set()
     env = dict(os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
     log = tmp_path / "crawl.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "doclisten.cli.main", "crawl", *FAST, "--processes", "2"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    proc = launch("crawl", *FAST, "--processes", "2", env=env, out=log)
     engine = create_engine(sqlite_url)
     try:
         feeds = lambda: {key for key, path, _ in site.requests if path == "/feed/"}  # noqa: E731
@@ -244,14 +229,7 @@ def test_run_over_two_processes_keeps_the_site_current_and_stops_cleanly(
     env.pop("DOCLISTEN_REDIS_URL", None)
     log = tmp_path / "run.log"
     args = ["run", "--processes", "2", "--poll", "0.3", "--min-interval", "600", *FAST]
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "doclisten.cli.main", *args],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    proc = launch(*args, env=env, out=log)
     engine = create_engine(db_url)
     expected = sum(len(stored_posts(blog)) for blog in sample_site.blogs.values())  # (noindex: never)
     try:

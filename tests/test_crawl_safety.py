@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
@@ -13,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from pipelines.store.models import FetchError, Post, Source
-from tests.conftest import FAST, ROOT, run_cli
+from tests.conftest import FAST, launch, run_cli
 from tests.expect import check_comments, check_posts
 from tests.local_server import LocalHandler, serving
 from tests.test_recurring import wait_for
@@ -51,18 +50,12 @@ def test_ssrf_guard_records_error_during_crawl(demo_site, sqlite_url) -> None:  
     assert "errors" in result.stdout
 
 
-def test_kill_9_mid_crawl_then_rerun_loses_and_duplicates_nothing(demo_site, sqlite_url) -> None:  # type: ignore[no-untyped-def]
+def test_kill_9_mid_crawl_then_rerun_loses_and_duplicates_nothing(demo_site, sqlite_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     homes = [b.homepage for b in demo_site.blogs.values()]
     run_cli("sources", "add", *homes, *FAST, db=sqlite_url)
     env = dict(os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
     slow = ["--delay", "0.05", "--concurrency", "1"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "doclisten.cli.main", "crawl", *slow],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = launch("crawl", *slow, env=env, out=tmp_path / "crawl.log")
     engine = create_engine(sqlite_url)
 
     def stored() -> int:

@@ -6,12 +6,10 @@ import contextlib
 import os
 import socket
 import struct
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
-from typing import IO, Any
+from typing import Any
 
 import pytest
 from scrapy.utils.test import get_crawler
@@ -28,7 +26,7 @@ from pipelines.store.db import utcnow
 from pipelines.store.models import Post, Source, SourceCrawl, UrlValidator
 from pipelines.store.sources import add_source
 from pipelines.store.spool import Spool
-from tests.conftest import FAST, ROOT, run_cli
+from tests.conftest import FAST, launch, run_cli
 from tests.expect import check_comments, check_posts
 from tests.test_recurring import wait_for
 
@@ -125,58 +123,31 @@ class TcpProxy:
                     s.shutdown(socket.SHUT_RDWR)
 
 
-class Output:
-    """A child process's output stream, read in a thread so the test can watch it while the child runs."""
-
-    def __init__(self, stream: IO[str] | None):
-        assert stream is not None
-        self.stream = stream
-        self.lines: list[str] = []
-        self.thread = threading.Thread(target=self._read, daemon=True)
-        self.thread.start()
-
-    def _read(self) -> None:
-        for line in self.stream:
-            self.lines.append(line)
-
-    def text(self) -> str:
-        return "".join(self.lines)
-
-    def close(self) -> None:
-        """After the child ended: the rest of its output, then the pipe closed."""
-        self.thread.join(timeout=30)
-        self.stream.close()
-
-
 def stored_posts(engine: Engine) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count(Post.id))).scalar() or 0
 
 
 @pytest.mark.slow
-def test_postgres_restart_mid_crawl_loses_nothing(demo_site, pg_url) -> None:  # type: ignore[no-untyped-def]
+def test_postgres_restart_mid_crawl_loses_nothing(demo_site, pg_url, tmp_path) -> None:  # type: ignore[no-untyped-def]
     url = make_url(pg_url)
     proxy = TcpProxy(url.port or 5432)
     via_proxy = url.set(port=proxy.port).render_as_string(hide_password=False)
     direct = create_engine(pg_url)
-    crawl = err = None
+    crawl = None
+    stderr = tmp_path / "stderr"
+    err = lambda: stderr.read_text() if stderr.exists() else ""  # noqa: E731
     try:
         run_cli("sources", "add", *[b.homepage for b in demo_site.blogs.values()], *FAST, db=via_proxy)
         proxy.cut_on(b"INSERT INTO posts", times=3)  # the server "restarts" as the third post is written
         env = dict(os.environ, DOCLISTEN_DATABASE_URL=via_proxy, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
-        crawl = subprocess.Popen(
-            [sys.executable, "-m", "doclisten.cli.main", "crawl", "--delay", "0.05", "--concurrency", "1"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
+        crawl = launch(
+            "crawl", "--delay", "0.05", "--concurrency", "1", env=env, out=tmp_path / "stdout", err=stderr
         )
-        err = Output(crawl.stderr)
 
         def running(check: Callable[[], bool]) -> Callable[[], bool]:
             def still() -> bool:
-                assert crawl.poll() is None, f"the crawl ended first ({crawl.returncode}):\n{err.text()}"
+                assert crawl.poll() is None, f"the crawl ended first ({crawl.returncode}):\n{err()}"
                 return check()
 
             return still
@@ -184,22 +155,19 @@ def test_postgres_restart_mid_crawl_loses_nothing(demo_site, pg_url) -> None:  #
         wait_for(running(lambda: not proxy.up), 120, "the crawl to write its third post")
         stored = stored_posts(direct)
         # the server stays down until the crawl has tried to reconnect, failed, and said so
-        noticed = running(lambda: proxy.dropped >= 1 and "database unavailable" in err.text())
+        noticed = running(lambda: proxy.dropped >= 1 and "database unavailable" in err())
         wait_for(noticed, 120, "the crawl to notice the outage")
         assert stored_posts(direct) == stored  # nothing got through to the server while it was "down"
         proxy.restore()
-        assert crawl.wait(timeout=300) == 0, err.text()
-        err.close()
-        assert "database unavailable" in err.text()  # it noticed, waited and retried
-        assert "Traceback" not in err.text(), err.text()
+        assert crawl.wait(timeout=300) == 0, err()
+        assert "database unavailable" in err()  # it noticed, waited and retried
+        assert "Traceback" not in err(), err()
         check_posts(direct, demo_site)
         check_comments(direct, demo_site)
     finally:
         if crawl is not None and crawl.poll() is None:
             crawl.kill()
             crawl.wait()
-        if err is not None:
-            err.close()
         proxy.close()
         direct.dispose()
 

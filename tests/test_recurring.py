@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,7 +18,8 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from pipelines.store.models import Post, Source
-from tests.conftest import FAST, ROOT, run_cli
+from tests import forked_cli
+from tests.conftest import FAST, launch, run_cli
 from tests.expect import AssertionErrorsOnly, check_comments, check_posts
 
 pytestmark = pytest.mark.slow
@@ -89,22 +89,15 @@ class Procs:
         yield p
         p.stop_all()
 
-    def start(self, name: str, *args: str) -> subprocess.Popen:
-        log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 (closed with the process)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "doclisten.cli.main", *args],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        self.procs[name] = (proc, log)
+    def start(self, name: str, *args: str) -> forked_cli.Started | subprocess.Popen[bytes]:
+        proc = launch(*args, env=self.env, out=self.logs / f"{name}.log")
+        self.procs[name] = proc
         return proc
 
     def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 120) -> int:
         """Send ``sig`` and wait for the exit. SIGINT/SIGTERM wait for the process to say it is
         ready (its handlers are in): before that, Python's default handler would kill it (-15)."""
-        proc, log = self.procs[name]
+        proc = self.procs[name]
         if sig != signal.SIGKILL:
             wait_for(
                 lambda: READY in self.log(name) or proc.poll() is not None, timeout, f"{name} to be ready"
@@ -117,7 +110,6 @@ class Procs:
         except subprocess.TimeoutExpired:
             proc.kill()
             code = proc.wait()
-        log.close()
         return code
 
     def log(self, name: str) -> str:

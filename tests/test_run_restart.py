@@ -22,7 +22,7 @@ from sqlalchemy import Engine, func, select
 from pipelines.store.db import open_database
 from pipelines.store.models import Post, Source
 from scheduler.sql_queue import SqlDueQueue
-from tests.conftest import FAST, ROOT, run_cli
+from tests.conftest import FAST, ROOT, launch, run_cli
 from tests.faults import FaultSite, hanging_feeds
 from tests.test_queue_sql import T0, insert_sources
 from tests.test_recurring import SAFETY, wait_for
@@ -125,14 +125,8 @@ class Run:
     def __init__(self, db: str, log: Path, args: tuple[str, ...] = ("run", *RUN)):
         env = dict(os.environ, DOCLISTEN_DATABASE_URL=db, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
         env.pop("DOCLISTEN_REDIS_URL", None)
-        self.log, self.out = log, open(log, "w")  # noqa: SIM115 (closed in stop)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "doclisten.cli.main", *args],
-            cwd=ROOT,
-            env=env,
-            stdout=self.out,
-            stderr=subprocess.STDOUT,
-        )
+        self.log = log
+        self.proc = launch(*args, env=env, out=log)
 
     def output(self) -> str:
         return self.log.read_text()
@@ -145,8 +139,6 @@ class Run:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             return self.proc.wait()
-        finally:
-            self.out.close()
 
 
 def leased(engine: Engine) -> int:
@@ -194,7 +186,11 @@ def test_first_ctrl_c_says_what_it_finishes_second_aborts(site, sqlite_url, tmp_
     engine = open_database(sqlite_url)
     run = Run(sqlite_url, tmp_path / "run.log")
     try:
-        wait_for(lambda: leased(engine) == 2, 60, "the run to claim both sources")
+        # both feeds asked for: the crawl holds both sources (a lease alone is written before the crawl
+        # takes the source on: a signal in between finds nothing to finish)
+        feeds = lambda: {key for key, path, _ in fault_site.requests if path == "/feed/"}  # noqa: E731
+        wait_for(lambda: feeds() == {"ann", "ben"}, 60, "the run to crawl both sources")
+        assert leased(engine) == 2
         run.proc.send_signal(signal.SIGINT)
         wait_for(lambda: STOPPING in run.output(), 20, f"{STOPPING!r} in the output")
         assert run.proc.poll() is None  # the feeds still hang: it is finishing them
