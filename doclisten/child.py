@@ -1,8 +1,10 @@
-"""``python -m doclisten.child``: one process of ``doclisten crawl/run --processes N`` (internal).
+"""One process of ``doclisten crawl/run --processes N`` (internal): forked from the parent
+(``doclisten.processes``), or ``python -m doclisten.child`` where the parent cannot fork.
 
-Reads what to run (``doclisten.processes.child_spec``) as one JSON line on stdin, runs it in-process
-(``doclisten.runner``) and reports to the parent on the pipe it was given (JSON lines). When its stdin
-ends, the parent is gone (kill -9 included) and the child kills itself the same way.
+Runs what it is given (``doclisten.processes.child_spec``; a fresh interpreter reads it as one JSON line
+on stdin) in-process (``doclisten.runner``) and reports to the parent on the pipe it was given (JSON
+lines). When its stdin ends, the parent is gone (kill -9 included) and the child kills itself the same
+way.
 """
 
 from __future__ import annotations
@@ -76,8 +78,10 @@ def run_child(spec: dict[str, Any], report: Reporter) -> None:
         raise ValueError(f"unknown role {spec['role']!r}")
 
 
-def main() -> int:
-    spec = json.loads(sys.stdin.buffer.readline())
+def main(spec: dict[str, Any] | None = None) -> int:
+    """Run the spec given (a child forked by the parent) or read from stdin (a fresh interpreter)."""
+    if spec is None:
+        spec = json.loads(sys.stdin.buffer.readline())
     threading.Thread(target=_die_with_parent, daemon=True).start()
     report = Reporter(os.fdopen(spec["report_fd"], "wb"))
     try:

@@ -2,8 +2,9 @@
 
 The crawl is CPU-bound in doclisten's own code (extraction, feedparser, language and sentiment,
 MinHash, storage), and one Scrapy process uses one core. So a command runs N copies of the same
-in-process crawl (``doclisten.runner``), each in a fresh interpreter started with
-``python -m doclisten.child`` (never a fork: a Twisted reactor must not be forked once installed):
+in-process crawl (``doclisten.runner``), each in a child forked from this process once it has imported
+what they run (``doclisten.runner.preload``), before any reactor is installed or any thread started
+(``can_fork``); where that cannot be, in a fresh interpreter (``python -m doclisten.child``):
 
 - ``crawl``: the parent starts the one ``crawls`` row and splits the sources by site (a site's sources
   stay in one process, so its robots.txt, politeness and connection pool stay in one place), each
@@ -18,16 +19,20 @@ process group: a Ctrl-C on the terminal reaches the parent only, which forwards 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
+import logging
 import os
 import queue
 import signal
 import subprocess
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, BinaryIO, NoReturn
 from urllib.parse import urlsplit
 
 from doclisten.config import Config
@@ -84,10 +89,83 @@ def child_spec(role: str, config: Config, overrides: dict[str, Any], **extra: An
     return {"role": role, "config": asdict(config), "overrides": overrides, **extra}
 
 
+class Forked:
+    """A child forked from this process: what the supervisor uses of ``subprocess.Popen``."""
+
+    def __init__(self, pid: int, stdin: BinaryIO):
+        self.pid, self.stdin = pid, stdin
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def can_fork() -> bool:
+    """Whether a child forked from this process starts as a fresh interpreter would: no Twisted reactor
+    installed (a forked one would share its epoll set with the parent's) and no other thread (a fork
+    copies only the calling thread, and a lock another thread held stays locked). Not on macOS, whose
+    system libraries may run threads of their own (CPython's multiprocessing does not fork there either)."""
+    return (
+        hasattr(os, "fork")
+        and sys.platform != "darwin"
+        and threading.active_count() == 1
+        and "twisted.internet.reactor" not in sys.modules
+    )
+
+
+def _forked_child(spec: dict[str, Any], stdin: int, report_fd: int) -> NoReturn:
+    """In a child just forked: become what ``python -m doclisten.child`` is (its own process group, the
+    default signal handlers and logging, no file descriptor but stdio and the report pipe), run the
+    spec, exit with its status."""
+    code = 1
+    try:
+        os.setpgid(0, 0)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        gc.freeze()  # the parent's objects stay the parent's: none is collected (and closes its fds) here
+        os.dup2(stdin, 0)
+        os.closerange(3, report_fd)
+        os.closerange(report_fd + 1, os.sysconf("SC_OPEN_MAX"))
+        logging.root.handlers.clear()
+        logging.root.setLevel(logging.WARNING)
+        from doclisten import child
+
+        code = child.main(spec)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except KeyboardInterrupt:  # as an interpreter ends on an uncaught one: killed by SIGINT
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
 @dataclass
 class Child:
     spec: dict[str, Any]
-    proc: subprocess.Popen[bytes] | None = None
+    proc: subprocess.Popen[bytes] | Forked | None = None
     ready: bool = False
     closed: bool = False  # its report pipe reached EOF
     signals: list[int] = field(default_factory=list)  # forwarded
@@ -109,7 +187,10 @@ class Supervisor:
         on_stop: StopLine,
         on_ready: Callable[[], None] | None = None,
         on_progress: Callable[[dict[str, int]], None] | None = None,
+        fork: bool | None = None,
     ):
+        """``fork``: children forked from this process (None: when ``can_fork``), else fresh interpreters."""
+        self.fork = fork
         self.children = [Child(dict(spec)) for spec in specs]
         self.on_stop, self.on_ready, self.on_progress = on_stop, on_ready, on_progress
         self.inbox: queue.Queue[tuple[int, dict[str, Any] | None]] = queue.Queue()
@@ -125,13 +206,21 @@ class Supervisor:
         handler = lambda signum, _frame: self.received.append(signum)  # noqa: E731
         previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:  # the handlers are in before any child exists: no signal of the start-up is missed
-            for index, child in enumerate(self.children):
-                self._spawn(index, child)
+            fork = can_fork() if self.fork is None else self.fork
+            if fork and self.children:
+                from doclisten.runner import build_settings, preload
+
+                first = self.children[0].spec
+                preload(build_settings(Config(**first["config"]), first["overrides"]))  # once, for them all
+                fork = can_fork()
+            reports = [self._spawn(child, fork) for child in self.children]  # no thread yet: see can_fork
+            for index, report in enumerate(reports):
+                threading.Thread(target=self._read, args=(index, report), daemon=True).start()
             while not all(child.done for child in self.children):
                 self._step(timeout=0.2)
             while not self.inbox.empty():
                 self._step(timeout=0)
-            return [child.proc.returncode for child in self.children if child.proc is not None]
+            return [child.proc.wait() for child in self.children if child.proc is not None]
         finally:
             for child in self.children:
                 if child.proc is None:
@@ -151,21 +240,40 @@ class Supervisor:
                 out[name] = out.get(name, 0) + value
         return out
 
-    def _spawn(self, index: int, child: Child) -> None:
+    def _spawn(self, child: Child, fork: bool) -> int:
+        """Start ``child``; returns the read end of its report pipe. Its stdin stays open: its end tells the
+        child the parent is gone."""
         read, write = os.pipe()
+        spec = {**child.spec, "report_fd": write}
         try:
-            child.proc = subprocess.Popen(
-                [sys.executable, "-m", "doclisten.child"],
-                stdin=subprocess.PIPE,
-                pass_fds=(write,),
-                process_group=0,  # not in the terminal's foreground group: Ctrl-C reaches the parent only
-            )
+            if fork:
+                child.proc = self._fork(spec, write)
+            else:
+                child.proc = subprocess.Popen(
+                    [sys.executable, "-m", "doclisten.child"],
+                    stdin=subprocess.PIPE,
+                    pass_fds=(write,),
+                    process_group=0,  # not in the terminal's foreground group: Ctrl-C reaches the parent only
+                )
+                assert child.proc.stdin is not None
+                child.proc.stdin.write(json.dumps(spec).encode() + b"\n")
+                child.proc.stdin.flush()
         finally:
             os.close(write)
-        assert child.proc.stdin is not None
-        child.proc.stdin.write(json.dumps({**child.spec, "report_fd": write}).encode() + b"\n")
-        child.proc.stdin.flush()  # stdin stays open: its end tells the child the parent is gone
-        threading.Thread(target=self._read, args=(index, read), daemon=True).start()
+        return read
+
+    @staticmethod
+    def _fork(spec: dict[str, Any], report_fd: int) -> Forked:
+        stdin_read, stdin_write = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            _forked_child(spec, stdin_read, report_fd)
+        os.close(stdin_read)
+        with contextlib.suppress(OSError):  # the child does it too; whichever comes first
+            os.setpgid(pid, pid)
+        return Forked(pid, os.fdopen(stdin_write, "wb"))
 
     def _read(self, index: int, fd: int) -> None:
         try:

@@ -60,6 +60,51 @@ def build_settings(config: Config, overrides: dict[str, Any] | None = None) -> S
     return settings
 
 
+# the settings whose values are {class path: order}, and those whose value is one class path, that a crawler
+# imports by name when it starts
+COMPONENT_SETTINGS = [
+    f"{name}{suffix}"
+    for name in ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES")
+    for suffix in ("_BASE", "")
+]
+CLASS_SETTINGS = [
+    "DOWNLOADER",
+    "SCHEDULER",
+    "SCHEDULER_PRIORITY_QUEUE",
+    "SCHEDULER_DISK_QUEUE",
+    "SCHEDULER_MEMORY_QUEUE",
+    "DUPEFILTER_CLASS",
+    "STATS_CLASS",
+    "LOG_FORMATTER",
+    "REQUEST_FINGERPRINTER_CLASS",
+    "DOWNLOADER_HTTPCLIENTFACTORY",
+    "DOWNLOADER_CLIENTCONTEXTFACTORY",
+]
+
+
+def preload(settings: Settings | None = None) -> None:
+    """Do here, once, what each crawling process does before its first request: import the components
+    Scrapy loads by name when a crawler starts (download handlers, middlewares, extensions, pipelines:
+    about 300 modules, one of which walks the stack with ``inspect`` as it is imported) and load the
+    language model. Processes forked from this one afterwards (``doclisten.processes``) skip that second
+    of CPU each. Installs no reactor: a forked process installs its own."""
+    from scrapy.utils.misc import load_object
+
+    from pipelines.enrich import load_identifier
+
+    settings = settings or build_settings(Config())
+    paths = [path for name in COMPONENT_SETTINGS for path in settings.getdict(name) if isinstance(path, str)]
+    paths += [settings[name] for name in CLASS_SETTINGS if isinstance(settings.get(name), str)]
+    handlers = {**settings.getdict("DOWNLOAD_HANDLERS_BASE"), **settings.getdict("DOWNLOAD_HANDLERS")}
+    paths += [handlers[scheme] for scheme in ("http", "https") if isinstance(handlers.get(scheme), str)]
+    for path in paths:
+        try:
+            load_object(path)
+        except Exception:  # an optional component whose library is missing fails in the crawl, as ever
+            logger.debug("preload: %s does not load", path, exc_info=True)
+    load_identifier(tuple(settings.getlist("DOCLISTEN_LANGUAGES")))
+
+
 class Session:
     """One Scrapy process running a sequence of steps (see :func:`run`)."""
 

@@ -36,6 +36,7 @@ PRELOAD = [
     "pipelines.neardup",
     "pipelines.store.db",
     "tests.forked_cli",
+    "tests.forkserver_warm",  # what a crawler loads by name when it starts, and the language model
 ]
 
 _CONTEXT: Any = None

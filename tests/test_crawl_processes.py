@@ -7,6 +7,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, func, select
 
-from doclisten.processes import auto_processes, site_of, sites_of, split
+from doclisten.processes import auto_processes, can_fork, site_of, sites_of, split
 from pipelines.store.models import Comment, Crawl, Post, Source, SourceCrawl
-from tests.conftest import FAST, SampleCrawl, launch, run_cli
+from tests.conftest import FAST, ROOT, SampleCrawl, launch, run_cli
 from tests.expect import check_comments, check_posts, stored_posts
 from tests.faults import FaultSite, hanging_feeds
 from tests.test_recurring import wait_for
@@ -113,6 +114,49 @@ def test_a_crawl_over_two_processes_stores_what_one_process_does(
     homes = [blog.homepage for blog in sample_site.blogs.values()]
     run_cli("sources", "add", *homes, *FAST, db=db_url)
     result = run_cli("crawl", *FAST, "--processes", "2", db=db_url)
+    split_crawl_is_one_crawl(result, db_url, sample_site, sample_crawl)
+
+
+# `doclisten` with doclisten.processes.can_fork false (as with another thread running, a reactor installed,
+# or on macOS): the children are fresh interpreters
+NO_FORK = (
+    "import sys; import doclisten.processes as p; p.can_fork = lambda: False; "
+    "from doclisten.cli.main import main; main(prog_name='doclisten')"
+)
+
+
+@pytest.mark.slow
+def test_children_are_fresh_interpreters_where_the_parent_cannot_fork(
+    sample_site, sample_crawl_sqlite: SampleCrawl, sqlite_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    homes = [blog.homepage for blog in sample_site.blogs.values()]
+    run_cli("sources", "add", *homes, *FAST, db=sqlite_url)
+    env = dict(os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
+    env.pop("DOCLISTEN_REDIS_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", NO_FORK, "crawl", *FAST, "--processes", "2"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    split_crawl_is_one_crawl(result, sqlite_url, sample_site, sample_crawl_sqlite)
+
+
+def test_a_parent_with_a_thread_or_a_reactor_does_not_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.delitem(sys.modules, "twisted.internet.reactor", raising=False)
+    assert can_fork() == (sys.platform != "darwin")
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert not can_fork()
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setitem(sys.modules, "twisted.internet.reactor", object())
+    assert not can_fork()
+
+
+def split_crawl_is_one_crawl(
+    result: subprocess.CompletedProcess[str], db_url: str, sample_site: object, sample_crawl: SampleCrawl
+) -> None:
+    """``result``, a crawl of the sample site split over processes, stored what the session's one-process
+    crawl stored, and said it as one crawl."""
     out = result.stdout + result.stderr
     assert "Traceback" not in out and "locked" not in out, out
     assert post_urls(db_url) == post_urls(sample_crawl.db)  # the one-process crawl of the same site
@@ -176,6 +220,23 @@ def hanging_site() -> Iterator[tuple[FaultSite, threading.Event]]:
         yield fault_site, hold
 
 
+def child_processes(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def command_line(pid: int) -> bytes:
+    return Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
 def crawl_statuses(engine: Engine) -> list[str]:
     with engine.connect() as conn:
         return list(conn.execute(select(Crawl.status)).scalars())
@@ -193,6 +254,9 @@ def test_ctrl_c_stops_every_process_and_says_so_once(hanging_site, sqlite_url: s
     try:
         feeds = lambda: {key for key, path, _ in site.requests if path == "/feed/"}  # noqa: E731
         wait_for(lambda: feeds() == {"ann", "ben"}, 120, "both feeds to be requested (two processes)")
+        children = child_processes(proc.pid)
+        assert len(children) == 2  # forked from the crawl itself: its command line, not `-m doclisten.child`
+        assert all(command_line(pid) == command_line(proc.pid) for pid in children), children
         proc.send_signal(signal.SIGINT)
         stopping = "stopping: finishing 2 sources (Ctrl-C again to abort)"
         wait_for(lambda: stopping in log.read_text(), 60, f"{stopping!r} in the output")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +125,10 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+@cache
 def head_revision() -> str | None:
+    """The latest migration's id (read once per process: Alembic loads every migration file to know it,
+    and ``open_database`` asks each time)."""
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
