@@ -42,7 +42,9 @@ PRELOAD = [
 _CONTEXT: Any = None
 
 
-def _context() -> Any:
+def context() -> Any:
+    """multiprocessing's forkserver context whose server has imported ``PRELOAD``: a ``Process`` of it starts
+    without an interpreter's start and imports."""
     global _CONTEXT
     if _CONTEXT is None:
         context = multiprocessing.get_context("forkserver")
@@ -147,7 +149,7 @@ def start(
     files ``out`` and ``err`` (emptied first; no ``err``: stderr goes to ``out`` too)."""
     for path in {out, err or out}:
         path.write_bytes(b"")
-    process = _context().Process(
+    process = context().Process(
         target=_command, args=(list(args), dict(env), str(cwd), str(out), str(err or out), prog)
     )
     process.start()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -16,6 +15,7 @@ from pipelines.store.db import is_transient, open_database, session_factory
 from pipelines.store.models import Comment, Post
 from pipelines.store.posts import upsert_post
 from pipelines.store.sources import add_source
+from tests import forked_cli
 
 POSTS, COMMENTS, WORKERS = 40, 12, 4
 T0 = datetime(2025, 5, 1, tzinfo=UTC)
@@ -77,7 +77,7 @@ def test_workers_writing_the_same_items_at_once(db_url: str) -> None:
     sessions = session_factory(engine)
     with sessions.begin() as s:
         source_id = add_source(s, Discovery("https://b.example/"), T0)[0].id
-    ctx = mp.get_context("spawn")
+    ctx = forked_cli.context()  # children of the pre-imported fork server: no interpreter start each
     procs = [ctx.Process(target=writer, args=(db_url, seed, source_id)) for seed in range(WORKERS)]
     for proc in procs:
         proc.start()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from scheduler.queue import DueQueue
 from scheduler.reconciler import reconcile
 from scheduler.redis_queue import RedisDueQueue, connect_redis, to_ms
 from scheduler.sql_queue import SqlDueQueue
+from tests import forked_cli
 from tests.conftest import ROOT
 from tests.redis_server import PrivateRedis
 from tests.test_queue_redis import REDIS_URL, scoped_prefix, shared_redis
@@ -65,7 +65,7 @@ def claimer(backend: str, url: str, prefix: str, index: int, barrier: Any, resul
 
 
 def run_claimers(backend: str, url: str, prefix: str = "") -> list[list[tuple[int, str]]]:
-    ctx = multiprocessing.get_context("spawn")
+    ctx = forked_cli.context()  # children of the pre-imported fork server: no interpreter start each
     barrier, results = ctx.Barrier(CLAIMERS), ctx.Queue()
     procs = [
         ctx.Process(target=claimer, args=(backend, url, prefix, i, barrier, results)) for i in range(CLAIMERS)
