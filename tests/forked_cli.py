@@ -35,6 +35,8 @@ PRELOAD = [
     "pipelines.enrich",
     "pipelines.neardup",
     "pipelines.store.db",
+    "doclisten.commands.schedule",  # run, worker, scheduler
+    "scipy.stats",  # the alert checks of run and scheduler
     "tests.forked_cli",
     "tests.forkserver_warm",  # what a crawler loads by name when it starts, and the language model
 ]

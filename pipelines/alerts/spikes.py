@@ -20,8 +20,6 @@ import math
 from dataclasses import dataclass
 from statistics import fmean, variance
 
-from scipy.stats import nbinom
-
 
 @dataclass(frozen=True)
 class Verdict:
@@ -44,6 +42,10 @@ def judge(count: int, baseline: list[int], alpha: float, min_count: int) -> Verd
     else:
         r, p = sum(baseline) + 0.5, n / (n + 1)
         model = "Poisson rate, Jeffreys prior (predictive negative binomial)"
+    # imported here: scipy.stats takes most of a second to import, which every command that imports the
+    # scheduler (`status` among them) would pay
+    from scipy.stats import nbinom
+
     dist = nbinom(r, p)
     p_value = float(dist.sf(count - 1)) if count > 0 else 1.0
     upper = int(dist.ppf(1 - alpha))
