@@ -199,7 +199,15 @@ def _template(backend: str) -> str:
             url = _TEMPLATE_CLEANUP.enter_context(_throwaway_pg_database("doclisten_test_template"))
             open_database(url).dispose()  # nobody stays connected: a template must have no connections
             _TEMPLATES[backend] = str(make_url(url).database)
+            compact(_TEMPLATES[backend])
     return _TEMPLATES[backend]
+
+
+def compact(database: str) -> None:
+    """VACUUM FULL a PostgreSQL database that copies are made from: the catalogs a migration leaves behind
+    (dozens of DDL statements) made each copy take 0.2 s, 0.05 s once compacted."""
+    with _pg_connect(database) as conn:
+        conn.execute("VACUUM FULL")
 
 
 def migrated(url: str) -> str:
@@ -346,6 +354,21 @@ def launch(
         )
 
 
+def run_python(
+    *argv: str, env: Mapping[str, str] | None = None, cwd: Path = ROOT, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python ARGV`` (``-m MODULE ARGS`` or ``SCRIPT ARGS``) in a process of its own, its output captured:
+    a forked child of the pre-imported interpreter (``tests/forked_cli.py``), or a fresh interpreter with
+    DOCLISTEN_TEST_FRESH_INTERPRETERS=1. ``env``: the whole environment (default: this one's)."""
+    env = dict(os.environ if env is None else env)
+    if FRESH_INTERPRETERS:
+        return subprocess.run(
+            [sys.executable, *argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
+        )
+    split = 2 if argv[0] == "-m" else 1
+    return forked_cli.run(argv[split:], env, cwd, timeout, "python", python=argv[:split])
+
+
 @pytest.fixture
 def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
     """A redis-server of the test's own (tests/redis_server.py), killed afterwards."""
@@ -479,6 +502,7 @@ def sample_crawl_postgresql(sample_site) -> Iterator[SampleCrawl]:  # type: igno
 
     with _throwaway_pg_database("doclisten_test_sample") as pristine:
         crawl = _sources_add_and_crawl(sample_site, pristine)
+        compact(str(make_url(pristine).database))
         with _throwaway_pg_database("doclisten_test_read", template=make_url(pristine).database) as shared:
             crawl.db = shared
             counts = _row_counts(shared)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
+import runpy
 import signal
 import subprocess
 import sys
@@ -55,9 +56,19 @@ def context() -> Any:
     return _CONTEXT
 
 
-def _command(args: Sequence[str], env: Mapping[str, str], cwd: str, out: str, err: str, prog: str) -> None:
-    """The child: become the process ``python -m doclisten.cli.main ARGS`` would be, run it, exit. Its
-    stdout and stderr go to the files ``out`` and ``err`` (made by the parent; the same path: one file)."""
+def _command(
+    args: Sequence[str],
+    env: Mapping[str, str],
+    cwd: str,
+    out: str,
+    err: str,
+    prog: str,
+    python: Sequence[str] = (),
+) -> None:
+    """The child: become the process ``python -m doclisten.cli.main ARGS`` would be (with ``python``,
+    ``["-m", MODULE]`` or ``[SCRIPT]``: ``python -m MODULE ARGS`` or ``python SCRIPT ARGS``), run it, exit.
+    Its stdout and stderr go to the files ``out`` and ``err`` (made by the parent; the same path: one
+    file)."""
     os.environ.clear()
     os.environ.update(env)
     os.chdir(cwd)
@@ -71,9 +82,17 @@ def _command(args: Sequence[str], env: Mapping[str, str], cwd: str, out: str, er
     sys.argv = [prog, *args]
     code = 0
     try:
-        from doclisten.cli.main import main
+        if python[:1] == ["-m"]:
+            sys.argv = [python[1], *args]
+            runpy.run_module(python[1], run_name="__main__", alter_sys=True)
+        elif python:
+            sys.argv = [python[0], *args]
+            sys.path.insert(0, str(Path(python[0]).resolve().parent))  # as for a script: its folder first
+            runpy.run_path(python[0], run_name="__main__")
+        else:
+            from doclisten.cli.main import main
 
-        main.main(args=list(args), prog_name=prog)
+            main.main(args=list(args), prog_name=prog)
     except SystemExit as exc:  # click's standalone mode always ends here
         if exc.code is None:
             code = 0
@@ -93,12 +112,18 @@ def _command(args: Sequence[str], env: Mapping[str, str], cwd: str, out: str, er
 
 
 def run(
-    args: Sequence[str], env: Mapping[str, str], cwd: Path, timeout: float, prog: str
+    args: Sequence[str],
+    env: Mapping[str, str],
+    cwd: Path,
+    timeout: float,
+    prog: str,
+    python: Sequence[str] = (),
 ) -> subprocess.CompletedProcess[str]:
-    """Like ``subprocess.run([python, -m, doclisten.cli.main, *args], capture_output=True, text=True)``."""
+    """Like ``subprocess.run([python, -m, doclisten.cli.main, *args], capture_output=True, text=True)``
+    (``python``: see ``_command``)."""
     with tempfile.TemporaryDirectory(prefix="doclisten-cli-") as folder:
         out, err = Path(folder) / "stdout", Path(folder) / "stderr"
-        process = start(args, env, cwd, prog, out, err)
+        process = start(args, env, cwd, prog, out, err, python)
         try:
             code = process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -145,14 +170,22 @@ class Started:
 
 
 def start(
-    args: Sequence[str], env: Mapping[str, str], cwd: Path, prog: str, out: Path, err: Path | None = None
+    args: Sequence[str],
+    env: Mapping[str, str],
+    cwd: Path,
+    prog: str,
+    out: Path,
+    err: Path | None = None,
+    python: Sequence[str] = (),
 ) -> Started:
     """Like ``subprocess.Popen([python, -m, doclisten.cli.main, *args], stdout=out, stderr=err)``, with the
-    files ``out`` and ``err`` (emptied first; no ``err``: stderr goes to ``out`` too)."""
+    files ``out`` and ``err`` (emptied first; no ``err``: stderr goes to ``out`` too; ``python``: see
+    ``_command``)."""
     for path in {out, err or out}:
         path.write_bytes(b"")
     process = context().Process(
-        target=_command, args=(list(args), dict(env), str(cwd), str(out), str(err or out), prog)
+        target=_command,
+        args=(list(args), dict(env), str(cwd), str(out), str(err or out), prog, list(python)),
     )
     process.start()
     return Started(process, [prog, *args])

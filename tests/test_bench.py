@@ -3,7 +3,6 @@ mutation endpoint, the simulated clock and the schedule model do what the figure
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.conftest import run_python
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -27,13 +28,7 @@ import reference_text  # noqa: E402
     "script", ["crawl_bench.py", "crawl_floor.py", "farm.py", "bare_fetch.py", "realworld_extraction.py"]
 )
 def test_bench_scripts_start(script: str) -> None:
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), "--help"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_python(str(ROOT / "bench" / script), "--help")
     assert run.returncode == 0, run.stderr
     assert "usage:" in run.stdout
 
@@ -47,13 +42,7 @@ def test_token_f1_is_a_multiset_overlap_of_lowercased_words() -> None:
 
 
 def test_bad_options_are_one_line_errors() -> None:
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "crawl_bench.py"), "--new-comments-step", "0"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_python(str(ROOT / "bench" / "crawl_bench.py"), "--new-comments-step", "0")
     assert run.returncode == 2
     assert "--new-comments-step must be positive" in run.stderr
     assert "Traceback" not in run.stderr

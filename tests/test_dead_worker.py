@@ -4,8 +4,6 @@ SQL calls, like the claimer's, run in a thread, so a blocked queue never freezes
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -16,7 +14,7 @@ from sqlalchemy import create_engine, select
 
 from crawler.settings import DOCLISTEN_LEASE_SECONDS
 from pipelines.store.models import Source
-from tests.conftest import FAST, ROOT, run_cli
+from tests.conftest import FAST, run_cli, run_python
 from tests.test_recurring import Procs, wait_for
 
 
@@ -27,37 +25,19 @@ def procs(tmp_path) -> Iterator[Procs]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("call", ["claim", "heartbeat"])
 def test_the_reactor_keeps_serving_while_a_queue_call_blocks(call: str) -> None:
-    probe = subprocess.run(
-        [sys.executable, "-m", "tests.reactor_probe", call],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    probe = run_python("-m", "tests.reactor_probe", call)
     assert probe.stdout.strip().startswith("served"), probe.stdout + probe.stderr
 
 
 def test_a_source_claimed_while_the_crawl_closes_is_given_back() -> None:
     """SIGTERM during a claim call: the closing spider waits for the call and releases what it claimed (it
     would otherwise stay leased by a process that is gone)."""
-    probe = subprocess.run(
-        [sys.executable, "-m", "tests.reactor_probe", "closing"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    probe = run_python("-m", "tests.reactor_probe", "closing")
     assert probe.stdout.strip() == "released lease-7", probe.stdout + probe.stderr
 
 
 def test_the_heartbeat_extends_leases_while_the_reactor_is_busy() -> None:
-    probe = subprocess.run(
-        [sys.executable, "-m", "tests.reactor_probe", "busy"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    probe = run_python("-m", "tests.reactor_probe", "busy")
     beats = probe.stdout.strip()
     assert beats.startswith("beats") and int(beats.split()[1]) >= 2, probe.stdout + probe.stderr
 

@@ -21,8 +21,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,7 +38,7 @@ from sqlalchemy import create_engine, text
 
 from crawler.middlewares.ssrf import BlockedAddressError, GuardedResolver, SSRFGuardMiddleware
 from crawler.ssrf import is_forbidden, parse_ip_literal
-from tests.conftest import FAST, ROOT, run_cli
+from tests.conftest import FAST, run_cli, run_python
 from tests.faults import SECRET, FaultSite, healthy, hostile
 
 # ---------------------------------------------------------------------------------------------- addresses
@@ -219,14 +217,7 @@ def internal_server():  # type: ignore[no-untyped-def]
 
 def probe(urls: list[str], allow_private: bool) -> dict[str, dict]:
     env = dict(os.environ, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1" if allow_private else "0")
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.ssrf_probe", *urls],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = run_python("-m", "tests.ssrf_probe", *urls, env=env)
     assert proc.returncode == 0, proc.stderr
     results = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     return {r["url"]: r for r in results}
@@ -351,17 +342,8 @@ def test_working_database_password_stays_out_of_verbose_logs(pg_url: str) -> Non
 
 def test_redis_password_is_never_printed(sqlite_url: str) -> None:
     """``status`` with Redis down (redis-py retries for a while before it gives up: one command only)."""
-    env = dict(
-        os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_REDIS_URL="redis://:secret@127.0.0.1:1/0"
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "doclisten.cli.main", "status"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
+    env = {"DOCLISTEN_REDIS_URL": "redis://:secret@127.0.0.1:1/0"}
+    result = run_cli("status", db=sqlite_url, env=env, own_process=True, check=False, timeout=90)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: Redis unavailable at redis://:***@127.0.0.1:1/0: ")
