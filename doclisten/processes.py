@@ -42,8 +42,9 @@ from doclisten.config import Config
 StopLine = Callable[[int, int, bool], None]
 
 
-# A crawl's default split: one more process per this many sites. Another interpreter costs about 4 s of CPU
-# to start and ~240 MB (bench/RESULTS.md, "Both cores"); a smaller crawl is over before that pays off.
+# A crawl's default split: one more process per this many sites. Another process costs its start (under a
+# second of CPU when forked, about 4 s as a fresh interpreter) and ~240 MB (bench/RESULTS.md, "Both cores");
+# a smaller crawl is over before that pays off.
 SITES_PER_PROCESS = 10
 
 

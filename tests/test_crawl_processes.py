@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, func, select
 
 from doclisten.processes import auto_processes, can_fork, site_of, sites_of, split
 from pipelines.store.models import Comment, Crawl, Post, Source, SourceCrawl
-from tests.conftest import FAST, ROOT, SampleCrawl, launch, run_cli
+from tests.conftest import FAST, SampleCrawl, launch, run_cli, run_python
 from tests.expect import check_comments, check_posts, stored_posts
 from tests.faults import FaultSite, hanging_feeds
 from tests.test_recurring import wait_for
@@ -117,14 +117,6 @@ def test_a_crawl_over_two_processes_stores_what_one_process_does(
     split_crawl_is_one_crawl(result, db_url, sample_site, sample_crawl)
 
 
-# `doclisten` with doclisten.processes.can_fork false (as with another thread running, a reactor installed,
-# or on macOS): the children are fresh interpreters
-NO_FORK = (
-    "import sys; import doclisten.processes as p; p.can_fork = lambda: False; "
-    "from doclisten.cli.main import main; main(prog_name='doclisten')"
-)
-
-
 @pytest.mark.slow
 def test_children_are_fresh_interpreters_where_the_parent_cannot_fork(
     sample_site, sample_crawl_sqlite: SampleCrawl, sqlite_url: str
@@ -133,10 +125,8 @@ def test_children_are_fresh_interpreters_where_the_parent_cannot_fork(
     run_cli("sources", "add", *homes, *FAST, db=sqlite_url)
     env = dict(os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
     env.pop("DOCLISTEN_REDIS_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", NO_FORK, "crawl", *FAST, "--processes", "2"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    # the children are fresh interpreters (tests/no_fork_cli.py)
+    result = run_python("-m", "tests.no_fork_cli", "crawl", *FAST, "--processes", "2", env=env, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     split_crawl_is_one_crawl(result, sqlite_url, sample_site, sample_crawl_sqlite)
 

@@ -8,10 +8,10 @@ Outside CI the tests skip when chromium or Playwright is missing; under ``CI=tru
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -26,7 +26,8 @@ from sqlalchemy.engine import make_url
 
 from pipelines.analyst.schema_doc import load
 from pipelines.store.search_index import folded_words, post_text
-from tests.conftest import ROOT, SampleCrawl
+from tests import forked_cli
+from tests.conftest import SampleCrawl, launch
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -78,7 +79,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_until_answering(url: str, proc: subprocess.Popen[str], log: Path) -> None:
+def wait_until_answering(url: str, proc: forked_cli.Started | subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -104,15 +105,8 @@ def server(database: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DOCLISTEN_DATABASE_URL"}
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with open(log, "w", encoding="utf-8") as out:  # a file, not a pipe nobody reads: it could fill and block
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "doclisten.cli.main", "serve", str(database), "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+    # its output to a file, not a pipe nobody reads: it could fill and block
+    proc = launch("serve", str(database), "--port", str(port), env=env, out=log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_answering(f"{base}/-/versions.json", proc, log)
@@ -121,7 +115,7 @@ def server(database: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         )
         yield base
     finally:
-        proc.terminate()
+        proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
