@@ -23,6 +23,7 @@ from pipelines.storage import StoragePipeline
 from pipelines.store.db import open_database, session_factory
 from pipelines.store.models import Comment, KeywordMatch, Post
 from pipelines.store.sources import add_source
+from tests.conftest import migrated
 from tests.test_neardup import ORIGINAL
 
 BODY = "We switched to an Omnipod last year.\n\nThe Dexcom G7 alarms at night are awful, but I love the data."
@@ -57,7 +58,7 @@ class Crawl:
 
 @pytest.fixture
 def sessions(db_url):  # type: ignore[no-untyped-def]
-    engine = open_database(db_url)
+    engine = open_database(migrated(db_url))
     with session_factory(engine).begin() as s:
         add_source(s, Discovery("https://blog.example/"), datetime(2026, 1, 1, tzinfo=UTC))
         add_source(s, Discovery("https://other.example/"), datetime(2026, 1, 1, tzinfo=UTC))

@@ -16,6 +16,7 @@ from pipelines.store.models import NearDupBand, NearDupSignature, Post
 from pipelines.store.neardup import index_and_link
 from pipelines.store.posts import upsert_post
 from pipelines.store.sources import add_source
+from tests.conftest import migrated
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 ORIGINAL = (
@@ -81,7 +82,7 @@ def test_signatures_are_stable_and_short_texts_have_none(hasher: Hasher) -> None
 
 @pytest.fixture
 def sessions(db_url):  # type: ignore[no-untyped-def]
-    engine = open_database(db_url)
+    engine = open_database(migrated(db_url))
     yield session_factory(engine)
     engine.dispose()
 

@@ -24,7 +24,7 @@ from scheduler.reconciler import reconcile
 from scheduler.redis_queue import RedisDueQueue, connect_redis, to_ms
 from scheduler.sql_queue import SqlDueQueue
 from tests import forked_cli
-from tests.conftest import ROOT
+from tests.conftest import ROOT, migrated
 from tests.redis_server import PrivateRedis
 from tests.test_queue_redis import REDIS_URL, scoped_prefix, shared_redis
 from tests.test_queue_sql import MIN, insert_sources
@@ -112,7 +112,7 @@ def test_four_claimers_on_redis_never_share_a_source() -> None:
 
 
 def test_four_claimers_on_sql_never_share_a_source(db_url: str) -> None:
-    engine = open_database(db_url)
+    engine = open_database(migrated(db_url))
     try:
         ids = insert_sources(engine, SOURCES, due=utcnow() - MIN)
         tokens = assert_each_claimed_once(run_claimers("sql", db_url), set(ids))

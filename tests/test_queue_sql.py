@@ -14,6 +14,7 @@ from scheduler.backends import open_queue
 from scheduler.queue import DueQueue
 from scheduler.reconciler import reconcile
 from scheduler.sql_queue import SqlDueQueue
+from tests.conftest import migrated
 
 T0 = datetime(2026, 3, 1, 12, tzinfo=UTC)
 MIN = timedelta(minutes=1)
@@ -141,7 +142,7 @@ class QueueContract:
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    engine = open_database(db_url)
+    engine = open_database(migrated(db_url))
     yield engine
     engine.dispose()
 

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, func, select
 from pipelines.store.db import open_database
 from pipelines.store.models import Post, Source
 from scheduler.sql_queue import SqlDueQueue
-from tests.conftest import FAST, ROOT, launch, run_cli
+from tests.conftest import FAST, ROOT, launch, migrated, run_cli
 from tests.faults import FaultSite, hanging_feeds
 from tests.test_queue_sql import T0, insert_sources
 from tests.test_recurring import SAFETY, wait_for
@@ -37,7 +37,7 @@ READY = "Ctrl-C to stop"
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    engine = open_database(db_url)
+    engine = open_database(migrated(db_url))
     yield engine
     engine.dispose()
 

@@ -29,6 +29,7 @@ from pipelines.storage import StoragePipeline
 from pipelines.store.db import open_database, session_factory
 from pipelines.store.models import Comment, KeywordMatch, Post
 from pipelines.store.sources import add_source
+from tests.conftest import migrated
 
 T0 = datetime(2025, 3, 1, tzinfo=UTC)
 CONTENT = ("posts", "comments", "keyword_matches", "search_posts", "search_comments", "neardup")
@@ -106,7 +107,7 @@ class Store:
 
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
-    engine = open_database(db_url)
+    engine = open_database(migrated(db_url))
     with session_factory(engine).begin() as s:
         add_source(s, Discovery("https://blog.example/"), T0)
     engine.dispose()

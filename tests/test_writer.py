@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from pipelines.store.db import create_db_engine, open_database, session_factory
 from pipelines.store.spool import Spool
 from pipelines.store.writer import SPOOLED, Writer
+from tests.conftest import migrated
 
 DEADLINE = 60.0
 
@@ -35,7 +36,7 @@ class Reactor:
 
 @pytest.fixture
 def sessions(db_url: str) -> Iterator[Any]:
-    engine = open_database(db_url)
+    engine = open_database(migrated(db_url))
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE writer_test (n INTEGER PRIMARY KEY)"))
     yield session_factory(engine)
