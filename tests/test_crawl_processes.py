@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, func, select
@@ -121,10 +122,7 @@ def test_a_crawl_over_two_processes_stores_what_one_process_does(
 def test_children_are_fresh_interpreters_where_the_parent_cannot_fork(
     sample_site, sample_crawl_sqlite: SampleCrawl, sqlite_url: str
 ) -> None:  # type: ignore[no-untyped-def]
-    homes = [blog.homepage for blog in sample_site.blogs.values()]
-    run_cli("sources", "add", *homes, *FAST, db=sqlite_url)
-    env = dict(os.environ, DOCLISTEN_DATABASE_URL=sqlite_url, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
-    env.pop("DOCLISTEN_REDIS_URL", None)
+    env = sample_sources_added(sample_site, sqlite_url)
     # the children are fresh interpreters (tests/no_fork_cli.py)
     result = run_python("-m", "tests.no_fork_cli", "crawl", *FAST, "--processes", "2", env=env, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -140,6 +138,14 @@ def test_a_parent_with_a_thread_or_a_reactor_does_not_fork(monkeypatch: pytest.M
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     monkeypatch.setitem(sys.modules, "twisted.internet.reactor", object())
     assert not can_fork()
+
+
+def sample_sources_added(sample_site: Any, db: str) -> dict[str, str]:
+    """The sample site's blogs added as the sources of ``db``; the environment of a process that crawls them."""
+    run_cli("sources", "add", *[blog.homepage for blog in sample_site.blogs.values()], *FAST, db=db)
+    env = dict(os.environ, DOCLISTEN_DATABASE_URL=db, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
+    env.pop("DOCLISTEN_REDIS_URL", None)
+    return env
 
 
 def split_crawl_is_one_crawl(
@@ -277,10 +283,7 @@ def test_ctrl_c_stops_every_process_and_says_so_once(hanging_site, sqlite_url: s
 def test_run_over_two_processes_keeps_the_site_current_and_stops_cleanly(
     sample_site, db_url: str, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    homes = [blog.homepage for blog in sample_site.blogs.values()]
-    run_cli("sources", "add", *homes, *FAST, db=db_url)
-    env = dict(os.environ, DOCLISTEN_DATABASE_URL=db_url, DOCLISTEN_ALLOW_PRIVATE_NETWORKS="1")
-    env.pop("DOCLISTEN_REDIS_URL", None)
+    env = sample_sources_added(sample_site, db_url)
     log = tmp_path / "run.log"
     args = ["run", "--processes", "2", "--poll", "0.3", "--min-interval", "600", *FAST]
     proc = launch(*args, env=env, out=log)
