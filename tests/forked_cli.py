@@ -39,7 +39,7 @@ PRELOAD = [
     "doclisten.commands.schedule",  # run, worker, scheduler
     "scipy.stats",  # the alert checks of run and scheduler
     "tests.forked_cli",
-    "tests.forkserver_warm",  # what a crawler loads by name when it starts, and the language model
+    "tests.forkserver_warm",  # last: what a crawler loads by name when it starts, the language model; gc.freeze
 ]
 
 _CONTEXT: Any = None
