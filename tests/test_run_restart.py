@@ -188,8 +188,11 @@ def test_first_ctrl_c_says_what_it_finishes_second_aborts(site, sqlite_url, tmp_
     try:
         # both feeds asked for: the crawl holds both sources (a lease alone is written before the crawl
         # takes the source on: a signal in between finds nothing to finish)
-        feeds = lambda: {key for key, path, _ in fault_site.requests if path == "/feed/"}  # noqa: E731
-        wait_for(lambda: feeds() == {"ann", "ben"}, 60, "the run to crawl both sources")
+        wait_for(
+            lambda: all(fault_site.hits(k, "/feed/") for k in ("ann", "ben")),
+            60,
+            "the run to crawl both sources",
+        )
         assert leased(engine) == 2
         run.proc.send_signal(signal.SIGINT)
         wait_for(lambda: STOPPING in run.output(), 20, f"{STOPPING!r} in the output")
